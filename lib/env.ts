@@ -1,0 +1,28 @@
+// Reading k6kit's run-time settings from k6's __ENV, with messages that say what was expected.
+
+export function baseUrl(): string {
+  const url = __ENV['BASE_URL'];
+  if (!url) {
+    throw new Error(
+      'BASE_URL is not set. Run the scenario through npm (npm run k6:smoke), which starts the reference ' +
+        'target, or pass -e BASE_URL=http://127.0.0.1:PORT to k6.',
+    );
+  }
+  return url.replace(/\/+$/, '');
+}
+
+export function profileName(fallback: string): string {
+  return __ENV['K6KIT_PROFILE'] || fallback;
+}
+
+export function scale(): number {
+  const text = __ENV['K6KIT_SCALE'];
+  if (text === undefined || text === '') return 1;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw new Error(`K6KIT_SCALE="${text}" is not a number; expected e.g. 0.1.`);
+  return value;
+}
+
+export function allowOtherHosts(): boolean {
+  return __ENV['K6KIT_ALLOW_HOSTS'] === '1';
+}

@@ -1,0 +1,110 @@
+// The k6kit command line. The one place where errors become exit codes.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import { ExitCode, InputError, K6kitError } from './errors.ts';
+import { provisionK6 } from './k6/provision.ts';
+import { runScenario } from './run.ts';
+import { runK6Tests } from './test-k6.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+const HELP = `k6kit: load, stress and soak tests with k6
+
+Usage:
+  k6kit run [scenario] [options]   build, start the reference target (unless BASE_URL), run k6, judge
+  k6kit k6                         find or build the pinned k6 and print its version
+  k6kit test-k6                    run the k6-side tests of lib/ inside k6
+  k6kit help
+
+Options of run:
+  --profile NAME     load profile (K6KIT_PROFILE; default smoke)
+  --scale N          shrink users and durations by N in (0, 1] (K6KIT_SCALE; default 1)
+  --sla FILE         judge against this SLA table instead of the scenario's own
+  --base-url URL     the system under test (BASE_URL); without it the reference target is started
+  --allow-hosts      allow a BASE_URL outside loopback (K6KIT_ALLOW_HOSTS=1)
+  --quiet            no k6 progress bar
+
+The scenario defaults to K6KIT_SCENARIO, or perf-agent.
+Exit codes: 0 pass, 99 an SLA threshold failed, 2 bad input, 3 no usable k6,
+4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
+
+const log = (line: string) => console.error(`k6kit: ${line}`);
+
+/** An empty variable counts as unset, as `FOO= npm run …` means to most tools. */
+const env = (name: string): string | undefined => process.env[name] || undefined;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      profile: { type: 'string' },
+      scale: { type: 'string' },
+      sla: { type: 'string' },
+      'base-url': { type: 'string' },
+      'allow-hosts': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    console.log(HELP);
+    return ExitCode.pass;
+  }
+  switch (command) {
+    case 'run': {
+      if (rest.length > 1) throw new InputError(`run takes one scenario; got ${rest.join(' ')}.`);
+      const scaleText = values.scale ?? env('K6KIT_SCALE') ?? '1';
+      const scale = Number(scaleText);
+      if (!(scale > 0 && scale <= 1)) {
+        throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
+      }
+      const baseUrl = values['base-url'] ?? env('BASE_URL');
+      const outcome = await runScenario({
+        root: ROOT,
+        scenario: rest[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent',
+        profile: values.profile ?? env('K6KIT_PROFILE') ?? 'smoke',
+        scale,
+        ...(values.sla ? { sla: values.sla } : {}),
+        ...(baseUrl ? { baseUrl } : {}),
+        allowOtherHosts: values['allow-hosts'] === true || env('K6KIT_ALLOW_HOSTS') === '1',
+        quiet: values.quiet === true || env('CI') === 'true',
+        log,
+      });
+      log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
+      console.log(`k6kit verdict: ${outcome.line}`);
+      return outcome.exitCode;
+    }
+    case 'k6': {
+      const k6 = await provisionK6({ root: ROOT, log });
+      console.log(`k6 v${k6.version} at ${k6.bin} (${k6.origin})`);
+      return ExitCode.pass;
+    }
+    case 'test-k6':
+      return runK6Tests({ root: ROOT, log });
+    default:
+      throw new InputError(`Unknown command "${command}"; expected run, k6, test-k6 or help.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof K6kitError) {
+      console.error(`k6kit: ${error.message}`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      console.error(`k6kit: ${error.message}. See k6kit help.`);
+      process.exitCode = ExitCode.input;
+    } else {
+      console.error('k6kit: internal error; please report it with this trace:');
+      console.error(error);
+      process.exitCode = ExitCode.internal;
+    }
+  },
+);

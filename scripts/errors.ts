@@ -1,0 +1,48 @@
+// Errors that carry their exit code. Only scripts/cli.ts turns them into process.exitCode;
+// everything else throws. The codes are documented in the README ("Exit codes").
+
+export const ExitCode = {
+  pass: 0,
+  /** A bug in k6kit: anything thrown that is not one of the errors below. */
+  internal: 1,
+  /** Bad input: flags, SLA tables, profiles, scenario names. */
+  input: 2,
+  /** No usable k6: missing, too old, or the install failed. */
+  k6Unavailable: 3,
+  /** The reference target would not start, or died during the run. */
+  target: 4,
+  /** k6 ended without a verdict: a script error, a crash, a signal. */
+  k6Failed: 5,
+  /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
+  interrupted: 130,
+  /** An SLA threshold failed: k6's own code, passed through. */
+  thresholdsFailed: 99,
+} as const;
+
+export class K6kitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InputError extends K6kitError {
+  constructor(message: string) {
+    super(message, ExitCode.input);
+  }
+}
+
+export class K6UnavailableError extends K6kitError {
+  constructor(message: string) {
+    super(message, ExitCode.k6Unavailable);
+  }
+}
+
+export class TargetError extends K6kitError {
+  constructor(message: string) {
+    super(message, ExitCode.target);
+  }
+}

@@ -1,0 +1,70 @@
+// Pure: k6's --summary-export JSON → the threshold results and the run's one-line verdict.
+
+export interface ThresholdResult {
+  metric: string;
+  threshold: string;
+  ok: boolean;
+  /** The value the threshold was judged on, in the metric's unit (ms for durations), when known. */
+  observed?: number;
+  stat?: string;
+}
+
+interface ExportedMetric {
+  thresholds?: Record<string, boolean>;
+  [stat: string]: unknown;
+}
+
+export interface SummaryExport {
+  metrics: Record<string, ExportedMetric>;
+}
+
+export function thresholdResults(summary: SummaryExport): ThresholdResult[] {
+  const results: ThresholdResult[] = [];
+  for (const [metric, values] of Object.entries(summary.metrics)) {
+    for (const [threshold, crossed] of Object.entries(values.thresholds ?? {})) {
+      // In the export, true means the threshold was crossed (failed).
+      const stat = statOf(threshold, values);
+      const observed = stat === undefined ? undefined : values[stat];
+      results.push({
+        metric,
+        threshold,
+        ok: !crossed,
+        ...(typeof observed === 'number' && stat !== undefined ? { observed, stat } : {}),
+      });
+    }
+  }
+  return results.sort((a, b) => a.metric.localeCompare(b.metric));
+}
+
+/** "p(95)<100" → "p(95)"; "rate<0.01" → "value" on a Rate metric, "rate" on a Counter. */
+function statOf(threshold: string, values: ExportedMetric): string | undefined {
+  const stat = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)/.exec(threshold)?.[1];
+  if (stat === undefined) return undefined;
+  if (stat === 'rate' && !('rate' in values)) return 'value';
+  return stat;
+}
+
+export function describeThreshold(result: ThresholdResult): string {
+  const observed =
+    result.observed === undefined
+      ? ''
+      : ` (${result.stat}=${formatObserved(result.metric, result.observed, result.stat)})`;
+  return `${result.metric} ${result.threshold}${observed}`;
+}
+
+function formatObserved(metric: string, value: number, stat: string | undefined): string {
+  if (/duration|waiting|connecting|blocked|sending|receiving/.test(metric) && stat !== 'count') {
+    return value < 1 ? `${(value * 1000).toFixed(0)}µs` : `${Number(value.toPrecision(3))}ms`;
+  }
+  if (stat === 'value' || (stat === 'rate' && value <= 1 && !metric.startsWith('http_reqs'))) {
+    return `${(value * 100).toFixed(2)}%`;
+  }
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+export function verdictLine(results: ThresholdResult[]): string {
+  const failed = results.filter((r) => !r.ok);
+  if (results.length === 0) return 'NO VERDICT: the run had no thresholds';
+  if (failed.length === 0) return `PASS: all ${results.length} thresholds held`;
+  return `FAIL: ${failed.length} of ${results.length} thresholds failed: ${failed.map(describeThreshold).join('; ')}`;
+}

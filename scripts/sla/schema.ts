@@ -1,0 +1,65 @@
+// The shape of an SLA table file (thresholds/*.yaml), with the units converted. Cross-row rules
+// that a schema cannot say live in rules.ts.
+import { z } from 'zod';
+import { parseDuration, parsePercent, parseRate } from './units.ts';
+
+function unit<T>(parse: (text: string) => T | undefined, expected: string) {
+  return z.unknown().transform((value, ctx): T => {
+    const parsed = typeof value === 'string' ? parse(value) : undefined;
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
+const duration = unit(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
+const percent = unit(parsePercent, 'a percentage such as 1% or 0.1%');
+const rate = unit(parseRate, 'a rate such as 50/s or 10/min');
+const text = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
+const statuses = z
+  .array(z.int({ error: 'an HTTP status code' }).min(100).max(599), { error: 'a list of HTTP status codes' })
+  .min(1, { error: 'at least one status code' });
+
+export const operationSchema = z.strictObject({
+  title: text.optional(),
+  p50: duration.optional(),
+  p95: duration.optional(),
+  p99: duration.optional(),
+  max: duration.optional(),
+  enforce_max: z.boolean({ error: 'true or false' }).optional(),
+  error_rate: percent.optional(),
+  expected_statuses: statuses.optional(),
+});
+
+export const slaSchema = z.strictObject({
+  system: z.string({ error: 'a lower-case name such as file-service' }).regex(/^[a-z][a-z0-9-]*$/, {
+    error: 'a lower-case name such as file-service',
+  }),
+  title: text,
+  source: text,
+  expected_statuses: statuses.optional(),
+  error_rate: percent.optional(),
+  operations: z.record(z.string(), operationSchema, { error: 'a map of operation name to targets' }),
+  throughput: z
+    .record(
+      z.string(),
+      z.strictObject({
+        min: rate,
+        profiles: z.array(text, { error: 'a list of profile names' }).optional(),
+      }),
+      { error: 'a map of operation name (or "*") to { min, profiles }' },
+    )
+    .optional(),
+  rates: z
+    .record(
+      z.string(),
+      z.strictObject({ title: text.optional(), min: percent.optional(), max: percent.optional() }),
+      { error: 'a map of custom Rate metric name to { min, max }' },
+    )
+    .optional(),
+});
+
+export type SlaInput = z.output<typeof slaSchema>;
+export type OperationInput = z.output<typeof operationSchema>;

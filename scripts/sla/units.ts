@@ -1,0 +1,37 @@
+// Parsers for the units SLA tables are written in. Each returns undefined on anything it
+// does not recognise, so the validator can say what was expected.
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)$/;
+const MS_PER_UNIT: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "2s", "1.5m" → milliseconds. Bare numbers are refused: a unit must be said. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  return round(Number(match[1]) * (MS_PER_UNIT[match[2] as string] as number));
+}
+
+const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
+
+/** "0.1%" → 0.001. */
+export function parsePercent(text: string): number | undefined {
+  const match = PERCENT.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  return value > 100 ? undefined : round(value / 100);
+}
+
+const RATE = /^(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|min|minute|m)$/;
+
+/** "1000/s", "10/min" → requests per second. */
+export function parseRate(text: string): number | undefined {
+  const match = RATE.exec(text.trim());
+  if (!match) return undefined;
+  const perSecond = match[2]?.startsWith('s') ? 1 : 1 / 60;
+  return round(Number(match[1]) * perSecond);
+}
+
+/** Drops binary floating-point noise (0.1/100 → 0.001, not 0.0010000000000000002). */
+function round(value: number): number {
+  return Number(value.toPrecision(12));
+}

@@ -1,0 +1,84 @@
+// Starts the reference target as its own process (so its resources can be watched apart from
+// k6kit's) and stops it, with everything it started, whatever happened to the run.
+import { $, type ProcessPromise } from 'zx';
+import { TargetError } from '../errors.ts';
+
+export interface RunningTarget {
+  url: string;
+  pid: number;
+  /** Resolves when the target has exited; carries why, for the run's record. */
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  stop(): Promise<void>;
+}
+
+const LISTENING = /listening at (http:\/\/\S+)/;
+
+export async function startTarget(
+  root: string,
+  args: string[] = [],
+  startTimeoutMs = 15_000,
+): Promise<RunningTarget> {
+  // Its own process group: a Ctrl-C in the terminal reaches k6 and k6kit, and the target is
+  // stopped after k6 has finished, not under it.
+  const child: ProcessPromise = $({
+    cwd: root,
+    nothrow: true,
+    quiet: true,
+    detached: true,
+  })`${process.execPath} --import tsx target/main.ts --port 0 ${args}`;
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let done = false;
+  const exited = (async () => {
+    const result = await child;
+    done = true;
+    return { code: result.exitCode, signal: result.signal as string | null };
+  })();
+
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      reject(
+        new TargetError(
+          `The reference target did not print its URL within ${startTimeoutMs / 1000}s.\n${stderr}`,
+        ),
+      );
+    }, startTimeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = LISTENING.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(
+        new TargetError(`The reference target exited (code ${code}) before it listened:\n${stderr.trim()}`),
+      );
+    });
+  }).catch(async (error: unknown) => {
+    if (!done) await stopProcess(child, exited);
+    throw error;
+  });
+
+  return {
+    url,
+    pid: child.pid as number,
+    exited,
+    stop: () => (done ? Promise.resolve() : stopProcess(child, exited)),
+  };
+}
+
+/** SIGTERM to the whole tree, SIGKILL after a grace period: nothing survives. */
+async function stopProcess(child: ProcessPromise, exited: Promise<unknown>, graceMs = 5_000): Promise<void> {
+  await child.kill('SIGTERM').catch(() => {});
+  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+  if ((await Promise.race([exited, timer])) === 'timeout') {
+    await child.kill('SIGKILL').catch(() => {});
+    await exited;
+  }
+}

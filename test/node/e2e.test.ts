@@ -1,0 +1,126 @@
+// Real k6 against the real reference target on loopback, through the CLI a user runs.
+import { test as nodeTest, type TestFn } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, isAlive, ROOT, startCli } from './cli.ts';
+
+// Every test here runs real processes: each is bounded in time.
+const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 120_000 }, fn);
+
+function runDirOf(stderr: string): string {
+  const match = /artifacts: (\S+)/.exec(stderr);
+  assert.ok(match, `no artifacts line in:\n${stderr}`);
+  return join(ROOT, match[1] as string);
+}
+
+test('smoke against the reference target passes with exit 0 and keeps its artifacts', async () => {
+  const { code, stdout, stderr } = await cli([
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--scale',
+    '0.3',
+    '--quiet',
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /k6kit verdict: PASS: all \d+ thresholds held/);
+  assert.match(stderr, /k6 v2\.\d+\.\d+/);
+  const runDir = runDirOf(stderr);
+  for (const file of ['perf-agent.js', 'perf-agent.js.map', 'k6-summary.json', 'run.json']) {
+    assert.ok(existsSync(join(runDir, file)), file);
+  }
+  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+  assert.equal(run.exitCode, 0);
+  assert.equal(run.scale, 0.3);
+  assert.equal(run.target.kind, 'reference');
+});
+
+test('an impossible threshold exits 99 and names the threshold that failed', async () => {
+  const { code, stdout, stderr } = await cli([
+    'run',
+    '--scale',
+    '0.3',
+    '--quiet',
+    '--sla',
+    'test/fixtures/impossible.yaml',
+  ]);
+  assert.equal(code, 99, stderr);
+  assert.match(
+    stdout,
+    /FAIL: 1 of \d+ thresholds failed: http_req_duration\{op:health\} p\(95\)<0\.001 \(p\(95\)=/,
+  );
+});
+
+test('an SLA table that does not cover the scenario fails before any load, naming the rows', async () => {
+  const { code, stderr } = await cli([
+    'run',
+    '--scale',
+    '0.3',
+    '--quiet',
+    '--sla',
+    'test/fixtures/tagging.yaml',
+  ]);
+  assert.equal(code, 2, stderr);
+  assert.match(
+    stderr,
+    /k6 refused the scenario before any load:\n {2}test\/fixtures\/tagging\.yaml: operations "found", "missing" have SLA rows but the scenario tags no request with them/,
+  );
+  assert.doesNotMatch(stderr, /target: reference target/, 'no target was started');
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('a malformed SLA table is an input error (exit 2) with file and line', async () => {
+  const { code, stderr } = await cli(['run', '--sla', 'test/fixtures/malformed.yaml']);
+  assert.equal(code, 2);
+  assert.match(
+    stderr,
+    /test\/fixtures\/malformed\.yaml:\d+:\d+: operations row "health", field "p95": got "fast"; expected a duration/,
+  );
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('a BASE_URL outside loopback is refused before anything runs', async () => {
+  const { code, stderr } = await cli(['run', '--quiet'], { BASE_URL: 'http://10.1.2.3:8080' });
+  assert.equal(code, 2);
+  assert.match(stderr, /BASE_URL host "10\.1\.2\.3" is not loopback/);
+});
+
+test('with neither k6 nor Go on PATH: one clear paragraph and exit 3', async () => {
+  const bin = await mkdtemp(join(tmpdir(), 'k6kit-nok6-'));
+  await symlink(process.execPath, join(bin, 'node'));
+  const { code, stderr } = await cli(['k6'], { PATH: bin, K6_BIN: '', K6KIT_TOOLS: join(bin, 'tools') });
+  assert.equal(code, 3);
+  const message = stderr.replace(/^npm warn.*\n/gm, '').trim();
+  assert.match(message, /^k6kit: k6kit needs k6 .* and found none: .* Go is not on PATH either\. Install k6/);
+  assert.equal(message.split('\n').length, 1, `one paragraph, got:\n${message}`);
+});
+
+test('SIGINT during a run: k6 stops, the target is stopped, artifacts stay, exit 130', async () => {
+  const { child, done } = startCli(['run', '--profile', 'smoke', '--quiet']);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const giveUp = setTimeout(() => reject(new Error(`k6 never started:\n${stderr}`)), 30_000);
+    const poll = setInterval(() => {
+      if (/k6kit: run:/.test(stderr)) {
+        clearInterval(poll);
+        clearTimeout(giveUp);
+        setTimeout(resolve, 2_000);
+      }
+    }, 100);
+  });
+  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
+  assert.ok(isAlive(targetPid), 'target runs during the load');
+  child.kill('SIGINT');
+  const result = await done;
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stdout, /ABORTED: interrupted by SIGINT; partial results kept/);
+  assert.ok(!isAlive(targetPid), 'the target was stopped');
+  const runDir = runDirOf(result.stderr);
+  assert.ok(existsSync(join(runDir, 'k6-summary.json')), 'k6 wrote its partial summary');
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).exitCode, 130);
+});

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { describeThreshold, thresholdResults, verdictLine } from '../../scripts/k6/summary.ts';
+import { decideExit } from '../../scripts/verdict.ts';
+
+// The shape of k6 v2's --summary-export, as a real run wrote it (values trimmed).
+const EXPORT = {
+  metrics: {
+    'http_req_duration{op:health}': {
+      med: 0.19,
+      'p(95)': 0.738,
+      'p(99)': 2.31,
+      thresholds: { 'p(95)<0.001': true, 'p(99)<1000': false },
+    },
+    'http_reqs{op:nothing}': { count: 0, rate: 0, thresholds: { 'count>0': true } },
+    http_req_failed: { passes: 0, fails: 10902, value: 0, thresholds: { 'rate<0.01': false } },
+    iterations: { count: 3, rate: 1 },
+  },
+};
+
+test('thresholdResults reads crossed thresholds as failures, with the value judged', () => {
+  const results = thresholdResults(EXPORT);
+  assert.deepEqual(
+    results.map((r) => [r.metric, r.threshold, r.ok, r.stat, r.observed]),
+    [
+      ['http_req_duration{op:health}', 'p(95)<0.001', false, 'p(95)', 0.738],
+      ['http_req_duration{op:health}', 'p(99)<1000', true, 'p(99)', 2.31],
+      ['http_req_failed', 'rate<0.01', true, 'value', 0],
+      ['http_reqs{op:nothing}', 'count>0', false, 'count', 0],
+    ],
+  );
+});
+
+test('the verdict line names every failed threshold with its value', () => {
+  const line = verdictLine(thresholdResults(EXPORT));
+  assert.equal(
+    line,
+    'FAIL: 2 of 4 thresholds failed: http_req_duration{op:health} p(95)<0.001 (p(95)=738µs); http_reqs{op:nothing} count>0 (count=0)',
+  );
+  assert.equal(
+    describeThreshold({
+      metric: 'http_req_failed',
+      threshold: 'rate<0.01',
+      ok: false,
+      stat: 'value',
+      observed: 0.0312,
+    }),
+    'http_req_failed rate<0.01 (value=3.12%)',
+  );
+});
+
+test('exit codes: pass, thresholds, k6 failure, target death, interruption', () => {
+  const passed = thresholdResults({ metrics: { m: { value: 0, thresholds: { 'rate<1': false } } } });
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, thresholds: passed }).exitCode, 0);
+  assert.equal(
+    decideExit({ k6: { code: 99, signal: null }, thresholds: thresholdResults(EXPORT) }).exitCode,
+    99,
+  );
+  const crashed = decideExit({ k6: { code: 107, signal: null } });
+  assert.deepEqual(crashed, { exitCode: 5, line: 'ERROR: k6 exited with code 107 (script error).' });
+  const died = decideExit({ k6: { code: 105, signal: null }, targetDied: { code: null, signal: 'SIGKILL' } });
+  assert.equal(died.exitCode, 4);
+  assert.match(died.line, /the target died during the run \(signal SIGKILL\)/);
+  const interrupted = decideExit({
+    k6: { code: 105, signal: null },
+    interrupted: 'SIGINT',
+    targetDied: { code: 0, signal: null },
+  });
+  assert.equal(interrupted.exitCode, 130, 'an interruption explains everything after it');
+});
