@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    files: ['scripts/**', 'target/**', 'test/node/**', 'build.mjs', 'eslint.config.js'],
+    files: ['scripts/**', 'target/**', 'test/node/**', 'bench/**', 'build.mjs', 'eslint.config.js'],
     languageOptions: { globals: globals.node },
   },
   {

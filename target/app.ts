@@ -1,11 +1,50 @@
-// The reference target: one Fastify app with a route group per seed system.
+// The reference target: one Fastify app with a route group per seed system, and the knobs that
+// make each of k6kit's verdicts observable.
+import { createServer } from 'node:http';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import websocket from '@fastify/websocket';
 import type { TargetConfig } from './config.ts';
+import { fastPathEnabled, withFastPath } from './fast-path.ts';
+import { registerFaults } from './faults.ts';
+import { TaskQueue } from './queue.ts';
+import { FileStore } from './store.ts';
+import { fileRoutes } from './routes/files.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { perfAgentRoutes } from './routes/perf-agent.ts';
+import { pluginRoutes } from './routes/plugins.ts';
+import { streamingRoutes } from './routes/streaming.ts';
 
-export function buildTarget(config: TargetConfig): FastifyInstance {
-  const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });
-  app.get('/__target', async () => ({ name: 'k6kit reference target', pid: process.pid, config }));
+export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
+  const store = await FileStore.create();
+  const queue = new TaskQueue(config.workers);
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    serverFactory: (handler) => {
+      const server = createServer(fastPathEnabled(config) ? withFastPath(handler) : handler);
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
+  });
+  app.addHook('onClose', () => store.remove());
+  await app.register(multipart);
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  registerFaults(app, config, join(store.dir, 'leak'));
+  app.get('/__target', async () => ({
+    name: 'k6kit reference target',
+    pid: process.pid,
+    config,
+    fastPath: fastPathEnabled(config),
+    store: store.dir,
+    queue: queue.stats(),
+  }));
   perfAgentRoutes(app, config);
+  fileRoutes(app, config, store, queue);
+  messageRoutes(app, config);
+  pluginRoutes(app, config, store.dir);
+  streamingRoutes(app);
   return app;
 }

@@ -7,16 +7,66 @@ export interface LatencyRange {
   max: number;
 }
 
+/** Misbehaviours that make the toolkit's verdicts observable. */
+export interface Faults {
+  /** Bytes retained for good on every request. */
+  leakMemory: number;
+  /** A file descriptor opened and never closed on every request. */
+  leakFds: boolean;
+  /** A TCP connection to the target itself opened and never closed on every request. */
+  leakConnections: boolean;
+  /** Milliseconds added to every request per second of uptime. */
+  slowdown: number;
+  /** Exit abruptly on this request (0: never). */
+  crashAfter: number;
+  /** Plugin unload forgets the plugin but keeps its resources. */
+  pluginLeak: boolean;
+  /** The prefix cache ignores the agent: one agent can be served another's content. */
+  sharedCache: boolean;
+}
+
 export interface TargetConfig {
   host: string;
   port: number;
   /** Simulated work per route group, milliseconds drawn uniformly from [min, max]. */
   latency: Record<string, LatencyRange>;
+  /** Share of API requests answered 500, from 0 to 1. */
+  errorRate: number;
+  /** Blocks in the semantic cache's pool. */
+  poolCapacity: number;
+  /** Tasks the repackaging worker queue processes at once. */
+  workers: number;
+  /** Largest upload accepted, bytes. */
+  maxUpload: number;
+  faults: Faults;
 }
 
 export const DEFAULT_LATENCY: Record<string, LatencyRange> = {
-  // Seed 002's read endpoints answer from memory.
+  // Seed 002: reads answer from memory; collection, analysis and optimization do work within
+  // the seed's targets (< 3 s, < 1 s, < 2 s).
   'perf-agent': { min: 0, max: 0 },
+  metrics: { min: 300, max: 1200 },
+  analysis: { min: 100, max: 500 },
+  optimization: { min: 200, max: 1000 },
+  // Seed 004: API calls are quick; a repackaging task takes a while in the worker queue.
+  files: { min: 0, max: 0 },
+  tasks: { min: 1, max: 5 },
+  repackage: { min: 200, max: 800 },
+  // Seed 001: generation time, shorter on a prefix-cache hit.
+  messages: { min: 20, max: 80 },
+  // Seed 000: loading does more than unloading.
+  'plugin-load': { min: 10, max: 40 },
+  'plugin-unload': { min: 5, max: 15 },
+};
+
+export const NO_FAULTS: Faults = {
+  leakMemory: 0,
+  leakFds: false,
+  leakConnections: false,
+  slowdown: 0,
+  crashAfter: 0,
+  pluginLeak: false,
+  sharedCache: false,
 };
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/;
@@ -28,24 +78,90 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       host: { type: 'string' },
       port: { type: 'string' },
       latency: { type: 'string', multiple: true },
+      'error-rate': { type: 'string' },
+      'pool-capacity': { type: 'string' },
+      workers: { type: 'string' },
+      'max-upload': { type: 'string' },
+      fault: { type: 'string', multiple: true },
     },
     strict: true,
   });
-  const host = values.host ?? env['TARGET_HOST'] ?? '127.0.0.1';
+  const pick = (flag: string | undefined, name: string): string | undefined =>
+    flag ?? (env[name] || undefined);
+
+  const host = pick(values.host, 'TARGET_HOST') ?? '127.0.0.1';
   if (!LOOPBACK.test(host)) {
     throw new Error(
       `--host ${host}: the reference target listens on loopback only; expected 127.x.x.x, ::1 or localhost.`,
     );
   }
-  const portText = values.port ?? env['TARGET_PORT'] ?? '0';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port ${portText}: expected a port number from 0 (any free port) to 65535.`);
-  }
   const latency = { ...DEFAULT_LATENCY };
-  const specs = [...(env['TARGET_LATENCY']?.split(',').filter(Boolean) ?? []), ...(values.latency ?? [])];
-  for (const spec of specs) Object.assign(latency, parseLatency(spec));
-  return { host, port, latency };
+  for (const spec of [...list(env['TARGET_LATENCY']), ...(values.latency ?? [])])
+    Object.assign(latency, parseLatency(spec));
+  const faults = { ...NO_FAULTS };
+  for (const spec of [...list(env['TARGET_FAULTS']), ...(values.fault ?? [])])
+    Object.assign(faults, parseFault(spec));
+
+  return {
+    host,
+    port: integer(
+      '--port',
+      pick(values.port, 'TARGET_PORT') ?? '0',
+      0,
+      65535,
+      'a port number from 0 (any free port) to 65535',
+    ),
+    latency,
+    errorRate: fraction('--error-rate', pick(values['error-rate'], 'TARGET_ERROR_RATE') ?? '0'),
+    poolCapacity: integer(
+      '--pool-capacity',
+      pick(values['pool-capacity'], 'TARGET_POOL_CAPACITY') ?? '100',
+      1,
+      1e6,
+      'a number of blocks from 1',
+    ),
+    workers: integer(
+      '--workers',
+      pick(values.workers, 'TARGET_WORKERS') ?? '4',
+      1,
+      256,
+      'a number of workers from 1 to 256',
+    ),
+    maxUpload: bytes('--max-upload', pick(values['max-upload'], 'TARGET_MAX_UPLOAD') ?? '100mb'),
+    faults,
+  };
+}
+
+function list(text: string | undefined): string[] {
+  return (
+    text
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? []
+  );
+}
+
+function integer(flag: string, text: string, min: number, max: number, expected: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${flag} ${text}: expected ${expected}.`);
+  return value;
+}
+
+function fraction(flag: string, text: string): number {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1))
+    throw new Error(`${flag} ${text}: expected a share from 0 to 1, such as 0.05.`);
+  return value;
+}
+
+const BYTES = /^(\d+(?:\.\d+)?)(b|kb|mb|gb)?$/i;
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+export function bytes(flag: string, text: string): number {
+  const match = BYTES.exec(text.trim());
+  if (!match) throw new Error(`${flag} ${text}: expected a size such as 512kb or 100mb.`);
+  return Math.round(Number(match[1]) * (BYTE_UNITS[(match[2] ?? 'b').toLowerCase()] as number));
 }
 
 /** "perf-agent=5-20" → { 'perf-agent': { min: 5, max: 20 } }; "perf-agent=10" is a fixed 10 ms. */
@@ -61,4 +177,44 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
   const max = match[3] === undefined ? min : Number(match[3]);
   if (max < min) throw new Error(`--latency ${spec}: the maximum ${max} is below the minimum ${min}.`);
   return { [match[1] as string]: { min, max } };
+}
+
+const FAULTS =
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache';
+
+export function parseFault(spec: string): Partial<Faults> {
+  const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
+  const flag = `--fault ${spec}`;
+  switch (name) {
+    case 'leak-memory':
+      return { leakMemory: bytes(flag, value ?? '1mb') };
+    case 'leak-fds':
+      return { leakFds: true };
+    case 'leak-connections':
+      return { leakConnections: true };
+    case 'slowdown': {
+      const ms = Number(value);
+      if (!(ms > 0))
+        throw new Error(
+          `${flag}: expected slowdown=MS_PER_S, milliseconds added per second of uptime, such as slowdown=5.`,
+        );
+      return { slowdown: ms };
+    }
+    case 'crash-after':
+      return {
+        crashAfter: integer(
+          flag,
+          value ?? '',
+          1,
+          Number.MAX_SAFE_INTEGER,
+          'crash-after=N with N a request count from 1',
+        ),
+      };
+    case 'plugin-leak':
+      return { pluginLeak: true };
+    case 'shared-cache':
+      return { sharedCache: true };
+    default:
+      throw new Error(`${flag}: unknown fault; expected one of ${FAULTS}.`);
+  }
 }

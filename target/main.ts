@@ -5,7 +5,7 @@ import { parseTargetConfig } from './config.ts';
 
 async function main(): Promise<void> {
   const config = parseTargetConfig(process.argv.slice(2), process.env);
-  const app = buildTarget(config);
+  const app = await buildTarget(config);
   const address = await app.listen({ host: config.host, port: config.port });
   console.log(`k6kit reference target listening at ${address}`);
   let closing = false;

@@ -1,0 +1,46 @@
+// What every bench shares: medians of repeated runs, k6 runs that return their summary, a table.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { $ } from 'zx';
+import type { K6 } from '../scripts/k6/provision.ts';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Runs a k6 script given as text and returns its summary export. */
+export async function k6Run(
+  k6: K6,
+  script: string,
+  env: Record<string, string>,
+): Promise<Record<string, Record<string, number>>> {
+  const dir = await mkdtemp(join(tmpdir(), 'k6kit-bench-'));
+  try {
+    await writeFile(join(dir, 'script.js'), script);
+    const summary = join(dir, 'summary.json');
+    const result = await $({
+      nothrow: true,
+      quiet: true,
+      env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' },
+    })`${k6.bin} run --quiet --summary-export=${summary} ${join(dir, 'script.js')}`;
+    if (result.exitCode !== 0) throw new Error(`k6 exited ${result.exitCode}: ${result.stderr}`);
+    return (
+      JSON.parse(await readFile(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }
+    ).metrics;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export function table(rows: (string | number)[][]): string {
+  const cells = rows.map((row) => row.map(String));
+  const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

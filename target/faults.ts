@@ -1,0 +1,65 @@
+// Fault modes: hooks that leak, slow down, fail or crash on purpose. They are registered only when
+// asked for, so the normal target pays nothing for them. Leaked resources are still released at
+// shutdown: the target leaks while it runs, never past its own life.
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { TargetConfig } from './config.ts';
+import { sleep } from './latency.ts';
+
+export function registerFaults(app: FastifyInstance, config: TargetConfig, leakFile: string): void {
+  if (config.faults.leakFds) writeFileSync(leakFile, 'leak\n');
+  const { faults, errorRate } = config;
+  const active =
+    errorRate > 0 ||
+    faults.leakMemory > 0 ||
+    faults.leakFds ||
+    faults.leakConnections ||
+    faults.slowdown > 0 ||
+    faults.crashAfter > 0;
+  if (!active) return;
+
+  const leaked = { memory: [] as Buffer[], fds: [] as number[], sockets: [] as Socket[] };
+  const startedAt = Date.now();
+  let requests = 0;
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/__target')) return;
+    requests++;
+    if (faults.crashAfter > 0 && requests >= faults.crashAfter) {
+      console.error(
+        `k6kit reference target: crashing on request ${requests} (fault crash-after=${faults.crashAfter})`,
+      );
+      // An abrupt exit is the point of this fault: no cleanup, no response.
+      // eslint-disable-next-line no-restricted-syntax
+      process.exit(70);
+    }
+    // fill() touches every page, so the leak shows in RSS and not only in the heap's bookkeeping.
+    if (faults.leakMemory > 0) leaked.memory.push(Buffer.allocUnsafe(faults.leakMemory).fill(1));
+    if (faults.leakFds) leaked.fds.push(openSync(leakFile, 'r'));
+    if (faults.leakConnections) {
+      const address = app.server.address();
+      if (address && typeof address === 'object') {
+        leaked.sockets.push(connect(address.port, address.address).on('error', () => {}));
+      }
+    }
+    if (faults.slowdown > 0) await sleep(((Date.now() - startedAt) / 1000) * faults.slowdown);
+    if (errorRate > 0 && Math.random() < errorRate) {
+      return reply.code(500).send({ error: 'injected failure', fault: 'error-rate', rate: errorRate });
+    }
+    return undefined;
+  });
+
+  app.addHook('onClose', async () => {
+    for (const fd of leaked.fds) closeSync(fd);
+    for (const socket of leaked.sockets) socket.destroy();
+    leaked.memory.length = 0;
+  });
+
+  app.get('/__target/leaks', async () => ({
+    requests,
+    memoryBytes: leaked.memory.length * faults.leakMemory,
+    fds: leaked.fds.length,
+    connections: leaked.sockets.length,
+  }));
+}

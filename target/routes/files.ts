@@ -1,0 +1,201 @@
+// Seed 004: the plugin repackaging service: uploads streamed to disk, tasks in a worker queue,
+// paged file listing, streamed downloads and task progress over WebSocket.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat, unlink, writeFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance } from 'fastify';
+import type { TargetConfig } from '../config.ts';
+import { simulateWork, sleep } from '../latency.ts';
+import type { FileStore } from '../store.ts';
+import type { Job, TaskQueue } from '../queue.ts';
+
+const PROGRESS_STEPS = 5;
+const MARKETPLACE_PACKAGE_BYTES = 64 * 1024;
+const text = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export function fileRoutes(
+  app: FastifyInstance,
+  config: TargetConfig,
+  store: FileStore,
+  queue: TaskQueue,
+): void {
+  const api = config.latency['tasks'] ?? { min: 0, max: 0 };
+  const work = config.latency['repackage'] ?? { min: 0, max: 0 };
+
+  /** A repackaging job: progress in steps, then an output file written for real. */
+  const repackage =
+    (write: (path: string) => Promise<void>): Job =>
+    async (report) => {
+      const total = work.min + Math.random() * (work.max - work.min);
+      for (let step = 1; step < PROGRESS_STEPS; step++) {
+        await sleep(total / PROGRESS_STEPS);
+        report((step * 100) / PROGRESS_STEPS);
+      }
+      const { id, path } = store.reserve();
+      await write(path);
+      store.add({
+        id,
+        name: `${id}.repackaged.difypkg`,
+        size: (await stat(path)).size,
+        kind: 'output',
+        created_at: new Date().toISOString(),
+      });
+      return id;
+    };
+  const copyOf = (inputPath: string) =>
+    repackage((out) => pipeline(createReadStream(inputPath), createWriteStream(out)));
+
+  app.post('/api/v1/tasks/upload', async (request, reply) => {
+    const part = await request.file({ limits: { fileSize: config.maxUpload, files: 1 } });
+    if (!part || part.fieldname !== 'file') {
+      return reply
+        .code(400)
+        .send({ error: 'expected a multipart body with the package in a field named "file"' });
+    }
+    const { id, path } = store.reserve();
+    const tooLarge = () =>
+      reply
+        .code(413)
+        .send({ error: `the upload is larger than ${config.maxUpload} bytes; the partial file was removed` });
+    try {
+      // Streamed to disk as it arrives: a 100 MB upload never sits in memory whole.
+      await pipeline(part.file, createWriteStream(path));
+    } catch (error) {
+      await unlink(path).catch(() => {});
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
+      throw error;
+    }
+    // At the size limit busboy ends the stream early and marks it truncated; the pipeline succeeds.
+    if (part.file.truncated) {
+      await unlink(path);
+      return tooLarge();
+    }
+    const size = (await stat(path)).size;
+    store.add({
+      id,
+      name: part.filename || 'upload.difypkg',
+      size,
+      kind: 'upload',
+      created_at: new Date().toISOString(),
+    });
+    const platformField = part.fields['platform'];
+    const platform =
+      platformField && !Array.isArray(platformField) && platformField.type === 'field'
+        ? String(platformField.value)
+        : 'manylinux2014_x86_64';
+    const task = queue.submit({ kind: 'upload', platform, input_file_id: id }, copyOf(path));
+    return reply.code(202).send(task);
+  });
+
+  app.post<{ Body: { file_id: string; platform: string } }>(
+    '/api/v1/tasks',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['file_id', 'platform'],
+          properties: { file_id: text, platform: text },
+        },
+      },
+    },
+    async (request, reply) => {
+      await simulateWork(api);
+      const found = store.lookup(request.body.file_id);
+      if (!found) return reply.code(404).send({ error: `no file ${request.body.file_id}` });
+      return reply
+        .code(202)
+        .send(
+          queue.submit(
+            { kind: 'file', platform: request.body.platform, input_file_id: found.file.id },
+            copyOf(found.path),
+          ),
+        );
+    },
+  );
+
+  app.post<{ Body: { author: string; name: string; version: string; platform: string } }>(
+    '/api/v1/tasks/marketplace',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['author', 'name', 'version', 'platform'],
+          properties: { author: text, name: text, version: text, platform: text },
+        },
+      },
+    },
+    async (request, reply) => {
+      await simulateWork(api);
+      const job = repackage((out) =>
+        writeFile(out, Buffer.alloc(MARKETPLACE_PACKAGE_BYTES, request.body.name)),
+      );
+      return reply
+        .code(202)
+        .send(
+          queue.submit({ kind: 'marketplace', platform: request.body.platform, input_file_id: null }, job),
+        );
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/v1/tasks/:id', async (request, reply) => {
+    await simulateWork(api);
+    const task = queue.get(request.params.id);
+    return task ?? reply.code(404).send({ error: `no task ${request.params.id}` });
+  });
+
+  app.get<{ Querystring: { limit: number; offset: number } }>(
+    '/api/v1/files',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      await simulateWork(config.latency['files'] ?? { min: 0, max: 0 });
+      const { limit, offset } = request.query;
+      return { ...store.page(offset, limit), limit, offset };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/api/v1/files/:id/download', async (request, reply) => {
+    const found = store.lookup(request.params.id);
+    if (!found) return reply.code(404).send({ error: 'no such file' });
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('content-length', found.file.size)
+      .header('content-disposition', `attachment; filename="${found.file.name}"`)
+      .send(createReadStream(found.path));
+  });
+
+  app.get<{ Params: { id: string } }>('/ws/tasks/:id', { websocket: true }, (socket, request) => {
+    const task = queue.get(request.params.id);
+    if (!task) {
+      socket.send(JSON.stringify({ error: `no task ${request.params.id}` }));
+      socket.close(4404, 'no such task');
+      return;
+    }
+    const push = (t: Task) => {
+      socket.send(
+        JSON.stringify({
+          task_id: t.id,
+          status: t.status,
+          progress: t.progress,
+          output_file_id: t.output_file_id,
+        }),
+      );
+      if (t.status === 'completed' || t.status === 'failed') socket.close(1000, t.status);
+    };
+    push(task);
+    if (task.status === 'completed' || task.status === 'failed') return;
+    const stop = queue.follow(task.id, push);
+    socket.on('close', stop);
+  });
+}
+
+type Task = NonNullable<ReturnType<TaskQueue['get']>>;
