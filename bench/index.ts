@@ -1,5 +1,8 @@
 // npm run bench: every benchmark in one run, ratios measured side by side.
 import { targetCapacity } from './target-capacity.ts';
+import { targetStart } from './target-start.ts';
 
 console.log('Reference target capacity against k6 (issue 3 bar: ≥ 2×)');
 await targetCapacity();
+console.log('\nReference target start (issue 3 bar: under a second)');
+await targetStart();
