@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
 import type { K6 } from '../scripts/k6/provision.ts';
+import { formatTable } from '../scripts/table.ts';
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -38,9 +39,7 @@ export async function k6Run(
 }
 
 export function table(rows: (string | number)[][]): string {
-  const cells = rows.map((row) => row.map(String));
-  const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+  return formatTable(rows).join('\n');
 }
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

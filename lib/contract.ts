@@ -11,22 +11,37 @@ export interface OperationTargets {
   max?: number;
 }
 
+/** 'http' (requests), 'ws' (WebSocket connects), or the name of a custom Trend the scenario records. */
+export type OperationMetric = string;
+
 export interface CompiledOperation {
   title: string;
+  metric: OperationMetric;
   targets: OperationTargets;
   /** Max is reported, not enforced, unless the table says so (k6 advises against max thresholds). */
   maxEnforced: boolean;
   /** Statuses that count as success for this operation; empty means k6's default (200–399). */
   expectedStatuses: number[];
+  /** This row's k6 thresholds, coverage included: applied when the profile exercises the operation. */
+  thresholds: Record<string, Threshold[]>;
 }
 
 export interface ThroughputTarget {
   /** An operation name, or '*' for every request of the scenario. */
   operation: string;
-  /** Requests per second. */
+  /** Per second. */
   min: number;
+  /** A custom Counter to take the rate of; http_reqs when absent. */
+  metric?: string;
   /** Profiles under which the target applies; empty means every profile. */
   profiles: string[];
+}
+
+export interface ProfileTargets {
+  /** Thresholds that hold under this profile at any scale. */
+  thresholds: Record<string, Threshold[]>;
+  /** Requests per second over the whole run; held at full scale only. */
+  throughput?: number;
 }
 
 export interface CompiledSla {
@@ -35,15 +50,52 @@ export interface CompiledSla {
   /** The SLA file, relative to the project root. */
   file: string;
   operations: Record<string, CompiledOperation>;
-  /** k6 thresholds that hold under every profile. */
+  /** k6 thresholds that hold under every profile, beside the operations' own. */
   thresholds: Record<string, Threshold[]>;
   throughput: ThroughputTarget[];
+  profiles: Record<string, ProfileTargets>;
   summaryTrendStats: string[];
 }
 
-/** The k6 metric names k6kit tags per operation. */
-export const opMetric = {
-  duration: (op: string): string => `http_req_duration{op:${op}}`,
-  requests: (op: string): string => `http_reqs{op:${op}}`,
-  failed: (op: string): string => `http_req_failed{op:${op}}`,
-};
+/** The counter lib/ adds to once per VU and operation recorded on a custom Trend, for coverage. */
+export const SEEN_METRIC = 'k6kit_op_seen';
+
+/** The k6 metrics an operation's rows are judged on. */
+export function operationMetrics(
+  op: string,
+  metric: OperationMetric,
+): { duration: string; coverage: string; failed?: string } {
+  switch (metric) {
+    case 'http':
+      return {
+        duration: `http_req_duration{op:${op}}`,
+        coverage: `http_reqs{op:${op}}`,
+        failed: `http_req_failed{op:${op}}`,
+      };
+    case 'ws':
+      return { duration: `ws_connecting{op:${op}}`, coverage: `ws_sessions{op:${op}}` };
+    default:
+      return { duration: `${metric}{op:${op}}`, coverage: `${SEEN_METRIC}{op:${op}}` };
+  }
+}
+
+export function throughputMetric(target: ThroughputTarget): string {
+  const base = target.metric ?? 'http_reqs';
+  return target.operation === '*' ? base : `${base}{op:${target.operation}}`;
+}
+
+/** What a bundle tells the Node side about its resolved profile, through options.ext (k6 inspect shows it). */
+export interface BundleInfo {
+  profile: string;
+  title: string;
+  source: string;
+  scale: number;
+  thinkTime: [number, number];
+  /** The k6 scenario names of the profile's phases, their exec functions and requests per iteration. */
+  phases: { name: string; exec: string; requestsPerIteration: number | null }[];
+  sla: { file: string; title: string };
+  /** SLA operations the profile never runs: not judged. */
+  unexercised: string[];
+  /** Max values the SLA reports but does not enforce, ms by operation. */
+  reportedMax: Record<string, number>;
+}

@@ -1,6 +1,7 @@
-// Load profiles as named presets, compiled into one k6 scenario. Plain data and pure functions,
-// so the same code runs in k6 (options at init) and can be read by the Node side.
+// Load profiles as named presets, compiled into k6 scenarios. Plain data and pure functions: the
+// same code runs in k6 (options at init) and is read by the Node side (plan).
 import type { Scenario } from 'k6/options';
+import type { Threshold } from './contract.ts';
 
 export interface Stage {
   /** Seconds. */
@@ -8,65 +9,146 @@ export interface Stage {
   target: number;
 }
 
+/** One k6 scenario of a profile. */
+export type Phase = {
+  /** The k6 scenario's name; the profile's name when it has one phase. */
+  name?: string;
+  /** The scenario module's export this phase runs; its default function when absent. */
+  exec?: string;
+  /** Seconds after the start of the run. */
+  startTime?: number;
+  /** Environment for this phase's VUs only (read with __ENV). */
+  env?: Record<string, string>;
+} & (
+  | { model: 'closed'; start?: number; stages: Stage[] }
+  | { model: 'open'; rate: number; timeUnit: '1s' | '1m'; duration: number; vus: number }
+  | { model: 'rounds'; workers: number; rounds: number; maxDuration: number }
+);
+
 export interface Profile {
   title: string;
-  /** Closed: a number of VUs loops; open: iterations arrive at a rate whatever the latency. */
-  model: 'closed' | 'open';
-  stages: Stage[];
-  /** Users at the start, before the first stage moves them (0: ramp up from none). */
-  start?: number;
-  /** Seconds a VU waits between iterations, drawn uniformly from [min, max]. */
-  thinkTime: [number, number];
   /** Where the numbers come from. */
   source: string;
+  phases: Phase[];
+  /** Seconds a VU waits between iterations, drawn uniformly from [min, max]. */
+  thinkTime: [number, number];
+  /** Thresholds this profile adds, such as the breaking point's abort. */
+  thresholds?: Record<string, Threshold[]>;
 }
 
-const steady = (vus: number, seconds: number): Stage[] => [{ duration: seconds, target: vus }];
+const MIN = 60;
+const HOUR = 60 * MIN;
+
+const ramp = (users: number, rampUp: number, hold: number, rampDown = 0): Stage[] => [
+  { duration: rampUp, target: users },
+  { duration: hold, target: users },
+  ...(rampDown > 0 ? [{ duration: rampDown, target: 0 }] : []),
+];
+const closed = (stages: Stage[], start = 0): Phase => ({ model: 'closed', start, stages });
+const rounds = (rounds: number, workers: number, maxDuration: number): Phase => ({
+  model: 'rounds',
+  rounds,
+  workers,
+  maxDuration,
+});
+
+/** Seed 002's load levels: a ramp to the level, then 5 minutes there, with 1–3 s between requests. */
+function concurrentUsers(label: string, users: number, rampUp: number): Profile {
+  return {
+    title: `${label}: ${users} concurrent users`,
+    source: 'seed 002 (load and scalability levels)',
+    phases: [closed(ramp(users, rampUp, 5 * MIN))],
+    thinkTime: [1, 3],
+  };
+}
+
+/** Seed 000's presets: every worker runs its rounds back to back. */
+function workerRounds(
+  label: string,
+  count: number,
+  workers: number,
+  maxMinutes: number,
+  use: string,
+): Profile {
+  return {
+    title: `${label}: ${count} rounds × ${workers} workers`,
+    source: `seed 000 (${use})`,
+    phases: [rounds(count, workers, maxMinutes * MIN)],
+    thinkTime: [0, 0],
+  };
+}
+
+/** From 100 users, 100 more every 5 minutes, up to 2,000, until errors pass 50% (seed 004). */
+const breakingSteps: Stage[] = Array.from({ length: 20 }, (_, i) => [
+  { duration: 10, target: (i + 1) * 100 },
+  { duration: 5 * MIN - 10, target: (i + 1) * 100 },
+]).flat();
 
 export const profiles: Record<string, Profile> = {
   smoke: {
     title: 'Smoke: two users for ten seconds',
-    model: 'closed',
-    start: 2,
-    stages: steady(2, 10),
-    thinkTime: [0.2, 0.5],
     source: 'k6kit',
+    phases: [closed([{ duration: 10, target: 2 }], 2)],
+    thinkTime: [0.2, 0.5],
   },
-  light: {
-    title: 'Light load: 10 concurrent users',
-    model: 'closed',
-    stages: [{ duration: 30, target: 10 }, ...steady(10, 120)],
+  light: concurrentUsers('Light load', 10, 30),
+  normal: concurrentUsers('Normal load', 50, MIN),
+  peak: concurrentUsers('Peak load', 100, MIN),
+  heavy: concurrentUsers('Heavy load', 200, 2 * MIN),
+  extreme: concurrentUsers('Stress', 500, 2 * MIN),
+  production: {
+    title: 'Normal production load: 100 users, ramp 5 min, hold 20 min, ramp down 5 min',
+    source: 'seed 004 §4.1 scenario 1',
+    phases: [closed(ramp(100, 5 * MIN, 20 * MIN, 5 * MIN))],
+    thinkTime: [5, 10],
+  },
+  'peak-hour': {
+    title: 'Peak hour: 500 users, ramp 10 min, hold 40 min, ramp down 10 min',
+    source: 'seed 004 §4.1 scenario 2',
+    phases: [closed(ramp(500, 10 * MIN, 40 * MIN, 10 * MIN))],
+    thinkTime: [3, 7],
+  },
+  'breaking-point': {
+    title: 'Breaking point: 100 users, +100 every 5 min, until errors pass 50%',
+    source: 'seed 004 §4.2 scenario 1',
+    phases: [closed(breakingSteps, 100)],
     thinkTime: [1, 3],
-    source: 'seed 002, Testing Strategy',
+    thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '30s' }] },
   },
-  normal: {
-    title: 'Normal load: 50 concurrent users',
-    model: 'closed',
-    stages: [{ duration: 60, target: 50 }, ...steady(50, 300)],
+  spike: {
+    title: 'Spike: 10 users, a jump to 500 in 10 s, then back to 10',
+    source: 'seed 002 (stress and recovery)',
+    phases: [
+      closed(
+        [
+          { duration: MIN, target: 10 },
+          { duration: 10, target: 500 },
+          { duration: 2 * MIN, target: 500 },
+          { duration: 10, target: 10 },
+          { duration: 2 * MIN, target: 10 },
+        ],
+        10,
+      ),
+    ],
     thinkTime: [1, 3],
-    source: 'seed 002, Testing Strategy',
   },
-  peak: {
-    title: 'Peak load: 100 concurrent users',
-    model: 'closed',
-    stages: [{ duration: 60, target: 100 }, ...steady(100, 300)],
-    thinkTime: [1, 3],
-    source: 'seed 002, Testing Strategy',
+  soak: {
+    title: 'Endurance: 50 users for 24 hours',
+    source: 'seed 004 §4.3',
+    phases: [closed(ramp(50, 5 * MIN, 24 * HOUR))],
+    thinkTime: [5, 30],
   },
-  heavy: {
-    title: 'Heavy load: 200 concurrent users',
-    model: 'closed',
-    stages: [{ duration: 120, target: 200 }, ...steady(200, 300)],
-    thinkTime: [1, 3],
-    source: 'seed 002, Testing Strategy',
-  },
+  quick: workerRounds('Quick', 3, 2, 2, 'development'),
+  standard: workerRounds('Standard', 10, 4, 5, 'CI/CD'),
+  full: workerRounds('Full', 20, 8, 10, 'release'),
+  stress: workerRounds('Stress', 50, 16, 30, 'performance'),
 };
 
 export interface ResolvedProfile {
   name: string;
   profile: Profile;
   scale: number;
-  scenario: Scenario;
+  scenarios: Record<string, Scenario>;
 }
 
 /** Users shrink with the scale but never below one (none stays none). */
@@ -74,10 +156,15 @@ export function scaleUsers(users: number, scale: number): number {
   return users === 0 ? 0 : Math.max(1, Math.round(users * scale));
 }
 
-/** Users and durations shrink together; no stage drops below one second. */
+/** Durations shrink with the scale but never below one second. */
+export function scaleSeconds(seconds: number, scale: number): number {
+  return Math.max(1, Math.round(seconds * scale));
+}
+
+/** Users and durations shrink together. */
 export function scaleStages(stages: Stage[], scale: number): Stage[] {
   return stages.map((stage) => ({
-    duration: Math.max(1, Math.round(stage.duration * scale)),
+    duration: scaleSeconds(stage.duration, scale),
     target: scaleUsers(stage.target, scale),
   }));
 }
@@ -94,24 +181,48 @@ export function resolveProfile(
   if (!(scale > 0 && scale <= 1)) {
     throw new Error(`Scale ${scale} is out of range; expected a number in (0, 1], such as 0.1.`);
   }
-  const stages = scaleStages(profile.stages, scale);
-  const peak = Math.max(...stages.map((s) => s.target));
-  const k6Stages = stages.map((s) => ({ duration: `${s.duration}s`, target: s.target }));
-  const scenario: Scenario =
-    profile.model === 'closed'
-      ? {
-          executor: 'ramping-vus',
-          startVUs: scaleUsers(profile.start ?? 0, scale),
-          stages: k6Stages,
-          gracefulRampDown: '5s',
-        }
-      : {
-          executor: 'ramping-arrival-rate',
-          startRate: scaleUsers(profile.start ?? 0, scale),
-          timeUnit: '1s',
-          stages: k6Stages,
-          preAllocatedVUs: peak,
-          maxVUs: peak * 4,
-        };
-  return { name, profile, scale, scenario };
+  const scenarios: Record<string, Scenario> = {};
+  for (const phase of profile.phases) {
+    scenarios[phase.name ?? name] = {
+      ...compilePhase(phase, scale),
+      ...(phase.exec ? { exec: phase.exec } : {}),
+      ...(phase.startTime ? { startTime: `${scaleSeconds(phase.startTime, scale)}s` } : {}),
+      ...(phase.env ? { env: phase.env } : {}),
+    } as Scenario;
+  }
+  return { name, profile, scale, scenarios };
+}
+
+function compilePhase(phase: Phase, scale: number): Scenario {
+  switch (phase.model) {
+    case 'closed':
+      return {
+        executor: 'ramping-vus',
+        startVUs: scaleUsers(phase.start ?? 0, scale),
+        stages: scaleStages(phase.stages, scale).map((s) => ({
+          duration: `${s.duration}s`,
+          target: s.target,
+        })),
+        gracefulRampDown: '5s',
+      };
+    case 'open': {
+      // The rate is what the plan asks for, so it is not scaled: a scaled open run is a shorter one.
+      const vus = scaleUsers(phase.vus, scale);
+      return {
+        executor: 'constant-arrival-rate',
+        rate: phase.rate,
+        timeUnit: phase.timeUnit,
+        duration: `${scaleSeconds(phase.duration, scale)}s`,
+        preAllocatedVUs: vus,
+        maxVUs: vus,
+      };
+    }
+    case 'rounds':
+      return {
+        executor: 'per-vu-iterations',
+        vus: scaleUsers(phase.workers, scale),
+        iterations: scaleUsers(phase.rounds, scale),
+        maxDuration: `${scaleSeconds(phase.maxDuration, scale)}s`,
+      };
+  }
 }

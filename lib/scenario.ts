@@ -1,20 +1,34 @@
 // defineScenario ties a scenario module to its SLA table and load profile: it produces the k6
-// options and the tagged request helper every operation goes through.
+// options and the helpers every measured operation goes through.
 import http, { type RefinedResponse, type RequestBody, type Params } from 'k6/http';
 import { check, sleep } from 'k6';
+import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import type { CompiledSla, Threshold } from './contract.ts';
+import {
+  SEEN_METRIC,
+  throughputMetric,
+  type BundleInfo,
+  type CompiledSla,
+  type Threshold,
+} from './contract.ts';
 import { egressBlacklist } from './egress.ts';
 import { allowOtherHosts, baseUrl, profileName, scale } from './env.ts';
 import { profiles as presets, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
 
 export interface ScenarioSpec<Op extends string> {
   sla: CompiledSla;
-  /** Every operation the scenario's requests are tagged with. */
+  /** Every operation the scenario measures. Each SLA row must be one of them. */
   operations: readonly Op[];
+  /**
+   * The scenario module's exported functions that profiles may run, with the operations each one
+   * exercises. The default function exercises every operation unless it is listed here.
+   */
+  exec?: Record<string, readonly Op[]>;
   /** Presets of this scenario on top of the shared ones. */
   profiles?: Record<string, Profile>;
   defaultProfile?: string;
+  /** Requests one iteration of each exec function makes ('default' for the default), for plan's estimate. */
+  requestsPerIteration?: Record<string, number>;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
@@ -22,7 +36,11 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPT
 export interface Scenario<Op extends string> {
   options: Options;
   profile: ResolvedProfile;
-  /** One request of an operation: tagged op:<name>, judged by the SLA's expected statuses, checked. */
+  /** The SLA operations the chosen profile never runs: not judged, and said so by plan. */
+  unexercised: string[];
+  /** The system under test, without a trailing slash. */
+  baseUrl(): string;
+  /** One HTTP request of an operation: tagged op:<name>, judged by the SLA's expected statuses, checked. */
   request(
     op: Op,
     method: Method,
@@ -30,25 +48,39 @@ export interface Scenario<Op extends string> {
     body?: RequestBody | null,
     params?: Params,
   ): RefinedResponse<'text'>;
+  /** Params for `new WebSocket(url, null, params)`: tags the connection's metrics op:<name>. */
+  wsParams(op: Op): { tags: { op: string } };
+  /** A value of an operation whose SLA row is measured on a custom Trend (delivery latency, say). */
+  record(op: Op, value: number): void;
   /** Waits the profile's think time. */
   think(): void;
 }
 
 export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scenario<Op> {
   const { sla, operations } = spec;
+  const catalogue = { ...presets, ...spec.profiles };
   assertSlaCoversScenario(sla, operations);
-  const profile = resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), {
-    ...presets,
-    ...spec.profiles,
-  });
+  assertProfilesKnown(sla, catalogue);
+  const profile = resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue);
+  const exercised = exercisedOperations(profile, operations, spec.exec ?? {});
+  assertThroughputExercised(sla, profile, exercised);
 
   const options: Options = {
-    scenarios: { [profile.name]: profile.scenario },
-    thresholds: mergeThresholds(sla.thresholds, throughputThresholds(sla, profile)),
+    scenarios: profile.scenarios,
+    thresholds: mergeThresholds(
+      sla.thresholds,
+      ...Object.entries(sla.operations)
+        .filter(([op]) => exercised.has(op))
+        .map(([, row]) => row.thresholds),
+      profile.profile.thresholds ?? {},
+      profileThresholds(sla, profile),
+    ),
     summaryTrendStats: sla.summaryTrendStats,
     blacklistIPs: egressBlacklist(allowOtherHosts()),
     // Everything k6kit tags is low-cardinality: keep per-URL tags out of the metrics.
     systemTags: ['status', 'method', 'name', 'group', 'check', 'error_code', 'scenario', 'expected_response'],
+    // ext is k6's place for data of other tools; k6 inspect shows it, so plan and run can read it.
+    ext: { k6kit: bundleInfo(spec, profile, exercised) },
   };
 
   // Built once per VU at init: the per-request path only looks them up.
@@ -56,8 +88,10 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
     Op,
     { params: Params; checks: Record<string, (r: RefinedResponse<'text'>) => boolean> }
   >;
+  const trends: Partial<Record<Op, Trend>> = {};
   for (const op of operations) {
-    const statuses = sla.operations[op]?.expectedStatuses ?? [];
+    const row = sla.operations[op];
+    const statuses = row?.expectedStatuses ?? [];
     const accepted = new Set(statuses.length > 0 ? statuses : [200, 201, 202, 204]);
     perOp[op] = {
       params: {
@@ -66,7 +100,10 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
       },
       checks: { [`${op}: status is ${[...accepted].join(' or ')}`]: (r) => accepted.has(r.status) },
     };
+    if (row && row.metric !== 'http' && row.metric !== 'ws') trends[op] = new Trend(row.metric, true);
   }
+  const seen = new Counter(SEEN_METRIC);
+  const recorded = new Set<Op>();
 
   let root: string | undefined;
   const [thinkMin, thinkMax] = profile.profile.thinkTime;
@@ -74,6 +111,8 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
   return {
     options,
     profile,
+    unexercised: Object.keys(sla.operations).filter((op) => !exercised.has(op)),
+    baseUrl: () => (root ??= baseUrl()),
     request(op, method, path, body, params) {
       root ??= baseUrl();
       const own = perOp[op];
@@ -84,9 +123,50 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
       check(response, own.checks);
       return response;
     },
+    wsParams: (op) => ({ tags: { op } }),
+    record(op, value) {
+      const trend = trends[op];
+      if (!trend) throw new Error(`Operation "${op}" is not measured on a custom Trend in ${sla.file}.`);
+      trend.add(value, { op });
+      // One sample per VU and operation feeds the coverage threshold: nothing more on the hot path.
+      if (!recorded.has(op)) {
+        recorded.add(op);
+        seen.add(1, { op });
+      }
+    },
     think() {
       if (thinkMax > 0) sleep(thinkMin + Math.random() * (thinkMax - thinkMin));
     },
+  };
+}
+
+function bundleInfo<Op extends string>(
+  spec: ScenarioSpec<Op>,
+  profile: ResolvedProfile,
+  exercised: Set<string>,
+): BundleInfo {
+  const reportedMax: Record<string, number> = {};
+  for (const [op, row] of Object.entries(spec.sla.operations)) {
+    if (exercised.has(op) && !row.maxEnforced && row.targets.max !== undefined)
+      reportedMax[op] = row.targets.max;
+  }
+  return {
+    profile: profile.name,
+    title: profile.profile.title,
+    source: profile.profile.source,
+    scale: profile.scale,
+    thinkTime: profile.profile.thinkTime,
+    phases: profile.profile.phases.map((phase) => {
+      const exec = phase.exec ?? 'default';
+      return {
+        name: phase.name ?? profile.name,
+        exec,
+        requestsPerIteration: spec.requestsPerIteration?.[exec] ?? null,
+      };
+    }),
+    sla: { file: spec.sla.file, title: spec.sla.title },
+    unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
+    reportedMax,
   };
 }
 
@@ -100,7 +180,7 @@ export function mergeThresholds(...sets: Record<string, Threshold[]>[]): Record<
   return merged;
 }
 
-/** An SLA row for an operation the scenario never tags would be a threshold nothing feeds. */
+/** An SLA row for an operation the scenario never measures would be a threshold nothing feeds. */
 export function assertSlaCoversScenario(sla: CompiledSla, operations: readonly string[]): void {
   const declared = new Set(operations);
   const orphans = Object.keys(sla.operations).filter((op) => !declared.has(op));
@@ -111,26 +191,76 @@ export function assertSlaCoversScenario(sla: CompiledSla, operations: readonly s
         `(${operations.join(', ')}). k6 would pass such thresholds silently (grafana/k6#1526).`,
     );
   }
-  const untargeted = operations.filter((op) => !(op in sla.operations));
-  if (untargeted.length > 0) {
+}
+
+/** The operations the profile's phases run, by the exec function each phase names. */
+export function exercisedOperations(
+  profile: ResolvedProfile,
+  operations: readonly string[],
+  exec: Record<string, readonly string[]>,
+): Set<string> {
+  const exercised = new Set<string>();
+  for (const phase of profile.profile.phases) {
+    const fn = phase.exec ?? 'default';
+    const ops = exec[fn] ?? (fn === 'default' ? operations : undefined);
+    if (!ops) {
+      throw new Error(
+        `Profile "${profile.name}" runs ${fn}(), which this scenario does not declare; expected one of: ` +
+          `${['default', ...Object.keys(exec).filter((f) => f !== 'default')].join(', ')}.`,
+      );
+    }
+    for (const op of ops) exercised.add(op);
+  }
+  return exercised;
+}
+
+/** A throughput target on an operation the profile never runs could never hold. */
+export function assertThroughputExercised(
+  sla: CompiledSla,
+  profile: ResolvedProfile,
+  exercised: Set<string>,
+): void {
+  for (const target of sla.throughput) {
+    const applies = target.profiles.length === 0 || target.profiles.includes(profile.name);
+    if (
+      applies &&
+      target.operation !== '*' &&
+      target.metric === undefined &&
+      !exercised.has(target.operation)
+    ) {
+      throw new Error(
+        `${sla.file}: throughput target on "${target.operation}" under profile "${profile.name}", which never runs ` +
+          `that operation; expected the target's profiles to run it.`,
+      );
+    }
+  }
+}
+
+/** A target under a profile no preset has would never be enforced. */
+export function assertProfilesKnown(sla: CompiledSla, catalogue: Record<string, Profile>): void {
+  const named = [...Object.keys(sla.profiles), ...sla.throughput.flatMap((t) => t.profiles)];
+  const unknown = [...new Set(named.filter((name) => !(name in catalogue)))];
+  if (unknown.length > 0) {
     throw new Error(
-      `${sla.file}: the scenario tags operations ${untargeted.map((o) => `"${o}"`).join(', ')} that have no ` +
-        `SLA row; expected a row for each, so that every operation is measured against a target.`,
+      `${sla.file}: targets name profiles ${unknown.map((p) => `"${p}"`).join(', ')} that this scenario does not have; ` +
+        `expected one of: ${Object.keys(catalogue).join(', ')}.`,
     );
   }
 }
 
-/** Throughput targets hold only under their profiles, and only at full scale: a scaled run is smaller by design. */
-export function throughputThresholds(
-  sla: CompiledSla,
-  profile: ResolvedProfile,
-): Record<string, Threshold[]> {
-  const thresholds: Record<string, Threshold[]> = {};
-  if (profile.scale !== 1) return thresholds;
-  for (const target of sla.throughput) {
-    if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
-    const metric = target.operation === '*' ? 'http_reqs' : `http_reqs{op:${target.operation}}`;
-    thresholds[metric] = [...(thresholds[metric] ?? []), `rate>=${target.min}`];
+/**
+ * The SLA's targets for the chosen profile. Throughput targets hold only at full scale: a scaled
+ * run is smaller by design, and its throughput says nothing about the target's.
+ */
+export function profileThresholds(sla: CompiledSla, profile: ResolvedProfile): Record<string, Threshold[]> {
+  const own = sla.profiles[profile.name];
+  const sets: Record<string, Threshold[]>[] = [own?.thresholds ?? {}];
+  if (profile.scale === 1) {
+    if (own?.throughput !== undefined) sets.push({ http_reqs: [`rate>=${own.throughput}`] });
+    for (const target of sla.throughput) {
+      if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
+      sets.push({ [throughputMetric(target)]: [`rate>=${target.min}`] });
+    }
   }
-  return thresholds;
+  return mergeThresholds(...sets);
 }

@@ -1,10 +1,28 @@
-// Seed 002: the performance agent's read endpoints, one request to each per iteration.
+// Seed 002: the performance agent's API. Each iteration reads the four cheap endpoints and runs
+// one of the three work endpoints in turn; the throughput profile drives the reads flat out.
 import sla from '../thresholds/perf-agent.yaml';
 import { defineScenario } from '../lib/scenario.ts';
 
+const READS = ['health', 'config', 'capabilities', 'workflows'] as const;
+const WORK = [
+  ['metrics', '/api/v1/metrics/collect'],
+  ['analysis', '/api/v1/analysis'],
+  ['optimization', '/api/v1/optimization'],
+] as const;
+
 const scenario = defineScenario({
   sla,
-  operations: ['health', 'config', 'capabilities', 'workflows'] as const,
+  requestsPerIteration: { default: 5, saturate: 4 },
+  operations: [...READS, ...WORK.map(([op]) => op)],
+  exec: { saturate: READS },
+  profiles: {
+    throughput: {
+      title: 'Throughput: 50 users reading flat out for 1 minute',
+      source: 'seed 002, Throughput Targets',
+      phases: [{ model: 'closed', start: 50, stages: [{ duration: 60, target: 50 }], exec: 'saturate' }],
+      thinkTime: [0, 0],
+    },
+  },
 });
 
 export const options = scenario.options;
@@ -14,5 +32,15 @@ export default function (): void {
   scenario.request('config', 'GET', '/api/v1/config');
   scenario.request('capabilities', 'GET', '/api/v1/capabilities');
   scenario.request('workflows', 'GET', '/api/v1/workflows');
+  // Turn by VU and iteration, so that even a short run with few VUs reaches all three.
+  const [op, path] = WORK[(__VU + __ITER) % WORK.length] as (typeof WORK)[number];
+  scenario.request(op, 'POST', path, '{}', { headers: { 'content-type': 'application/json' } });
   scenario.think();
+}
+
+export function saturate(): void {
+  scenario.request('health', 'GET', '/api/v1/health');
+  scenario.request('config', 'GET', '/api/v1/config');
+  scenario.request('capabilities', 'GET', '/api/v1/capabilities');
+  scenario.request('workflows', 'GET', '/api/v1/workflows');
 }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
 import { provisionK6 } from './k6/provision.ts';
+import { buildPlan, renderPlan } from './plan.ts';
+import { inspectOnly } from './prepare.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
 
@@ -13,12 +15,13 @@ const HELP = `k6kit: load, stress and soak tests with k6
 
 Usage:
   k6kit run [scenario] [options]   build, start the reference target (unless BASE_URL), run k6, judge
+  k6kit plan [scenario] [profile]  print the resolved phases, thresholds and expected volume; no load
   k6kit k6                         find or build the pinned k6 and print its version
   k6kit test-k6                    run the k6-side tests of lib/ inside k6
   k6kit help
 
-Options of run:
-  --profile NAME     load profile (K6KIT_PROFILE; default smoke)
+Options of run and plan:
+  --profile NAME     load profile (K6KIT_PROFILE; default: the scenario's own, smoke for most)
   --scale N          shrink users and durations by N in (0, 1] (K6KIT_SCALE; default 1)
   --sla FILE         judge against this SLA table instead of the scenario's own
   --base-url URL     the system under test (BASE_URL); without it the reference target is started
@@ -54,23 +57,44 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return ExitCode.pass;
   }
+  const scaleText = values.scale ?? env('K6KIT_SCALE') ?? '1';
+  const scale = Number(scaleText);
+  if (!(scale > 0 && scale <= 1))
+    throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
+  const scenario = rest[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent';
+  const profile = values.profile ?? rest[1] ?? env('K6KIT_PROFILE');
+  const allowOtherHosts = values['allow-hosts'] === true || env('K6KIT_ALLOW_HOSTS') === '1';
+
   switch (command) {
+    case 'plan': {
+      if (rest.length > 2)
+        throw new InputError(`plan takes a scenario and a profile; got ${rest.join(' ')}.`);
+      const k6 = await provisionK6({ root: ROOT, log });
+      const prepared = await inspectOnly(k6, {
+        root: ROOT,
+        scenario,
+        scale,
+        allowOtherHosts,
+        ...(profile ? { profile } : {}),
+        ...(values.sla ? { sla: values.sla } : {}),
+      });
+      console.log(renderPlan(buildPlan(scenario, prepared.inspection), k6.version));
+      return ExitCode.pass;
+    }
     case 'run': {
-      if (rest.length > 1) throw new InputError(`run takes one scenario; got ${rest.join(' ')}.`);
-      const scaleText = values.scale ?? env('K6KIT_SCALE') ?? '1';
-      const scale = Number(scaleText);
-      if (!(scale > 0 && scale <= 1)) {
-        throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
-      }
+      if (rest.length > 1)
+        throw new InputError(
+          `run takes one scenario (the profile goes in --profile); got ${rest.join(' ')}.`,
+        );
       const baseUrl = values['base-url'] ?? env('BASE_URL');
       const outcome = await runScenario({
         root: ROOT,
-        scenario: rest[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent',
-        profile: values.profile ?? env('K6KIT_PROFILE') ?? 'smoke',
+        scenario,
+        ...(profile ? { profile } : {}),
         scale,
         ...(values.sla ? { sla: values.sla } : {}),
         ...(baseUrl ? { baseUrl } : {}),
-        allowOtherHosts: values['allow-hosts'] === true || env('K6KIT_ALLOW_HOSTS') === '1',
+        allowOtherHosts,
         quiet: values.quiet === true || env('CI') === 'true',
         log,
       });
@@ -86,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
     case 'test-k6':
       return runK6Tests({ root: ROOT, log });
     default:
-      throw new InputError(`Unknown command "${command}"; expected run, k6, test-k6 or help.`);
+      throw new InputError(`Unknown command "${command}"; expected run, plan, k6, test-k6 or help.`);
   }
 }
 

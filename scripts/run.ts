@@ -1,21 +1,23 @@
-// One orchestrated run: build the bundle, resolve the target, run k6, judge, keep the artifacts.
+// One orchestrated run: build and inspect the bundle, resolve the target, run k6, judge, and keep
+// the artifacts whatever happened.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { bundle } from '../build.mjs';
-import { InputError, K6kitError } from './errors.ts';
+import { K6kitError } from './errors.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6 } from './k6/provision.ts';
-import { inspectBundle } from './k6/inspect.ts';
 import { runK6 } from './k6/run.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
+import { formatSeconds } from './plan.ts';
+import { prepareBundle } from './prepare.ts';
 import { startTarget, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
 
 export interface RunRequest {
   root: string;
   scenario: string;
-  profile: string;
+  /** Absent: the scenario's default profile. */
+  profile?: string;
   scale: number;
   sla?: string;
   baseUrl?: string;
@@ -30,49 +32,34 @@ export interface RunOutcome {
   runDir: string;
 }
 
-export async function listScenarios(root: string): Promise<string[]> {
-  const names = await readdir(join(root, 'scenarios')).catch(() => []);
-  return names
-    .filter((n) => n.endsWith('.ts'))
-    .map((n) => n.slice(0, -3))
-    .sort();
-}
-
 export async function runScenario(request: RunRequest): Promise<RunOutcome> {
-  const { root, scenario, profile, scale, log } = request;
-  const entry = join(root, 'scenarios', `${scenario}.ts`);
-  if (!existsSync(entry)) {
-    throw new InputError(
-      `No scenario "${scenario}"; expected one of: ${(await listScenarios(root)).join(', ')}.`,
-    );
-  }
+  const { root, scenario, scale, log } = request;
   if (request.baseUrl) assertLoopbackUrl(request.baseUrl, request.allowOtherHosts);
 
   const k6 = await provisionK6({ root, log });
   log(`k6 v${k6.version} (${k6.origin === 'project' ? relative(root, k6.bin) : k6.bin})`);
 
   const startedAt = new Date();
-  const runDir = join(root, 'reports', 'runs', `${stamp(startedAt)}-${scenario}-${profile}`);
-  await mkdir(runDir, { recursive: true });
-  log(`build: ${relative(root, entry)}${request.sla ? ` with SLA ${request.sla}` : ''}`);
-  const [built] = await bundle({
-    entries: [entry],
-    outdir: runDir,
+  // Named once the profile is known: the scenario's default profile comes out of the bundle.
+  const building = join(root, 'reports', 'runs', `${stamp(startedAt)}-${scenario}`);
+  await mkdir(building, { recursive: true });
+  log(`build: scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
+  const prepared = await prepareBundle(k6, {
+    root,
+    scenario,
+    scale,
+    allowOtherHosts: request.allowOtherHosts,
+    outdir: building,
+    ...(request.profile ? { profile: request.profile } : {}),
     ...(request.sla ? { sla: request.sla } : {}),
-  }).catch((error: { errors?: { text: string }[] }) => {
-    if (!error.errors) throw error;
-    throw new InputError(error.errors.map((e) => e.text).join('\n'));
   });
-
-  if (!built) throw new Error(`esbuild produced no bundle for ${entry}`);
-  const bundlePath = built.bundle;
-  const k6Env = {
-    K6KIT_PROFILE: profile,
-    K6KIT_SCALE: String(scale),
-    ...(request.allowOtherHosts ? { K6KIT_ALLOW_HOSTS: '1' } : {}),
-  };
-  const inspection = await inspectBundle(k6, bundlePath, k6Env);
-  log(`plan: up to ${inspection.maxVUs} VUs for at most ${inspection.totalDuration}`);
+  const profile = prepared.info.profile;
+  const runDir = `${building}-${profile}`;
+  await rename(building, runDir);
+  const bundlePath = join(runDir, relative(building, prepared.bundle));
+  log(
+    `plan: ${prepared.info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
+  );
 
   let target: RunningTarget | undefined;
   let stoppingTarget = false;
@@ -86,6 +73,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const ending: RunEnding = { k6: { code: null, signal: null } };
+  const runStarted = performance.now();
   try {
     let baseUrl = request.baseUrl;
     if (!baseUrl) {
@@ -105,7 +93,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       cwd: root,
       summaryExport,
       quiet: request.quiet,
-      env: { ...k6Env, BASE_URL: baseUrl },
+      env: { ...prepared.env, BASE_URL: baseUrl },
     });
     stopK6 = k6Run.stop;
     if (target) {
@@ -138,13 +126,15 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
         scenario,
         profile,
         scale,
-        sla: request.sla ?? null,
+        sla: prepared.info.sla.file,
         k6: { version: k6.version, origin: k6.origin },
         target: target
           ? { kind: 'reference', url: target.url }
           : { kind: 'external', url: redactUrl(request.baseUrl ?? '') },
         startedAt: startedAt.toISOString(),
         endedAt: new Date().toISOString(),
+        loadSeconds: Number(((performance.now() - runStarted) / 1000).toFixed(1)),
+        plan: prepared.info,
         ending,
         exitCode,
         verdict: line,
@@ -153,6 +143,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       2,
     ),
   );
+  log(`done in ${formatSeconds((performance.now() - runStarted) / 1000)}`);
   return { exitCode, line, runDir };
 }
 

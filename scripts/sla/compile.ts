@@ -1,28 +1,34 @@
 // Pure: a validated SLA table → the thresholds k6 enforces and the data lib/ needs at run time.
-import { opMetric, type CompiledOperation, type CompiledSla, type Threshold } from '../../lib/contract.ts';
+import {
+  operationMetrics,
+  type CompiledOperation,
+  type CompiledSla,
+  type ProfileTargets,
+  type Threshold,
+} from '../../lib/contract.ts';
 import type { OperationInput, SlaInput } from './schema.ts';
 
 /** P99 is in the seeds' tables, and k6 leaves it out of its summary unless asked. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
-export function compileSla(sla: SlaInput, file: string): CompiledSla {
-  const thresholds: Record<string, Threshold[]> = {};
-  const operations: Record<string, CompiledOperation> = {};
+type Rates = SlaInput['rates'];
 
+export function compileSla(sla: SlaInput, file: string): CompiledSla {
+  const operations: Record<string, CompiledOperation> = {};
   for (const [name, op] of Object.entries(sla.operations)) {
     operations[name] = compileOperation(name, op, sla.expected_statuses ?? []);
-    const latency = latencyThresholds(op);
-    if (latency.length > 0) thresholds[opMetric.duration(name)] = latency;
-    if (op.error_rate !== undefined) thresholds[opMetric.failed(name)] = [`rate<${op.error_rate}`];
-    // k6 passes a threshold whose tag no request carries (grafana/k6#1526); this one fails instead.
-    thresholds[opMetric.requests(name)] = ['count>0'];
   }
-  if (sla.error_rate !== undefined) thresholds['http_req_failed'] = [`rate<${sla.error_rate}`];
-  for (const [metric, rate] of Object.entries(sla.rates ?? {})) {
-    thresholds[metric] = [
-      ...(rate.min !== undefined ? [`rate>=${rate.min}`] : []),
-      ...(rate.max !== undefined ? [`rate<=${rate.max}`] : []),
-    ];
+
+  const profiles: Record<string, ProfileTargets> = {};
+  for (const [name, target] of Object.entries(sla.profiles ?? {})) {
+    profiles[name] = {
+      thresholds: {
+        ...failureThresholds(target.error_rate, target.success_rate),
+        ...(target.p95 !== undefined ? { http_req_duration: [`p(95)<${target.p95}`] } : {}),
+        ...rateThresholds(target.rates),
+      },
+      ...(target.throughput !== undefined ? { throughput: target.throughput } : {}),
+    };
   }
 
   return {
@@ -30,12 +36,14 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     title: sla.title,
     file,
     operations,
-    thresholds,
+    thresholds: { ...failureThresholds(sla.error_rate, sla.success_rate), ...rateThresholds(sla.rates) },
     throughput: Object.entries(sla.throughput ?? {}).map(([operation, target]) => ({
       operation,
       min: target.min,
+      ...(target.metric !== undefined ? { metric: target.metric } : {}),
       profiles: target.profiles ?? [],
     })),
+    profiles,
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
 }
@@ -46,19 +54,52 @@ function compileOperation(name: string, op: OperationInput, defaultStatuses: num
     const value = op[key];
     if (value !== undefined) targets[key] = value;
   }
+  const metric = op.metric ?? 'http';
+  const metrics = operationMetrics(name, metric);
+  const latency = [
+    ...(op.p50 !== undefined ? [`med<${op.p50}`] : []),
+    ...(op.p95 !== undefined ? [`p(95)<${op.p95}`] : []),
+    ...(op.p99 !== undefined ? [`p(99)<${op.p99}`] : []),
+    ...(op.max !== undefined && op.enforce_max === true ? [`max<${op.max}`] : []),
+  ];
   return {
     title: op.title ?? name,
+    metric,
     targets,
     maxEnforced: op.enforce_max ?? false,
     expectedStatuses: op.expected_statuses ?? defaultStatuses,
+    thresholds: {
+      ...(latency.length > 0 ? { [metrics.duration]: latency } : {}),
+      ...(op.error_rate !== undefined && metrics.failed
+        ? { [metrics.failed]: [`rate<${op.error_rate}`] }
+        : {}),
+      // k6 passes a threshold whose tag no sample carries (grafana/k6#1526); this one fails instead.
+      [metrics.coverage]: ['count>0'],
+    },
   };
 }
 
-function latencyThresholds(op: OperationInput): string[] {
-  const entries: string[] = [];
-  if (op.p50 !== undefined) entries.push(`med<${op.p50}`);
-  if (op.p95 !== undefined) entries.push(`p(95)<${op.p95}`);
-  if (op.p99 !== undefined) entries.push(`p(99)<${op.p99}`);
-  if (op.max !== undefined && op.enforce_max === true) entries.push(`max<${op.max}`);
-  return entries;
+function failureThresholds(
+  errorRate: number | undefined,
+  successRate: number | undefined,
+): Record<string, Threshold[]> {
+  if (errorRate !== undefined) return { http_req_failed: [`rate<${errorRate}`] };
+  // "100% success" must allow no failure at all: rate<=0, not rate<0.
+  if (successRate !== undefined) return { http_req_failed: [`rate<=${round(1 - successRate)}`] };
+  return {};
+}
+
+function rateThresholds(rates: Rates): Record<string, Threshold[]> {
+  const thresholds: Record<string, Threshold[]> = {};
+  for (const [metric, rate] of Object.entries(rates ?? {})) {
+    thresholds[metric] = [
+      ...(rate.min !== undefined ? [`rate>=${rate.min}`] : []),
+      ...(rate.max !== undefined ? [`rate<=${rate.max}`] : []),
+    ];
+  }
+  return thresholds;
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(12));
 }

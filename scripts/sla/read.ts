@@ -49,8 +49,9 @@ function describeIssue(
 ): string {
   const { path } = issue;
   const where = locate(path, doc, lineCounter);
-  const row =
-    path[0] === 'operations' || path[0] === 'throughput' || path[0] === 'rates' ? path[1] : undefined;
+  const row = ['operations', 'throughput', 'rates', 'profiles'].includes(String(path[0]))
+    ? path[1]
+    : undefined;
   const field = row === undefined ? path.join('.') : path.slice(2).join('.');
   const subject = [
     row !== undefined ? `${String(path[0])} row "${row}"` : undefined,

@@ -52,29 +52,73 @@ const percentilesAscend: Rule = (sla) => {
   return issues;
 };
 
+const errorRateNeedsHttp: Rule = (sla) =>
+  Object.entries(sla.operations)
+    .filter(([, op]) => op.error_rate !== undefined && (op.metric ?? 'http') !== 'http')
+    .map(([name, op]) => ({
+      path: ['operations', name, 'error_rate'],
+      expected: `no error_rate on a "${op.metric}" row: k6 measures failures per HTTP request only (use rates: for others)`,
+    }));
+
 const enforcedMaxNeedsMax: Rule = (sla) =>
   Object.entries(sla.operations)
     .filter(([, op]) => op.enforce_max === true && op.max === undefined)
     .map(([name]) => ({ path: ['operations', name, 'enforce_max'], expected: 'a max to enforce' }));
 
 const throughputNamesAnOperation: Rule = (sla) =>
-  Object.keys(sla.throughput ?? {})
-    .filter((name) => name !== '*' && !(name in sla.operations))
+  Object.entries(sla.throughput ?? {})
+    .filter(([name, row]) => name !== '*' && row.metric === undefined && !(name in sla.operations))
+    .map(([name]) => name)
     .map((name) => ({
       path: ['throughput', name],
       expected: `"*" or one of the operations: ${Object.keys(sla.operations).join(', ')}`,
     }));
 
-const ratesAreBounded: Rule = (sla) =>
-  Object.entries(sla.rates ?? {}).flatMap(([name, rate]): SlaIssue[] => {
+type RateRows = NonNullable<SlaInput['rates']>;
+
+const rateIssues = (rows: RateRows | undefined, at: (string | number)[]): SlaIssue[] =>
+  Object.entries(rows ?? {}).flatMap(([name, rate]): SlaIssue[] => {
     if (!NAME.test(name)) {
-      return [{ path: ['rates', name], expected: 'a k6 metric name of lower-case letters, digits and _' }];
+      return [{ path: [...at, name], expected: 'a k6 metric name of lower-case letters, digits and _' }];
     }
     if (rate.min === undefined && rate.max === undefined) {
-      return [{ path: ['rates', name], expected: 'a min or a max' }];
+      return [{ path: [...at, name], expected: 'a min or a max' }];
     }
     if (rate.min !== undefined && rate.max !== undefined && rate.min > rate.max) {
-      return [{ path: ['rates', name, 'max'], expected: `a value not below min (${rate.min * 100}%)` }];
+      return [{ path: [...at, name, 'max'], expected: `a value not below min (${rate.min * 100}%)` }];
+    }
+    return [];
+  });
+
+const ratesAreBounded: Rule = (sla) => [
+  ...rateIssues(sla.rates, ['rates']),
+  ...Object.entries(sla.profiles ?? {}).flatMap(([name, row]) =>
+    rateIssues(row.rates, ['profiles', name, 'rates']),
+  ),
+];
+
+const errorOrSuccessRate: Rule = (sla) =>
+  sla.error_rate !== undefined && sla.success_rate !== undefined
+    ? [{ path: ['success_rate'], expected: 'either error_rate or success_rate, not both' }]
+    : [];
+
+const profileTargetsSaySomething: Rule = (sla) =>
+  Object.entries(sla.profiles ?? {}).flatMap(([name, row]): SlaIssue[] => {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+      return [{ path: ['profiles', name], expected: 'a profile name of lower-case letters, digits and -' }];
+    }
+    if (Object.keys(row).length === 0) {
+      return [
+        {
+          path: ['profiles', name],
+          expected: 'at least one of error_rate, success_rate, p95, throughput or rates',
+        },
+      ];
+    }
+    if (row.error_rate !== undefined && row.success_rate !== undefined) {
+      return [
+        { path: ['profiles', name, 'success_rate'], expected: 'either error_rate or success_rate, not both' },
+      ];
     }
     return [];
   });
@@ -85,6 +129,9 @@ export const rules: Rule[] = [
   everyOperationHasATarget,
   percentilesAscend,
   enforcedMaxNeedsMax,
+  errorRateNeedsHttp,
   throughputNamesAnOperation,
   ratesAreBounded,
+  errorOrSuccessRate,
+  profileTargetsSaySomething,
 ];

@@ -22,8 +22,14 @@ const statuses = z
   .array(z.int({ error: 'an HTTP status code' }).min(100).max(599), { error: 'a list of HTTP status codes' })
   .min(1, { error: 'at least one status code' });
 
+/** What an operation's latency is measured on: HTTP requests, WebSocket connects, or a custom Trend. */
+const metricName = z.string({ error: 'http, ws, or a custom Trend metric name' }).regex(/^[a-z][a-z0-9_]*$/, {
+  error: 'http, ws, or a custom Trend metric name of lower-case letters, digits and _',
+});
+
 export const operationSchema = z.strictObject({
   title: text.optional(),
+  metric: metricName.optional(),
   p50: duration.optional(),
   p95: duration.optional(),
   p99: duration.optional(),
@@ -33,6 +39,16 @@ export const operationSchema = z.strictObject({
   expected_statuses: statuses.optional(),
 });
 
+const rates = z
+  .record(
+    z.string(),
+    z.strictObject({ title: text.optional(), min: percent.optional(), max: percent.optional() }),
+    {
+      error: 'a map of custom Rate metric name to { title, min, max }',
+    },
+  )
+  .optional();
+
 export const slaSchema = z.strictObject({
   system: z.string({ error: 'a lower-case name such as file-service' }).regex(/^[a-z][a-z0-9-]*$/, {
     error: 'a lower-case name such as file-service',
@@ -41,24 +57,34 @@ export const slaSchema = z.strictObject({
   source: text,
   expected_statuses: statuses.optional(),
   error_rate: percent.optional(),
+  success_rate: percent.optional(),
   operations: z.record(z.string(), operationSchema, { error: 'a map of operation name to targets' }),
   throughput: z
     .record(
       z.string(),
       z.strictObject({
         min: rate,
+        /** A custom Counter to take the rate of, instead of http_reqs (messages per second, say). */
+        metric: metricName.optional(),
         profiles: z.array(text, { error: 'a list of profile names' }).optional(),
       }),
-      { error: 'a map of operation name (or "*") to { min, profiles }' },
+      { error: 'a map of operation name (or "*") to { min, metric, profiles }' },
     )
     .optional(),
-  rates: z
+  profiles: z
     .record(
       z.string(),
-      z.strictObject({ title: text.optional(), min: percent.optional(), max: percent.optional() }),
-      { error: 'a map of custom Rate metric name to { min, max }' },
+      z.strictObject({
+        error_rate: percent.optional(),
+        success_rate: percent.optional(),
+        p95: duration.optional(),
+        throughput: rate.optional(),
+        rates,
+      }),
+      { error: 'a map of profile name to { error_rate, success_rate, p95, throughput, rates }' },
     )
     .optional(),
+  rates,
 });
 
 export type SlaInput = z.output<typeof slaSchema>;

@@ -51,15 +51,19 @@ export function pluginRoutes(app: FastifyInstance, config: TargetConfig, storeDi
     '/plugins/:name/unload',
     async (request, reply) => {
       const wanted = request.body?.instance_id;
-      const index = findLastIndex(
-        loaded,
-        (i) => i.name === request.params.name && (wanted === undefined || i.id === wanted),
-      );
-      if (index < 0)
+      const matches = (i: Instance) =>
+        i.name === request.params.name && (wanted === undefined || i.id === wanted);
+      if (findLastIndex(loaded, matches) < 0) {
         return reply.code(404).send({
           error: `no loaded instance of "${request.params.name}"${wanted ? ` with id ${wanted}` : ''}`,
         });
+      }
       await simulateWork(config.latency['plugin-unload'] ?? { min: 0, max: 0 });
+      // Looked up again after the wait, and removed with no await in between: a concurrent unload
+      // may have changed the list meanwhile.
+      const index = findLastIndex(loaded, matches);
+      if (index < 0)
+        return reply.code(404).send({ error: `instance of "${request.params.name}" was unloaded meanwhile` });
       const [instance] = loaded.splice(index, 1) as [Instance];
       if (config.faults.pluginLeak) leaked.push(instance);
       else release(instance);

@@ -1,7 +1,12 @@
-import { resolveProfile, scaleStages, scaleUsers, profiles } from '../../lib/profiles.ts';
+import { resolveProfile, scaleStages, scaleUsers, profiles, type Profile } from '../../lib/profiles.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
 export const options = testOptions;
+
+const peakUsers = (name: string): number => {
+  const phase = profiles[name]?.phases[0];
+  return phase?.model === 'closed' ? Math.max(...phase.stages.map((s) => s.target)) : -1;
+};
 
 export default function (): void {
   test('scaleStages shrinks users and durations together', () => {
@@ -14,19 +19,84 @@ export default function (): void {
     assertEqual(scaleUsers(0, 0.5), 0);
   });
   test('smoke starts two users at once and holds them ten seconds', () => {
-    const { scenario } = resolveProfile('smoke', 1);
-    assertEqual(scenario, {
-      executor: 'ramping-vus',
-      startVUs: 2,
-      stages: [{ duration: '10s', target: 2 }],
-      gracefulRampDown: '5s',
+    assertEqual(resolveProfile('smoke', 1).scenarios, {
+      smoke: {
+        executor: 'ramping-vus',
+        startVUs: 2,
+        stages: [{ duration: '10s', target: 2 }],
+        gracefulRampDown: '5s',
+      },
     });
   });
-  test('seed 002 concurrency levels are 10/50/100/200 users', () => {
-    const peaks = ['light', 'normal', 'peak', 'heavy'].map((name) =>
-      Math.max(...(profiles[name]?.stages ?? []).map((s) => s.target)),
-    );
-    assertEqual(peaks, [10, 50, 100, 200]);
+  test('seed 002 concurrency levels are 10/50/100/200 users, and 500 for the stress row', () => {
+    assertEqual(['light', 'normal', 'peak', 'heavy', 'extreme'].map(peakUsers), [10, 50, 100, 200, 500]);
+  });
+  test('seed 004 production load: ramp 5 min to 100, hold 20 min, ramp down 5 min', () => {
+    const scenario = resolveProfile('production', 1).scenarios['production'] as { stages: unknown };
+    assertEqual(scenario.stages, [
+      { duration: '300s', target: 100 },
+      { duration: '1200s', target: 100 },
+      { duration: '300s', target: 0 },
+    ]);
+    assertEqual(profiles['production']?.thinkTime, [5, 10]);
+  });
+  test('seed 004 breaking point: +100 users every 5 minutes, aborting when errors pass 50%', () => {
+    const stages = (
+      resolveProfile('breaking-point', 1).scenarios['breaking-point'] as { stages: { target: number }[] }
+    ).stages;
+    assertEqual([stages[0]?.target, stages[2]?.target, stages.at(-1)?.target], [100, 200, 2000]);
+    assertEqual(profiles['breaking-point']?.thresholds, {
+      http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '30s' }],
+    });
+  });
+  test('seed 000 rounds × workers: quick is 3 rounds of 2 workers, stress 50 of 16', () => {
+    assertEqual(resolveProfile('quick', 1).scenarios['quick'], {
+      executor: 'per-vu-iterations',
+      vus: 2,
+      iterations: 3,
+      maxDuration: '120s',
+    });
+    const stress = resolveProfile('stress', 1).scenarios['stress'] as { vus: number; iterations: number };
+    assertEqual([stress.vus, stress.iterations], [16, 50]);
+  });
+  test('an open phase keeps its arrival rate at any scale and shortens instead', () => {
+    const open: Profile = {
+      title: 'open',
+      source: 'test',
+      thinkTime: [0, 0],
+      phases: [{ model: 'open', rate: 10, timeUnit: '1m', duration: 3600, vus: 5 }],
+    };
+    assertEqual(resolveProfile('sustained', 0.01, { sustained: open }).scenarios['sustained'], {
+      executor: 'constant-arrival-rate',
+      rate: 10,
+      timeUnit: '1m',
+      duration: '36s',
+      preAllocatedVUs: 1,
+      maxVUs: 1,
+    });
+  });
+  test('phases keep their names, exec functions, start times (scaled) and env', () => {
+    const twoPhases: Profile = {
+      title: 'two',
+      source: 'test',
+      thinkTime: [0, 0],
+      phases: [
+        { name: 'exhaust', model: 'rounds', workers: 150, rounds: 1, maxDuration: 60 },
+        {
+          name: 'recover',
+          exec: 'recover',
+          startTime: 20,
+          env: { MODE: 'calm' },
+          model: 'closed',
+          start: 5,
+          stages: [{ duration: 60, target: 5 }],
+        },
+      ],
+    };
+    const { scenarios } = resolveProfile('two', 0.5, { two: twoPhases });
+    assertEqual(Object.keys(scenarios), ['exhaust', 'recover']);
+    const recover = scenarios['recover'] as { exec: string; startTime: string; env: Record<string, string> };
+    assertEqual([recover.exec, recover.startTime, recover.env], ['recover', '10s', { MODE: 'calm' }]);
   });
   test('a scaled profile records its scale', () => {
     assertEqual(resolveProfile('normal', 0.1).scale, 0.1);

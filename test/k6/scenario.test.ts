@@ -1,11 +1,14 @@
 import sla from '../fixtures/tagging.yaml';
 import { NON_LOOPBACK_RANGES } from '../../lib/egress.ts';
-import { resolveProfile } from '../../lib/profiles.ts';
+import { profiles, resolveProfile } from '../../lib/profiles.ts';
 import {
+  assertProfilesKnown,
   assertSlaCoversScenario,
+  assertThroughputExercised,
   defineScenario,
+  exercisedOperations,
   mergeThresholds,
-  throughputThresholds,
+  profileThresholds,
 } from '../../lib/scenario.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
@@ -45,18 +48,67 @@ export default function (): void {
       /"missing" have SLA rows but the scenario tags no request/,
     );
   });
-  test('an operation without an SLA row is refused', () => {
-    assertThrows(
-      () => assertSlaCoversScenario(sla, ['found', 'missing', 'extra']),
-      /"extra" that have no SLA row/,
-    );
+  test('an operation without an SLA row is measured but not judged (no error)', () => {
+    assertSlaCoversScenario(sla, ['found', 'missing', 'extra']);
   });
   test('throughput targets hold under their profiles only', () => {
-    assertEqual(throughputThresholds(sla, resolveProfile('peak', 1)), { 'http_reqs{op:found}': ['rate>=1'] });
-    assertEqual(throughputThresholds(sla, resolveProfile('smoke', 1)), {});
+    assertEqual(profileThresholds(sla, resolveProfile('peak', 1))['http_reqs{op:found}'], ['rate>=1']);
+    assertEqual(profileThresholds(sla, resolveProfile('smoke', 1))['http_reqs{op:found}'], undefined);
   });
-  test('throughput targets are not enforced on a scaled run', () => {
-    assertEqual(throughputThresholds(sla, resolveProfile('peak', 0.5)), {});
+  test('throughput targets are not enforced on a scaled run; other profile targets are', () => {
+    const scaled = profileThresholds(sla, resolveProfile('peak', 0.5));
+    assertEqual(scaled['http_reqs{op:found}'], undefined);
+    assertEqual(scaled['http_reqs'], undefined);
+    assertEqual(scaled['http_req_failed'], ['rate<=0.01']);
+  });
+  test('profile targets apply under their profile: success rate, p95 and throughput', () => {
+    assertEqual(profileThresholds(sla, resolveProfile('peak', 1)), {
+      http_req_failed: ['rate<=0.01'],
+      http_req_duration: ['p(95)<800'],
+      http_reqs: ['rate>=2'],
+      'http_reqs{op:found}': ['rate>=1'],
+    });
+  });
+  test('an SLA target under a profile the scenario does not have is refused', () => {
+    assertThrows(
+      () => assertProfilesKnown({ ...sla, profiles: { 'peek-hour': { thresholds: {} } } }, profiles),
+      /targets name profiles "peek-hour" that this scenario does not have; expected one of: smoke/,
+    );
+  });
+  test('the default function exercises every operation unless the exec map says otherwise', () => {
+    assertEqual(
+      [...exercisedOperations(resolveProfile('smoke', 1), ['found', 'missing'], {})],
+      ['found', 'missing'],
+    );
+    assertEqual(
+      [...exercisedOperations(resolveProfile('smoke', 1), ['found', 'missing'], { default: ['found'] })],
+      ['found'],
+    );
+  });
+  test('a profile phase running a function the scenario does not declare is refused', () => {
+    const odd = {
+      title: 't',
+      source: 's',
+      thinkTime: [0, 0] as [number, number],
+      phases: [{ model: 'rounds' as const, workers: 1, rounds: 1, maxDuration: 1, exec: 'upload9mb' }],
+    };
+    assertThrows(
+      () => exercisedOperations(resolveProfile('odd', 1, { odd }), ['found'], { burst: ['found'] }),
+      /Profile "odd" runs upload9mb\(\), which this scenario does not declare; expected one of: default, burst/,
+    );
+  });
+  test('a throughput target on an operation its profile never runs is refused', () => {
+    assertThrows(
+      () => assertThroughputExercised(sla, resolveProfile('peak', 1), new Set(['missing'])),
+      /throughput target on "found" under profile "peak", which never runs that operation/,
+    );
+    assertThroughputExercised(sla, resolveProfile('smoke', 1), new Set(['missing']));
+  });
+  test('the bundle tells plan its profile, scale and what it leaves unjudged (options.ext.k6kit)', () => {
+    const info = (
+      scenario.options.ext as { k6kit: { profile: string; scale: number; unexercised: string[] } }
+    ).k6kit;
+    assertEqual([info.profile, info.scale, info.unexercised], ['smoke', 1, []]);
   });
   test('mergeThresholds keeps the thresholds of both sets on one metric', () => {
     assertEqual(mergeThresholds({ m: ['count>0'] }, { m: ['rate>=1'] }), { m: ['count>0', 'rate>=1'] });

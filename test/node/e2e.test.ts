@@ -39,6 +39,24 @@ test('smoke against the reference target passes with exit 0 and keeps its artifa
   assert.equal(run.target.kind, 'reference');
 });
 
+test('seed 000 quick (3 rounds × 2 workers) and seed 001 agents pass against the reference target', async () => {
+  const plugins = await cli(['run', 'plugins', '--profile', 'quick', '--quiet']);
+  assert.equal(plugins.code, 0, plugins.stderr);
+  assert.match(plugins.stdout, /PASS: all 7 thresholds held/);
+  const run = JSON.parse(readFileSync(join(runDirOf(plugins.stderr), 'run.json'), 'utf8'));
+  assert.equal(run.profile, 'quick');
+  const cache = await cli(['run', 'semantic-cache', '--profile', 'agents', '--scale', '0.2', '--quiet']);
+  assert.equal(cache.code, 0, cache.stderr);
+  assert.match(cache.stdout, /PASS: all 6 thresholds held/);
+});
+
+test('without --profile a scenario runs under its own default profile', async () => {
+  const { code, stderr } = await cli(['run', 'plugins', '--quiet']);
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /run: plugins under profile quick at scale 1/);
+  assert.match(runDirOf(stderr), /-plugins-quick$/);
+});
+
 test('an impossible threshold exits 99 and names the threshold that failed', async () => {
   const { code, stdout, stderr } = await cli([
     'run',

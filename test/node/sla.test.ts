@@ -35,9 +35,11 @@ test('a valid table compiles into k6 thresholds on per-operation tagged metrics'
   const { sla, errors } = parseSlaText(VALID, 'thresholds/demo.yaml');
   assert.deepEqual(errors, []);
   assert.ok(sla);
-  assert.deepEqual(sla.thresholds['http_req_duration{op:upload}'], ['med<500', 'p(95)<2000', 'p(99)<5000']);
-  assert.deepEqual(sla.thresholds['http_req_failed{op:listing}'], ['rate<0.001']);
-  assert.deepEqual(sla.thresholds['http_reqs{op:upload}'], ['count>0']);
+  assert.deepEqual(sla.operations['upload']?.thresholds, {
+    'http_req_duration{op:upload}': ['med<500', 'p(95)<2000', 'p(99)<5000'],
+    'http_reqs{op:upload}': ['count>0'],
+  });
+  assert.deepEqual(sla.operations['listing']?.thresholds['http_req_failed{op:listing}'], ['rate<0.001']);
   assert.deepEqual(sla.thresholds['http_req_failed'], ['rate<0.01']);
   assert.deepEqual(sla.thresholds['cache_hit'], ['rate>=0.8']);
   assert.deepEqual(sla.throughput, [{ operation: '*', min: 50, profiles: ['normal'] }]);
@@ -46,11 +48,38 @@ test('a valid table compiles into k6 thresholds on per-operation tagged metrics'
 });
 
 test('max is reported, not enforced, unless the row says enforce_max', () => {
-  const reported = parseSlaText(VALID, 'x.yaml').sla;
+  const reported = parseSlaText(VALID, 'x.yaml').sla?.operations['upload'];
   assert.ok(!reported?.thresholds['http_req_duration{op:upload}']?.some((t) => String(t).startsWith('max')));
-  assert.equal(reported?.operations['upload']?.targets.max, 10_000);
+  assert.equal(reported?.targets.max, 10_000);
   const enforced = parseSlaText(VALID.replace('max: 10s }', 'max: 10s, enforce_max: true }'), 'x.yaml').sla;
-  assert.ok(enforced?.thresholds['http_req_duration{op:upload}']?.includes('max<10000'));
+  assert.ok(
+    enforced?.operations['upload']?.thresholds['http_req_duration{op:upload}']?.includes('max<10000'),
+  );
+});
+
+test('ws rows are judged on ws_connecting and covered by ws_sessions; custom Trend rows by k6kit_op_seen', () => {
+  const text = VALID.replace(
+    'operations:\n',
+    'operations:\n  connect: { metric: ws, p95: 200ms }\n  delivery: { metric: stream_delivery, p99: 100ms }\n',
+  );
+  const sla = parseSlaText(text, 'x.yaml').sla;
+  assert.deepEqual(sla?.operations['connect']?.thresholds, {
+    'ws_connecting{op:connect}': ['p(95)<200'],
+    'ws_sessions{op:connect}': ['count>0'],
+  });
+  assert.deepEqual(sla?.operations['delivery']?.thresholds, {
+    'stream_delivery{op:delivery}': ['p(99)<100'],
+    'k6kit_op_seen{op:delivery}': ['count>0'],
+  });
+});
+
+test('profile targets: a 100% success rate allows no failure; rates and throughput per profile', () => {
+  const text = `${VALID}profiles:\n  peak: { success_rate: 100%, p95: 1s, throughput: 20/s, rates: { cache_hit: { min: 90% } } }\n`;
+  const sla = parseSlaText(text, 'x.yaml').sla;
+  assert.deepEqual(sla?.profiles['peak'], {
+    thresholds: { http_req_failed: ['rate<=0'], http_req_duration: ['p(95)<1000'], cache_hit: ['rate>=0.9'] },
+    throughput: 20,
+  });
 });
 
 // One malformed table per class of error, each with the message it must give: file, line,
@@ -121,6 +150,36 @@ const MALFORMED: [string, string, RegExp][] = [
     /rates row "cache_hit": got \{\}; expected a min or a max/,
   ],
   [
+    'an error rate on a non-HTTP row',
+    VALID.replace('listing: { p95: 200ms,', 'listing: { metric: ws, p95: 200ms,'),
+    /operations row "listing", field "error_rate": got "0\.1%"; expected no error_rate on a "ws" row/,
+  ],
+  [
+    'a metric that is not a name',
+    VALID.replace('upload: {', 'upload: { metric: "Bad Name",'),
+    /field "metric": got "Bad Name"; expected http, ws, or a custom Trend metric name/,
+  ],
+  [
+    'both error and success rate',
+    VALID.replace('error_rate: 1%', 'error_rate: 1%\nsuccess_rate: 99%'),
+    /field "success_rate": got "99%"; expected either error_rate or success_rate, not both/,
+  ],
+  [
+    'an empty profile row',
+    `${VALID}profiles:\n  peak: {}\n`,
+    /profiles row "peak": got \{\}; expected at least one of error_rate, success_rate, p95, throughput or rates/,
+  ],
+  [
+    'a profile name that is not one',
+    `${VALID}profiles:\n  Peak Hour: { p95: 1s }\n`,
+    /profiles row "Peak Hour": got .*; expected a profile name of lower-case letters/,
+  ],
+  [
+    'a profile rate with neither bound',
+    `${VALID}profiles:\n  peak: { rates: { hit: {} } }\n`,
+    /profiles row "peak", field "rates\.hit": got \{\}; expected a min or a max/,
+  ],
+  [
     'no operations',
     VALID.replace(/operations:[\s\S]*?throughput/, 'operations: {}\nthroughput'),
     /field "operations": got \{\}; expected at least one operation/,
@@ -158,8 +217,73 @@ test('every SLA table shipped in thresholds/ is valid', async () => {
 
 test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers', async () => {
   const sla = await readSla(join(import.meta.dirname, '..', '..', 'thresholds', 'perf-agent.yaml'));
-  assert.deepEqual(sla.thresholds['http_req_duration{op:health}'], ['med<50', 'p(95)<100']);
-  assert.deepEqual(sla.thresholds['http_req_duration{op:workflows}'], ['med<200', 'p(95)<500']);
+  assert.deepEqual(sla.operations['health']?.thresholds['http_req_duration{op:health}'], [
+    'med<50',
+    'p(95)<100',
+  ]);
+  assert.deepEqual(sla.operations['workflows']?.thresholds['http_req_duration{op:workflows}'], [
+    'med<200',
+    'p(95)<500',
+  ]);
+  assert.deepEqual(sla.operations['metrics']?.targets, { p50: 3000, p95: 5000 });
   assert.deepEqual(sla.thresholds['http_req_failed'], ['rate<0.01']);
-  assert.deepEqual(sla.throughput, [{ operation: 'health', min: 1000, profiles: ['peak', 'heavy'] }]);
+  assert.deepEqual(
+    sla.throughput.map((t) => [t.operation, t.min]),
+    [
+      ['health', 1000],
+      ['config', 500],
+      ['capabilities', 500],
+      ['workflows', 100],
+    ],
+  );
+  assert.deepEqual(
+    Object.entries(sla.profiles).map(([name, p]) => [name, p.thresholds['http_req_failed']]),
+    [
+      ['light', ['rate<=0']],
+      ['normal', ['rate<=0']],
+      ['peak', ['rate<=0.01']],
+      ['heavy', ['rate<=0.05']],
+      ['extreme', ['rate<=0.1']],
+    ],
+  );
+});
+
+const ROOT_DIR = join(import.meta.dirname, '..', '..');
+
+test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 enforced and Max reported', async () => {
+  const sla = await readSla(join(ROOT_DIR, 'thresholds', 'file-service.yaml'));
+  const row = (op: string) => [sla.operations[op]?.targets, sla.operations[op]?.maxEnforced];
+  assert.deepEqual(row('upload_small'), [{ p50: 500, p95: 2000, p99: 5000, max: 10_000 }, false]);
+  assert.deepEqual(row('upload_medium'), [{ p50: 2000, p95: 10_000, p99: 20_000, max: 30_000 }, false]);
+  assert.deepEqual(row('upload_large'), [{ p50: 5000, p95: 20_000, p99: 40_000, max: 60_000 }, false]);
+  assert.deepEqual(row('task_create'), [{ p50: 100, p95: 500, p99: 1000, max: 2000 }, false]);
+  assert.deepEqual(row('download'), [{ p50: 200, p95: 1000, p99: 2000, max: 5000 }, false]);
+  assert.deepEqual(row('listing'), [{ p50: 50, p95: 200, p99: 500, max: 1000 }, false]);
+  assert.deepEqual(row('ws_connect'), [{ p50: 50, p95: 200, p99: 500, max: 1000 }, false]);
+  assert.equal(sla.operations['ws_connect']?.metric, 'ws');
+  assert.deepEqual(sla.profiles['production'], {
+    thresholds: { http_req_failed: ['rate<0.001'], http_req_duration: ['p(95)<2000'] },
+    throughput: 50,
+  });
+});
+
+test('seed 000: load and unload P95/P99 and 100% success', async () => {
+  const sla = await readSla(join(ROOT_DIR, 'thresholds', 'plugins.yaml'));
+  assert.deepEqual(sla.operations['load']?.targets, { p95: 300, p99: 500 });
+  assert.deepEqual(sla.operations['unload']?.targets, { p95: 150, p99: 200 });
+  assert.deepEqual(sla.thresholds, { http_req_failed: ['rate<=0'] });
+});
+
+test('seed 001: p95 < 2 s, errors < 5% with 429 graceful, cache hit > 80%, isolation, 429s under exhaustion', async () => {
+  const sla = await readSla(join(ROOT_DIR, 'thresholds', 'semantic-cache.yaml'));
+  assert.deepEqual(sla.operations['message']?.targets, { p95: 2000 });
+  assert.deepEqual(sla.operations['message']?.expectedStatuses, [200, 429]);
+  assert.deepEqual(sla.thresholds, { http_req_failed: ['rate<0.05'] });
+  assert.deepEqual(sla.profiles['agents']?.thresholds, {
+    http_req_failed: ['rate<=0'],
+    cache_hit: ['rate>=0.8'],
+    isolated: ['rate>=1'],
+  });
+  assert.deepEqual(sla.profiles['pool-exhaustion']?.thresholds, { rate_limited: ['rate>=0.001'] });
+  assert.deepEqual(sla.profiles['sustained']?.thresholds, { http_req_failed: ['rate<0.01'] });
 });

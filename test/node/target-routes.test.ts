@@ -261,6 +261,30 @@ test('seed 000: load acquires and unload releases a file descriptor, memory and 
     assert.equal((await t.post('/plugins/nope/load')).status, 404);
   }));
 
+test('seed 000: concurrent unloads each remove their own instance', () =>
+  withTarget(['--latency', 'plugin-load=1', '--latency', 'plugin-unload=5-20'], async (t) => {
+    const ids = await Promise.all(
+      Array.from(
+        { length: 20 },
+        async () =>
+          ((await (await t.post('/plugins/report_exporter/load')).json()) as { instance_id: string })
+            .instance_id,
+      ),
+    );
+    const unloads = await Promise.all(
+      ids.map((id) => t.post('/plugins/report_exporter/unload', { instance_id: id })),
+    );
+    assert.deepEqual(
+      unloads.map((r) => r.status),
+      Array(20).fill(200),
+    );
+    const unloaded = await Promise.all(
+      unloads.map(async (r) => ((await r.json()) as { instance_id: string }).instance_id),
+    );
+    assert.deepEqual(unloaded.sort(), [...ids].sort());
+    assert.deepEqual(((await (await t.get('/plugins')).json()) as { loaded: unknown[] }).loaded, []);
+  }));
+
 test('seed 000: with the plugin-leak fault, unload keeps what the plugin held', () =>
   withTarget(
     ['--fault', 'plugin-leak', '--latency', 'plugin-load=1', '--latency', 'plugin-unload=1'],

@@ -1,0 +1,165 @@
+// Seed 004: users of the repackaging service in the plan's weights: 40% upload, 30% marketplace
+// tasks (followed over the task WebSocket), 20% downloads, 10% listing; and the plan's file-size
+// matrix and WebSocket scalability tests as profiles of their own.
+import http from 'k6/http';
+import { WebSocket } from 'k6/websockets';
+import { clearTimeout, setTimeout } from 'k6/timers';
+import sla from '../thresholds/file-service.yaml';
+import { defineScenario } from '../lib/scenario.ts';
+
+const UPLOAD_BYTES = 1024 * 1024;
+/** A task that has not finished by then is abandoned, so no iteration waits without bound. */
+const FOLLOW_TIMEOUT_MS = 30_000;
+const JSON_BODY = { headers: { 'content-type': 'application/json' } };
+
+const MIN = 60;
+/** One phase of the file-size matrix: its share of the plan's 45 minutes, one after another. */
+const matrixPhase = (sizeMb: number, users: number, index: number) => ({
+  name: `upload_${sizeMb}mb`,
+  exec: 'uploadSized',
+  startTime: index * 11 * MIN,
+  env: { SIZE_MB: String(sizeMb) },
+  model: 'closed' as const,
+  start: users,
+  stages: [{ duration: 11 * MIN, target: users }],
+});
+/** One step of the WebSocket scalability test: connections held, each receiving `rate` messages a second. */
+const wsPhase = (connections: number, rate: number, index: number) => ({
+  name: `ws_${connections}`,
+  exec: 'wsHold',
+  startTime: index * 3 * MIN,
+  env: { WS_RATE: String(rate), WS_HOLD_SECONDS: String(2 * MIN) },
+  model: 'closed' as const,
+  start: connections,
+  stages: [{ duration: 2 * MIN + 30, target: connections }],
+});
+
+const scenario = defineScenario({
+  sla,
+  requestsPerIteration: { default: 2, uploadSized: 1, wsHold: 0 },
+  operations: [
+    'upload_small',
+    'upload_medium',
+    'upload_large',
+    'task_create',
+    'task_status',
+    'download',
+    'listing',
+    'ws_connect',
+  ] as const,
+  exec: {
+    default: ['upload_small', 'task_create', 'task_status', 'download', 'listing', 'ws_connect'],
+    uploadSized: ['upload_small', 'upload_medium', 'upload_large'],
+    wsHold: ['ws_connect'],
+  },
+  profiles: {
+    'file-matrix': {
+      title: 'File-size matrix: 1 MB × 50, 10 MB × 30, 50 MB × 20, 100 MB × 10 concurrent uploads',
+      source: 'seed 004 §4.1 scenario 3',
+      phases: [
+        matrixPhase(1, 50, 0),
+        matrixPhase(10, 30, 1),
+        matrixPhase(50, 20, 2),
+        matrixPhase(100, 10, 3),
+      ],
+      thinkTime: [0, 0],
+    },
+    'ws-scale': {
+      title: 'WebSocket scalability: 100 connections at 10 msg/s, 1,000 at 5, 5,000 at 1',
+      source: 'seed 004 §4.4',
+      phases: [wsPhase(100, 10, 0), wsPhase(1000, 5, 1), wsPhase(5000, 1, 2)],
+      thinkTime: [0, 0],
+    },
+  },
+});
+
+export const options = scenario.options;
+
+// One payload per VU, made once at init.
+const payload = new Uint8Array(UPLOAD_BYTES).fill(107).buffer;
+
+interface Task {
+  id: string;
+  status: string;
+  output_file_id: string | null;
+}
+
+function upload(): void {
+  scenario.request('upload_small', 'POST', '/api/v1/tasks/upload', {
+    platform: 'manylinux2014_x86_64',
+    file: http.file(payload, 'sample.difypkg', 'application/octet-stream'),
+  });
+}
+
+function marketplaceTask(): void {
+  const response = scenario.request(
+    'task_create',
+    'POST',
+    '/api/v1/tasks/marketplace',
+    JSON.stringify({
+      author: 'langgenius',
+      name: 'agent',
+      version: '0.0.9',
+      platform: 'manylinux2014_x86_64',
+    }),
+    JSON_BODY,
+  );
+  if (response.status !== 202) return;
+  const task = response.json() as unknown as Task;
+  const socket = new WebSocket(
+    `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/tasks/${task.id}`,
+    null,
+    scenario.wsParams('ws_connect'),
+  );
+  const timer = setTimeout(() => socket.close(), FOLLOW_TIMEOUT_MS);
+  socket.onclose = () => {
+    clearTimeout(timer);
+    scenario.request('task_status', 'GET', `/api/v1/tasks/${task.id}`);
+  };
+}
+
+function download(): void {
+  const listing = scenario.request('listing', 'GET', '/api/v1/files?limit=50');
+  const files = listing.status === 200 ? (listing.json('files') as { id: string; kind: string }[]) : [];
+  const output = files.find((f) => f.kind === 'output');
+  if (output) scenario.request('download', 'GET', `/api/v1/files/${output.id}/download`);
+  else upload();
+}
+
+/** Seed 004 §5.1's size classes: < 10 MB, 10–50 MB, 50–100 MB. */
+function sizeClass(sizeMb: number): 'upload_small' | 'upload_medium' | 'upload_large' {
+  return sizeMb < 10 ? 'upload_small' : sizeMb <= 50 ? 'upload_medium' : 'upload_large';
+}
+
+// Made on a VU's first upload of the matrix, and kept: one payload per VU, not one per request.
+let sized: ArrayBuffer | undefined;
+
+export function uploadSized(): void {
+  const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
+  sized ??= new Uint8Array(sizeMb * 1024 * 1024).fill(107).buffer;
+  scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
+    platform: 'manylinux2014_x86_64',
+    file: http.file(sized, `sample_${sizeMb}mb.difypkg`, 'application/octet-stream'),
+  });
+}
+
+/** Holds one WebSocket for WS_HOLD_SECONDS, receiving WS_RATE messages a second. */
+export function wsHold(): void {
+  const rate = Number(__ENV['WS_RATE'] ?? '1');
+  // The hold shrinks with the run, like the phase it belongs to.
+  const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.profile.scale));
+  const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${rate * seconds}&size=64&rate=${rate}`;
+  const socket = new WebSocket(url, null, scenario.wsParams('ws_connect'));
+  // The server closes after the last message; this bounds the wait if it never comes.
+  const timer = setTimeout(() => socket.close(), (seconds + 30) * 1000);
+  socket.onclose = () => clearTimeout(timer);
+}
+
+export default function (): void {
+  const slot = (__VU + __ITER) % 10;
+  if (slot < 4) upload();
+  else if (slot < 7) marketplaceTask();
+  else if (slot < 9) download();
+  else scenario.request('listing', 'GET', '/api/v1/files?limit=50');
+  scenario.think();
+}

@@ -1,0 +1,205 @@
+// Pure: what k6 inspect resolved → the plan a person reads before generating any load.
+import type { BundleInfo } from '../lib/contract.ts';
+import type { Inspection } from './k6/inspect.ts';
+import { formatTable as table } from './table.ts';
+
+export interface PhasePlan {
+  name: string;
+  exec: string;
+  executor: string;
+  shape: string;
+  startSeconds: number;
+  seconds: number;
+  /** Exact for arrival-rate and per-VU-iteration phases; an estimate from think time for looping VUs. */
+  iterations: { count: number; exact: boolean } | null;
+  requests: number | null;
+}
+
+export interface PlanModel {
+  scenario: string;
+  info: BundleInfo;
+  phases: PhasePlan[];
+  thresholds: [string, string[]][];
+  nominalSeconds: number;
+  maxDuration: string;
+  maxVUs: number;
+}
+
+const GO_DURATION = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|us|ns)/g;
+const SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, µs: 1e-6, us: 1e-6, ns: 1e-9 };
+
+/** k6 prints Go durations: "1m0s", "300ms", "1h2m3.5s". */
+export function parseGoDuration(text: string): number {
+  let total = 0;
+  for (const [, value, unit] of text.matchAll(GO_DURATION))
+    total += Number(value) * (SECONDS[unit as string] as number);
+  return total;
+}
+
+interface K6Scenario {
+  executor: string;
+  startTime?: string | null;
+  startVUs?: number;
+  stages?: { duration: string; target: number }[];
+  vus?: number;
+  iterations?: number;
+  maxDuration?: string | null;
+  rate?: number;
+  timeUnit?: string | null;
+  duration?: string | null;
+  preAllocatedVUs?: number;
+}
+
+export function buildPlan(scenario: string, inspection: Inspection): PlanModel {
+  const info = (inspection.options['ext'] as { k6kit: BundleInfo }).k6kit;
+  const scenarios = (inspection.options['scenarios'] ?? {}) as Record<string, K6Scenario>;
+  const meanThink = (info.thinkTime[0] + info.thinkTime[1]) / 2;
+  const phases = info.phases.map((phase): PhasePlan => {
+    const s = scenarios[phase.name] as K6Scenario;
+    const plan = phaseShape(s, meanThink);
+    return {
+      name: phase.name,
+      exec: phase.exec,
+      executor: s.executor,
+      startSeconds: parseGoDuration(s.startTime ?? '0s'),
+      ...plan,
+      requests:
+        plan.iterations && phase.requestsPerIteration !== null
+          ? plan.iterations.count * phase.requestsPerIteration
+          : null,
+    };
+  });
+  const thresholds = Object.entries(
+    (inspection.options['thresholds'] ?? {}) as Record<
+      string,
+      (string | { threshold: string; abortOnFail?: boolean })[]
+    >,
+  )
+    .map(([metric, entries]): [string, string[]] => [
+      metric,
+      entries.map((e) =>
+        typeof e === 'string' ? e : `${e.threshold}${e.abortOnFail ? ' (aborts the run)' : ''}`,
+      ),
+    ])
+    .sort(([a], [b]) => a.localeCompare(b));
+  return {
+    scenario,
+    info,
+    phases,
+    thresholds,
+    nominalSeconds: Math.max(0, ...phases.map((p) => p.startSeconds + p.seconds)),
+    maxDuration: inspection.totalDuration,
+    maxVUs: inspection.maxVUs,
+  };
+}
+
+function phaseShape(s: K6Scenario, meanThink: number): Pick<PhasePlan, 'shape' | 'seconds' | 'iterations'> {
+  switch (s.executor) {
+    case 'ramping-vus': {
+      let users = s.startVUs ?? 0;
+      let seconds = 0;
+      let vuSeconds = 0;
+      const steps = [`${users} VUs`];
+      for (const stage of s.stages ?? []) {
+        const d = parseGoDuration(stage.duration);
+        vuSeconds += ((users + stage.target) / 2) * d;
+        seconds += d;
+        users = stage.target;
+        steps.push(`${stage.target} over ${formatSeconds(d)}`);
+      }
+      // With no think time a VU loops as fast as the target answers: nothing to estimate from.
+      const iterations = meanThink > 0 ? { count: Math.round(vuSeconds / meanThink), exact: false } : null;
+      return { shape: compress(steps).join(' → '), seconds, iterations };
+    }
+    case 'per-vu-iterations': {
+      const count = (s.vus ?? 1) * (s.iterations ?? 1);
+      return {
+        shape: `${s.vus} VUs × ${s.iterations} iterations (at most ${formatSeconds(parseGoDuration(s.maxDuration ?? '0s'))})`,
+        seconds: parseGoDuration(s.maxDuration ?? '0s'),
+        iterations: { count, exact: true },
+      };
+    }
+    case 'constant-arrival-rate': {
+      const seconds = parseGoDuration(s.duration ?? '0s');
+      const perSecond = (s.rate ?? 0) / parseGoDuration(s.timeUnit ?? '1s');
+      return {
+        shape: `${s.rate} iterations per ${s.timeUnit} for ${formatSeconds(seconds)}, ${s.preAllocatedVUs} VUs`,
+        seconds,
+        iterations: { count: Math.round(perSecond * seconds), exact: true },
+      };
+    }
+    default:
+      return { shape: s.executor, seconds: 0, iterations: null };
+  }
+}
+
+/** "100 over 10s → 100 over 4m50s → 200 over 10s …" would run to forty steps: keep the first and last few. */
+function compress(steps: string[]): string[] {
+  return steps.length <= 8
+    ? steps
+    : [...steps.slice(0, 4), `… ${steps.length - 7} more …`, ...steps.slice(-3)];
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Number(seconds.toFixed(1))}s`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = Math.round(seconds % 60);
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('') || '0s';
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function renderPlan(plan: PlanModel, k6Version: string): string {
+  const { info } = plan;
+  const lines = [
+    `Plan: ${plan.scenario} under profile "${info.profile}" at scale ${info.scale}`,
+    `  ${info.title} (${info.source})`,
+    `  SLA: ${info.sla.file} (${info.sla.title})`,
+    `  think time: ${info.thinkTime[0] === info.thinkTime[1] ? `${info.thinkTime[0]}s` : `${info.thinkTime[0]}–${info.thinkTime[1]}s`}`,
+    '',
+    'Phases',
+    ...table([
+      ['name', 'runs', 'executor', 'shape', 'starts', 'lasts', 'iterations', 'requests'],
+      ...plan.phases.map((p) => [
+        p.name,
+        `${p.exec}()`,
+        p.executor,
+        p.shape,
+        formatSeconds(p.startSeconds),
+        formatSeconds(p.seconds),
+        p.iterations ? `${p.iterations.exact ? '' : '≈ '}${count(p.iterations.count)}` : 'latency-bound',
+        p.requests === null ? '—' : `${p.iterations?.exact ? '' : '≈ '}${count(p.requests)}`,
+      ]),
+    ]).map((l) => `  ${l}`),
+    '',
+    'Thresholds (k6 fails the run when one does not hold)',
+    ...table(plan.thresholds.map(([metric, entries]) => [metric, entries.join('  ')])).map((l) => `  ${l}`),
+  ];
+  const reported = Object.entries(info.reportedMax);
+  if (reported.length > 0) {
+    lines.push(
+      '',
+      `Reported, not enforced: max ${reported.map(([op, ms]) => `${op} ${formatSeconds(ms / 1000)}`).join(', ')}`,
+    );
+  }
+  if (info.unexercised.length > 0) {
+    lines.push('', `Not run under this profile, so not judged: ${info.unexercised.join(', ')}`);
+  }
+  const iterations = plan.phases.every((p) => p.iterations)
+    ? plan.phases.reduce((n, p) => n + (p.iterations?.count ?? 0), 0)
+    : null;
+  const requests = plan.phases.every((p) => p.requests !== null)
+    ? plan.phases.reduce((n, p) => n + (p.requests ?? 0), 0)
+    : null;
+  const exact = plan.phases.every((p) => p.iterations?.exact);
+  lines.push(
+    '',
+    `Expected: ${formatSeconds(plan.nominalSeconds)} of load (at most ${plan.maxDuration} with graceful stops), up to ${plan.maxVUs} VUs` +
+      (iterations === null ? '' : `, ${exact ? '' : '≈ '}${count(iterations)} iterations`) +
+      (requests === null ? '' : `, ${exact ? '' : '≈ '}${count(requests)} requests`) +
+      (exact ? '' : ' (looping VUs estimated from think time alone: an upper bound)'),
+    `k6 v${k6Version} inspect: accepted`,
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,78 @@
+// Build and inspect: the steps plan and run share. k6 inspect runs the bundle's init code, so a
+// bundle that gets past here is one k6 accepts, with its profile resolved as the run will see it.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundle } from '../build.mjs';
+import type { BundleInfo } from '../lib/contract.ts';
+import { InputError } from './errors.ts';
+import { inspectBundle, type Inspection } from './k6/inspect.ts';
+import type { K6 } from './k6/provision.ts';
+
+export interface PrepareRequest {
+  root: string;
+  scenario: string;
+  /** Absent: the scenario's own default profile. */
+  profile?: string;
+  scale: number;
+  sla?: string;
+  allowOtherHosts: boolean;
+  outdir: string;
+}
+
+export interface Prepared {
+  bundle: string;
+  inspection: Inspection;
+  info: BundleInfo;
+  /** What the bundle's VUs are given, BASE_URL aside. */
+  env: Record<string, string>;
+}
+
+export async function listScenarios(root: string): Promise<string[]> {
+  const names = await readdir(join(root, 'scenarios')).catch(() => []);
+  return names
+    .filter((n) => n.endsWith('.ts'))
+    .map((n) => n.slice(0, -3))
+    .sort();
+}
+
+/** Prepares a bundle that is only inspected (plan): built in a temporary folder, removed after. */
+export async function inspectOnly(k6: K6, request: Omit<PrepareRequest, 'outdir'>): Promise<Prepared> {
+  const outdir = await mkdtemp(join(tmpdir(), 'k6kit-plan-'));
+  try {
+    return await prepareBundle(k6, { ...request, outdir });
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Prepared> {
+  const entry = join(request.root, 'scenarios', `${request.scenario}.ts`);
+  if (!existsSync(entry)) {
+    throw new InputError(
+      `No scenario "${request.scenario}"; expected one of: ${(await listScenarios(request.root)).join(', ')}.`,
+    );
+  }
+  const [built] = await bundle({
+    entries: [entry],
+    outdir: request.outdir,
+    ...(request.sla ? { sla: request.sla } : {}),
+  }).catch((error: { errors?: { text: string }[] }) => {
+    if (!error.errors) throw error;
+    throw new InputError(error.errors.map((e) => e.text).join('\n'));
+  });
+  if (!built) throw new Error(`esbuild produced no bundle for ${entry}`);
+  const env = {
+    ...(request.profile ? { K6KIT_PROFILE: request.profile } : {}),
+    K6KIT_SCALE: String(request.scale),
+    ...(request.allowOtherHosts ? { K6KIT_ALLOW_HOSTS: '1' } : {}),
+  };
+  const inspection = await inspectBundle(k6, built.bundle, env);
+  const info = (inspection.options['ext'] as { k6kit?: BundleInfo } | null)?.k6kit;
+  if (!info)
+    throw new InputError(
+      `scenarios/${request.scenario}.ts does not export the options of defineScenario() (no ext.k6kit).`,
+    );
+  return { bundle: built.bundle, inspection, info, env: { ...env, K6KIT_PROFILE: info.profile } };
+}

@@ -1,0 +1,74 @@
+// plan, on what real k6 inspect resolved for the shipped scenarios.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { provisionK6 } from '../../scripts/k6/provision.ts';
+import { buildPlan, formatSeconds, parseGoDuration, renderPlan } from '../../scripts/plan.ts';
+import { inspectOnly } from '../../scripts/prepare.ts';
+import { ROOT } from './cli.ts';
+
+async function plan(scenario: string, profile: string, scale = 1) {
+  const k6 = await provisionK6({ root: ROOT });
+  const prepared = await inspectOnly(k6, { root: ROOT, scenario, profile, scale, allowOtherHosts: false });
+  return buildPlan(scenario, prepared.inspection);
+}
+
+test('parseGoDuration reads the durations k6 prints', () => {
+  assert.equal(parseGoDuration('1m0s'), 60);
+  assert.equal(parseGoDuration('1h2m3.5s'), 3723.5);
+  assert.equal(parseGoDuration('300ms'), 0.3);
+  assert.equal(formatSeconds(1830), '30m30s');
+});
+
+test('plan shows the seed 002 throughput targets as k6 thresholds, and what the profile leaves unjudged', async () => {
+  const model = await plan('perf-agent', 'throughput');
+  const thresholds = Object.fromEntries(model.thresholds);
+  assert.deepEqual(thresholds['http_reqs{op:health}'], ['count>0', 'rate>=1000']);
+  assert.deepEqual(thresholds['http_req_duration{op:health}'], ['med<50', 'p(95)<100']);
+  assert.equal(thresholds['http_req_duration{op:metrics}'], undefined);
+  assert.deepEqual(model.info.unexercised, ['metrics', 'analysis', 'optimization']);
+  assert.equal(model.phases[0]?.exec, 'saturate');
+});
+
+test('plan counts exact iterations and requests for rounds: seed 000 standard is 10 rounds × 4 workers', async () => {
+  const model = await plan('plugins', 'standard');
+  assert.deepEqual(model.phases[0]?.iterations, { count: 40, exact: true });
+  assert.equal(model.phases[0]?.requests, 160, 'load A, B and unload B, A: 4 requests a round');
+  const text = renderPlan(model, '2.2.0');
+  assert.match(text, /Expected: 5m of load .* up to 4 VUs, 40 iterations, 160 requests\n/);
+  assert.match(text, /http_req_duration\{op:load\}\s+p\(95\)<300 {2}p\(99\)<500/);
+  assert.match(text, /http_req_failed\s+rate<=0/);
+});
+
+test('plan of an open model: the rate is kept and the run shortened by the scale', async () => {
+  const model = await plan('semantic-cache', 'sustained', 0.01);
+  assert.equal(model.phases[0]?.shape, '10 iterations per 1m0s for 36s, 1 VUs');
+  assert.deepEqual(model.phases[0]?.iterations, { count: 6, exact: true });
+});
+
+test('plan of a looping profile estimates from think time, and says so', async () => {
+  const model = await plan('file-service', 'production');
+  // 100 users: 5 min ramp, 20 min hold, 5 min down = 2,500 user-minutes; mean think 7.5 s.
+  assert.deepEqual(model.phases[0]?.iterations, { count: 20_000, exact: false });
+  assert.match(
+    renderPlan(model, '2.2.0'),
+    /≈ 20,000 iterations, ≈ 40,000 requests \(looping VUs estimated from think time alone/,
+  );
+  assert.deepEqual(Object.fromEntries(model.thresholds)['http_reqs'], ['rate>=50']);
+});
+
+test('every npm script k6:<profile> names a profile its scenario has, and k6 accepts the bundle', async () => {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const scripts = Object.entries(pkg.scripts).filter(([name]) => name.startsWith('k6:'));
+  assert.ok(scripts.length >= 20);
+  for (const [name, command] of scripts) {
+    const profile = /--profile (\S+)/.exec(command)?.[1];
+    const scenario = /run ([a-z-]+) --profile/.exec(command)?.[1] ?? 'perf-agent';
+    assert.equal(`k6:${profile}`, name, `${name} runs the profile it is named after`);
+    const model = await plan(scenario, profile as string, 0.01);
+    assert.equal(model.info.profile, profile, name);
+  }
+});
