@@ -19,6 +19,8 @@ export default tseslint.config(
   },
   {
     rules: {
+      // `const { omitted, ...kept } = value` is how an object loses a field.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
       'no-restricted-syntax': [
         'error',
         {

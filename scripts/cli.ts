@@ -26,11 +26,19 @@ Options of run and plan:
   --sla FILE         judge against this SLA table instead of the scenario's own
   --base-url URL     the system under test (BASE_URL); without it the reference target is started
   --allow-hosts      allow a BASE_URL outside loopback (K6KIT_ALLOW_HOSTS=1)
+  --watch-pid PID    with BASE_URL: the process (and children) to sample and judge for leaks
+  --watch-port PORT  with BASE_URL: watch the process listening on this port
+  --settle-url URL   POSTed before the baseline and the cooldown (a forced GC); the reference
+                     target's /__target/gc is used by itself
+  --warmup S         seconds of light load before the baseline (default 5; 0: none)
+  --samples N        samples in the baseline and in the cooldown, each a median (default 5)
+  --interval S       seconds between resource samples (default 1)
+  --tolerance R=P%   leak tolerance per resource: memory, threads, fds, connections (default 2%)
   --quiet            no k6 progress bar
 
 The scenario defaults to K6KIT_SCENARIO, or perf-agent.
-Exit codes: 0 pass, 99 an SLA threshold failed, 2 bad input, 3 no usable k6,
-4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
+Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 2 bad input,
+3 no usable k6, 4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
 
 const log = (line: string) => console.error(`k6kit: ${line}`);
 
@@ -48,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
       sla: { type: 'string' },
       'base-url': { type: 'string' },
       'allow-hosts': { type: 'boolean' },
+      'watch-pid': { type: 'string' },
+      'watch-port': { type: 'string' },
+      'settle-url': { type: 'string' },
+      warmup: { type: 'string' },
+      samples: { type: 'string' },
+      interval: { type: 'string' },
+      tolerance: { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -95,6 +110,12 @@ async function main(argv: string[]): Promise<number> {
         ...(values.sla ? { sla: values.sla } : {}),
         ...(baseUrl ? { baseUrl } : {}),
         allowOtherHosts,
+        ...watchTarget(values['watch-pid'], values['watch-port']),
+        ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
+        warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
+        samples: number('--samples', values.samples ?? '5', 1, 100),
+        intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
+        tolerances: parseTolerances(values.tolerance ?? []),
         quiet: values.quiet === true || env('CI') === 'true',
         log,
       });
@@ -112,6 +133,41 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new InputError(`Unknown command "${command}"; expected run, plan, k6, test-k6 or help.`);
   }
+}
+
+function number(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!(value >= min && value <= max))
+    throw new InputError(`${flag} ${text}: expected a number from ${min} to ${max}.`);
+  return value;
+}
+
+function watchTarget(
+  pid: string | undefined,
+  port: string | undefined,
+): { watchPid?: number; watchPort?: number } {
+  if (pid && port)
+    throw new InputError('--watch-pid and --watch-port name the same thing; expected one of them.');
+  if (pid) return { watchPid: number('--watch-pid', pid, 1, 2 ** 22) };
+  if (port) return { watchPort: number('--watch-port', port, 1, 65535) };
+  return {};
+}
+
+const RESOURCES = ['memory', 'threads', 'fds', 'connections'] as const;
+
+function parseTolerances(specs: string[]): Partial<Record<(typeof RESOURCES)[number], number>> {
+  const tolerances: Partial<Record<(typeof RESOURCES)[number], number>> = {};
+  for (const spec of specs) {
+    const match = /^([a-z]+)=(\d+(?:\.\d+)?)%$/.exec(spec);
+    const resource = match?.[1] as (typeof RESOURCES)[number] | undefined;
+    if (!match || !resource || !RESOURCES.includes(resource)) {
+      throw new InputError(
+        `--tolerance ${spec}: expected RESOURCE=P% with RESOURCE one of ${RESOURCES.join(', ')}, such as memory=5%.`,
+      );
+    }
+    tolerances[resource] = Number(match[2]);
+  }
+  return tolerances;
 }
 
 main(process.argv.slice(2)).then(

@@ -13,6 +13,10 @@ export const ExitCode = {
   target: 4,
   /** k6 ended without a verdict: a script error, a crash, a signal. */
   k6Failed: 5,
+  /** A resource of the system under test grew past its tolerance (memory, threads, FDs, connections). */
+  leak: 10,
+  /** Latency at the end of the steady state exceeded its start by more than the tolerance. */
+  degradation: 11,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */

@@ -1,17 +1,26 @@
-// One orchestrated run: build and inspect the bundle, resolve the target, run k6, judge, and keep
-// the artifacts whatever happened.
-import { existsSync } from 'node:fs';
+// One orchestrated run: build and inspect the bundle; resolve the target and the process to watch;
+// warm up; sample a baseline; run k6 with the sampler beside it; sample the cooldown; judge; keep
+// every artifact whatever happened. Each phase is announced.
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { K6kitError } from './errors.ts';
+import { TargetError } from './errors.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
-import { provisionK6 } from './k6/provision.ts';
+import { provisionK6, type K6 } from './k6/provision.ts';
+import { readRecording, type K6Point } from './k6/recording.ts';
+import { createInterface } from 'node:readline';
+import { createReadStream } from 'node:fs';
 import { runK6 } from './k6/run.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { formatSeconds } from './plan.ts';
-import { prepareBundle } from './prepare.ts';
-import { startTarget, type RunningTarget } from './target/launch.ts';
+import { prepareBundle, type Prepared } from './prepare.ts';
+import { levelsOf, Sampler } from './sampler/sampler.ts';
+import type { Sample } from './sampler/sample.ts';
+import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
+import { settle, startTarget, targetPid, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
+import { degradationFromTimeline } from './verdicts/degradation.ts';
+import { leakVerdicts, medianLevels, type Levels, type Resource } from './verdicts/leaks.ts';
 
 export interface RunRequest {
   root: string;
@@ -23,6 +32,17 @@ export interface RunRequest {
   baseUrl?: string;
   allowOtherHosts: boolean;
   quiet: boolean;
+  /** The process tree to watch when the target is not the reference target. */
+  watchPid?: number;
+  watchPort?: number;
+  /** POSTed before the baseline and the cooldown (a forced GC); the reference target has its own. */
+  settleUrl?: string;
+  /** Seconds of light load before the baseline, so that a JIT or a cache settles first. */
+  warmupSeconds: number;
+  /** Samples of the baseline and of the cooldown, each a median. */
+  samples: number;
+  intervalMs: number;
+  tolerances: Partial<Record<Resource, number>>;
   log: (line: string) => void;
 }
 
@@ -35,7 +55,6 @@ export interface RunOutcome {
 export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const { root, scenario, scale, log } = request;
   if (request.baseUrl) assertLoopbackUrl(request.baseUrl, request.allowOtherHosts);
-
   const k6 = await provisionK6({ root, log });
   log(`k6 v${k6.version} (${k6.origin === 'project' ? relative(root, k6.bin) : k6.bin})`);
 
@@ -43,7 +62,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   // Named once the profile is known: the scenario's default profile comes out of the bundle.
   const building = join(root, 'reports', 'runs', `${stamp(startedAt)}-${scenario}`);
   await mkdir(building, { recursive: true });
-  log(`build: scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
+  log(`phase: build scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
   const prepared = await prepareBundle(k6, {
     root,
     scenario,
@@ -56,95 +75,209 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const profile = prepared.info.profile;
   const runDir = `${building}-${profile}`;
   await rename(building, runDir);
-  const bundlePath = join(runDir, relative(building, prepared.bundle));
+  const bundle = join(runDir, relative(building, prepared.bundle));
   log(
     `plan: ${prepared.info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
   );
 
+  const timeline = createWriteStream(join(runDir, 'resource-timeline.jsonl'));
   let target: RunningTarget | undefined;
   let stoppingTarget = false;
   let interrupted: string | undefined;
   let stopK6 = () => {};
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted === undefined) log(`${signal}: stopping k6 gracefully; partial results will be kept`);
+    if (interrupted === undefined) log(`${signal}: stopping gracefully; partial results will be kept`);
     interrupted ??= signal;
     stopK6();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const ending: RunEnding = { k6: { code: null, signal: null } };
+  const checkInterrupted = () => {
+    if (interrupted) throw new Interrupted();
+  };
+  let watched: number | undefined;
+  let baseUrl = request.baseUrl;
   const runStarted = performance.now();
+  let loadStarted = 0;
   try {
-    let baseUrl = request.baseUrl;
     if (!baseUrl) {
       target = await startTarget(root);
       baseUrl = target.url;
-      log(`target: reference target at ${baseUrl} (pid ${target.pid})`);
-    } else {
-      log(`target: ${redactUrl(baseUrl)}`);
-    }
-    if (interrupted) throw new K6kitError(`Interrupted by ${interrupted} before k6 started.`, 130);
-
-    const summaryExport = join(runDir, 'k6-summary.json');
-    log(`run: ${scenario} under profile ${profile} at scale ${scale}`);
-    const k6Run = runK6({
-      k6,
-      script: bundlePath,
-      cwd: root,
-      summaryExport,
-      quiet: request.quiet,
-      env: { ...prepared.env, BASE_URL: baseUrl },
-    });
-    stopK6 = k6Run.stop;
-    if (target) {
+      watched = await targetPid(baseUrl);
+      log(`target: reference target at ${baseUrl} (pid ${watched})`);
       void target.exited.then((exit) => {
         if (stoppingTarget) return;
-        ending.targetDied = exit;
-        k6Run.stop();
+        ending.targetDied = {
+          ...exit,
+          ...(loadStarted ? { atSeconds: Math.round((performance.now() - loadStarted) / 100) / 10 } : {}),
+        };
+        stopK6();
       });
+    } else {
+      log(`target: ${redactUrl(baseUrl)}`);
+      watched = request.watchPid
+        ? await assertPidExists(request.watchPid)
+        : request.watchPort
+          ? await pidListeningOn(request.watchPort)
+          : undefined;
+      log(
+        watched
+          ? `watching pid ${watched} and its children`
+          : 'watching the host only (no --watch-pid or --watch-port)',
+      );
     }
+    const sampler = new Sampler({
+      intervalMs: request.intervalMs,
+      out: timeline,
+      ...(watched ? { pid: watched } : {}),
+    });
+    const dead = () => {
+      if (ending.targetDied) throw new TargetError('the target died');
+    };
+    const settleUrl = request.settleUrl ?? (target ? `${baseUrl}/__target/gc` : undefined);
+    const settleTarget = async () => {
+      if (settleUrl && watched !== undefined && !(await settle(settleUrl)))
+        log(`settle: POST ${redactUrl(settleUrl)} failed; sampling as it is`);
+    };
+
+    if (request.warmupSeconds > 0) {
+      log(`phase: warmup (${request.warmupSeconds} s of the smoke profile, not judged)`);
+      const warm = runK6({
+        k6,
+        script: bundle,
+        cwd: root,
+        env: {
+          ...prepared.env,
+          K6KIT_PROFILE: 'smoke',
+          K6KIT_SCALE: String(Math.min(1, request.warmupSeconds / 10)),
+          BASE_URL: baseUrl,
+        },
+        flags: ['--quiet', '--no-thresholds', '--summary-mode=disabled', '--log-output=none'],
+      });
+      stopK6 = warm.stop;
+      await warm.result;
+      checkInterrupted();
+      dead();
+    }
+
+    log(`phase: baseline (median of ${request.samples} samples, ${request.intervalMs / 1000} s apart)`);
+    await settleTarget();
+    const baseline = await sampler.collect(request.samples, 'baseline');
+    checkInterrupted();
+    dead();
+
+    log(`phase: run ${scenario} under profile ${profile} at scale ${scale}`);
+    const summaryExport = join(runDir, 'k6-summary.json');
+    const recording = join(runDir, 'k6-recording.ndjson.gz');
+    sampler.start('run');
+    loadStarted = performance.now();
+    const k6Run = runK6({
+      k6,
+      script: bundle,
+      cwd: root,
+      env: { ...prepared.env, BASE_URL: baseUrl },
+      flags: [`--summary-export=${summaryExport}`, ...(request.quiet ? ['--quiet'] : [])],
+      log: join(runDir, 'k6.log'),
+      record: recording,
+    });
+    stopK6 = k6Run.stop;
     ending.k6 = await k6Run.result;
-    if (interrupted) ending.interrupted = interrupted;
+    await sampler.stop();
     if (existsSync(summaryExport)) {
       ending.thresholds = thresholdResults(
         JSON.parse(await readFile(summaryExport, 'utf8')) as SummaryExport,
       );
     }
+    const k6Timeline = join(runDir, 'k6-timeline.jsonl');
+    if (existsSync(recording)) await writeK6Timeline(recording, k6Timeline);
+    checkInterrupted();
+    dead();
+
+    if (watched !== undefined && ending.k6.code !== null && (ending.k6.code === 0 || ending.k6.code === 99)) {
+      log(`phase: cooldown (median of ${request.samples} samples once the load has stopped)`);
+      await settleTarget();
+      const cooldown = await sampler.collect(request.samples, 'cooldown');
+      dead();
+      ending.leaks = leakVerdicts(levelsMedian(baseline), levelsMedian(cooldown), request.tolerances);
+    }
+    if (existsSync(k6Timeline))
+      ending.degradation = await degradationFromTimeline(() => readTimeline(k6Timeline));
+  } catch (error) {
+    if (!(error instanceof Interrupted) && !(error instanceof TargetError && ending.targetDied)) throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (interrupted) ending.interrupted = interrupted;
     // From here on the target's exit is ours, not a failure of the run.
     stoppingTarget = true;
     await target?.stop();
+    await new Promise((resolve) => timeline.end(resolve));
   }
 
+  log('phase: verdicts');
   const { exitCode, line } = decideExit(ending);
+  const summary = {
+    scenario,
+    profile,
+    scale,
+    sla: prepared.info.sla.file,
+    k6: { version: k6.version, origin: k6.origin },
+    target: target
+      ? { kind: 'reference', url: target.url, pid: watched }
+      : { kind: 'external', url: redactUrl(baseUrl ?? ''), pid: watched ?? null },
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    seconds: Number(((performance.now() - runStarted) / 1000).toFixed(1)),
+    ending,
+    exitCode,
+    verdict: line,
+  };
+  await writeArtifacts(runDir, summary, prepared, request, k6);
+  log(`done in ${formatSeconds((performance.now() - runStarted) / 1000)}`);
+  return { exitCode, line, runDir };
+}
+
+class Interrupted extends Error {}
+
+function levelsMedian(samples: Sample[]): Levels {
+  return medianLevels(samples.map(levelsOf).filter((l): l is Levels => l !== undefined));
+}
+
+async function writeK6Timeline(recording: string, out: string): Promise<void> {
+  const file = createWriteStream(out);
+  for await (const point of readRecording(recording)) file.write(`${JSON.stringify(point)}\n`);
+  await new Promise((resolve) => file.end(resolve));
+}
+
+async function* readTimeline(file: string): AsyncGenerator<K6Point> {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line.trim()) yield JSON.parse(line) as K6Point;
+  }
+}
+
+async function writeArtifacts(
+  runDir: string,
+  summary: object,
+  prepared: Prepared,
+  request: RunRequest,
+  k6: K6,
+): Promise<void> {
+  await writeFile(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const { log, baseUrl, ...settings } = request;
   await writeFile(
-    join(runDir, 'run.json'),
-    JSON.stringify(
+    join(runDir, 'config.json'),
+    `${JSON.stringify(
       {
-        scenario,
-        profile,
-        scale,
-        sla: prepared.info.sla.file,
+        request: { ...settings, ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}) },
         k6: { version: k6.version, origin: k6.origin },
-        target: target
-          ? { kind: 'reference', url: target.url }
-          : { kind: 'external', url: redactUrl(request.baseUrl ?? '') },
-        startedAt: startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-        loadSeconds: Number(((performance.now() - runStarted) / 1000).toFixed(1)),
         plan: prepared.info,
-        ending,
-        exitCode,
-        verdict: line,
+        options: prepared.inspection.options,
       },
       null,
       2,
-    ),
+    )}\n`,
   );
-  log(`done in ${formatSeconds((performance.now() - runStarted) / 1000)}`);
-  return { exitCode, line, runDir };
 }
 
 function stamp(date: Date): string {

@@ -41,6 +41,14 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
     store: store.dir,
     queue: queue.stats(),
   }));
+  // Seed 000 forces garbage collection before each resource reading; k6kit asks for it here before
+  // its baseline and its cooldown, so that memory left for the collector does not read as a leak.
+  app.post('/__target/gc', async (_request, reply) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return reply.code(501).send({ error: 'start the target with node --expose-gc to allow this' });
+    gc();
+    return { collected: true, rss: process.memoryUsage().rss };
+  });
   perfAgentRoutes(app, config);
   fileRoutes(app, config, store, queue);
   messageRoutes(app, config);

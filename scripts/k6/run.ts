@@ -1,6 +1,8 @@
-// Runs `k6 run` as a child process. Its output goes to the terminal as it comes. It runs in its
-// own process group so that a Ctrl-C reaches k6kit only, which passes exactly one SIGINT on: k6
-// stops gracefully on the first and hard on the second.
+// Runs `k6 run` as a child process. It runs in its own process group so that a Ctrl-C reaches
+// k6kit only, which passes exactly one SIGINT on: k6 stops gracefully on the first and hard on
+// the second. In a terminal k6 writes to it directly (its progress bar needs the TTY); elsewhere
+// its output is also kept in a log file.
+import { createWriteStream } from 'node:fs';
 import { $ } from 'zx';
 import type { K6 } from './provision.ts';
 
@@ -9,8 +11,11 @@ export interface K6RunOptions {
   script: string;
   cwd: string;
   env: Record<string, string>;
-  summaryExport: string;
-  quiet?: boolean;
+  flags: string[];
+  /** Where k6's output is kept when it is not a terminal's. */
+  log?: string;
+  /** Let k6 write its per-second aggregates here (web dashboard recorder, no HTTP server). */
+  record?: string;
 }
 
 export interface K6Process {
@@ -19,16 +24,40 @@ export interface K6Process {
   stop(): void;
 }
 
-export function runK6({ k6, script, cwd, env, summaryExport, quiet = false }: K6RunOptions): K6Process {
-  const flags = [`--summary-export=${summaryExport}`, ...(quiet ? ['--quiet'] : [])];
+export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions): K6Process {
+  const terminal = process.stdout.isTTY === true;
   const child = $({
     cwd,
     nothrow: true,
-    quiet: false,
+    quiet: true,
     detached: true,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' },
+    stdio: terminal ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...env,
+      K6_NO_USAGE_REPORT: 'true',
+      ...(record
+        ? {
+            K6_WEB_DASHBOARD: 'true',
+            K6_WEB_DASHBOARD_PORT: '-1',
+            K6_WEB_DASHBOARD_PERIOD: '1s',
+            K6_WEB_DASHBOARD_RECORD: record,
+          }
+        : {}),
+    },
   })`${k6.bin} run ${flags} ${script}`;
+  if (!terminal) {
+    const file = log ? createWriteStream(log) : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      file?.write(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      file?.write(chunk);
+    });
+    void child.finally(() => file?.end());
+  }
   return {
     result: (async () => {
       const r = await child;

@@ -1,5 +1,6 @@
 // Starts the reference target as its own process (so its resources can be watched apart from
 // k6kit's) and stops it, with everything it started, whatever happened to the run.
+import { get, request } from 'node:http';
 import { $, type ProcessPromise } from 'zx';
 import { TargetError } from '../errors.ts';
 
@@ -25,7 +26,7 @@ export async function startTarget(
     nothrow: true,
     quiet: true,
     detached: true,
-  })`${process.execPath} --import tsx target/main.ts --port 0 ${args}`;
+  })`${process.execPath} --expose-gc --import tsx target/main.ts --port 0 ${args}`;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -81,4 +82,42 @@ async function stopProcess(child: ProcessPromise, exited: Promise<unknown>, grac
     await child.kill('SIGKILL').catch(() => {});
     await exited;
   }
+}
+
+/** POSTs to a settle hook (a forced GC, say) on a connection closed right after; false if it failed. */
+export function settle(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    request(
+      url,
+      { method: 'POST', agent: false, headers: { connection: 'close', 'content-length': 0 } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve((res.statusCode ?? 500) < 300));
+      },
+    )
+      .on('error', () => resolve(false))
+      .end();
+  });
+}
+
+/**
+ * The target's own PID, from GET /__target, on a connection closed right after: a keep-alive
+ * connection of k6kit's own would count among the target's connections in the leak verdict.
+ */
+export function targetPid(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(`${url}/__target`, { agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { pid: number }).pid);
+        } catch (error) {
+          reject(
+            new TargetError(`GET ${url}/__target did not answer with the target's PID: ${String(error)}`),
+          );
+        }
+      });
+    }).on('error', (error) => reject(new TargetError(`GET ${url}/__target failed: ${error.message}`)));
+  });
 }

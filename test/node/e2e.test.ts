@@ -10,6 +10,9 @@ import { cli, isAlive, ROOT, startCli } from './cli.ts';
 // Every test here runs real processes: each is bounded in time.
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 120_000 }, fn);
 
+/** For runs whose subject is not the resource verdicts: no warmup, one sample each side. */
+const FAST = ['--quiet', '--warmup', '0', '--samples', '1'];
+
 function runDirOf(stderr: string): string {
   const match = /artifacts: (\S+)/.exec(stderr);
   assert.ok(match, `no artifacts line in:\n${stderr}`);
@@ -30,30 +33,45 @@ test('smoke against the reference target passes with exit 0 and keeps its artifa
   assert.match(stdout, /k6kit verdict: PASS: all \d+ thresholds held/);
   assert.match(stderr, /k6 v2\.\d+\.\d+/);
   const runDir = runDirOf(stderr);
-  for (const file of ['perf-agent.js', 'perf-agent.js.map', 'k6-summary.json', 'run.json']) {
+  for (const file of [
+    'perf-agent.js',
+    'perf-agent.js.map',
+    'k6-summary.json',
+    'summary.json',
+    'config.json',
+    'resource-timeline.jsonl',
+    'k6-timeline.jsonl',
+    'k6.log',
+  ]) {
     assert.ok(existsSync(join(runDir, file)), file);
   }
-  const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+  const run = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
   assert.equal(run.exitCode, 0);
   assert.equal(run.scale, 0.3);
   assert.equal(run.target.kind, 'reference');
+  assert.deepEqual(
+    run.ending.leaks.map((l: { resource: string }) => l.resource),
+    ['memory', 'threads', 'fds', 'connections'],
+  );
+  for (const phase of ['warmup', 'baseline', 'run', 'cooldown', 'verdicts'])
+    assert.match(stderr, new RegExp(`phase: ${phase}`));
 });
 
 test('seed 000 quick (3 rounds × 2 workers) and seed 001 agents pass against the reference target', async () => {
-  const plugins = await cli(['run', 'plugins', '--profile', 'quick', '--quiet']);
+  const plugins = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
   assert.equal(plugins.code, 0, plugins.stderr);
   assert.match(plugins.stdout, /PASS: all 7 thresholds held/);
-  const run = JSON.parse(readFileSync(join(runDirOf(plugins.stderr), 'run.json'), 'utf8'));
+  const run = JSON.parse(readFileSync(join(runDirOf(plugins.stderr), 'summary.json'), 'utf8'));
   assert.equal(run.profile, 'quick');
-  const cache = await cli(['run', 'semantic-cache', '--profile', 'agents', '--scale', '0.2', '--quiet']);
+  const cache = await cli(['run', 'semantic-cache', '--profile', 'agents', '--scale', '0.2', ...FAST]);
   assert.equal(cache.code, 0, cache.stderr);
   assert.match(cache.stdout, /PASS: all 6 thresholds held/);
 });
 
 test('without --profile a scenario runs under its own default profile', async () => {
-  const { code, stderr } = await cli(['run', 'plugins', '--quiet']);
+  const { code, stderr } = await cli(['run', 'plugins', ...FAST]);
   assert.equal(code, 0, stderr);
-  assert.match(stderr, /run: plugins under profile quick at scale 1/);
+  assert.match(stderr, /phase: run plugins under profile quick at scale 1/);
   assert.match(runDirOf(stderr), /-plugins-quick$/);
 });
 
@@ -118,13 +136,13 @@ test('with neither k6 nor Go on PATH: one clear paragraph and exit 3', async () 
 });
 
 test('SIGINT during a run: k6 stops, the target is stopped, artifacts stay, exit 130', async () => {
-  const { child, done } = startCli(['run', '--profile', 'smoke', '--quiet']);
+  const { child, done } = startCli(['run', '--profile', 'smoke', ...FAST]);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     const giveUp = setTimeout(() => reject(new Error(`k6 never started:\n${stderr}`)), 30_000);
     const poll = setInterval(() => {
-      if (/k6kit: run:/.test(stderr)) {
+      if (/k6kit: phase: run/.test(stderr)) {
         clearInterval(poll);
         clearTimeout(giveUp);
         setTimeout(resolve, 2_000);
@@ -140,5 +158,5 @@ test('SIGINT during a run: k6 stops, the target is stopped, artifacts stay, exit
   assert.ok(!isAlive(targetPid), 'the target was stopped');
   const runDir = runDirOf(result.stderr);
   assert.ok(existsSync(join(runDir, 'k6-summary.json')), 'k6 wrote its partial summary');
-  assert.equal(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).exitCode, 130);
+  assert.equal(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).exitCode, 130);
 });

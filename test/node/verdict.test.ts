@@ -60,7 +60,7 @@ test('exit codes: pass, thresholds, k6 failure, target death, interruption', () 
   assert.deepEqual(crashed, { exitCode: 5, line: 'ERROR: k6 exited with code 107 (script error).' });
   const died = decideExit({ k6: { code: 105, signal: null }, targetDied: { code: null, signal: 'SIGKILL' } });
   assert.equal(died.exitCode, 4);
-  assert.match(died.line, /the target died during the run \(signal SIGKILL\)/);
+  assert.match(died.line, /^ABORTED: the target died \(signal SIGKILL\)/);
   const interrupted = decideExit({
     k6: { code: 105, signal: null },
     interrupted: 'SIGINT',

@@ -1,0 +1,72 @@
+// Samples a process tree and the host at a fixed interval beside the run. Every sample goes to
+// the timeline file as it is taken; nothing is kept that grows with the run's length.
+import type { WriteStream } from 'node:fs';
+import { snapshot, type RawSnapshot } from './read.ts';
+import { toSample, type Phase, type Sample } from './sample.ts';
+
+export interface SamplerOptions {
+  /** The root of the watched process tree; the host alone when absent. */
+  pid?: number;
+  intervalMs: number;
+  out: WriteStream;
+}
+
+export class Sampler {
+  private previous?: RawSnapshot;
+  private timer: NodeJS.Timeout | undefined;
+  private pending?: Promise<unknown>;
+  private phase: Phase = 'baseline';
+  last?: Sample;
+
+  constructor(private readonly options: SamplerOptions) {}
+
+  /** One sample now, against the previous snapshot (CPU and throughput are rates between two). */
+  async take(phase: Phase = this.phase): Promise<Sample | undefined> {
+    const current = await snapshot(this.options.pid);
+    const previous = this.previous;
+    this.previous = current;
+    if (!previous) return undefined;
+    const sample = toSample(previous, current, phase);
+    this.options.out.write(`${JSON.stringify(sample)}\n`);
+    this.last = sample;
+    return sample;
+  }
+
+  /** n samples, one per interval: the baseline and the cooldown. */
+  async collect(n: number, phase: Phase): Promise<Sample[]> {
+    const samples: Sample[] = [];
+    if (!this.previous) await this.take(phase);
+    while (samples.length < n) {
+      await sleep(this.options.intervalMs);
+      const sample = await this.take(phase);
+      if (sample) samples.push(sample);
+    }
+    return samples;
+  }
+
+  /** Samples in the background until stop(). */
+  start(phase: Phase): void {
+    this.phase = phase;
+    const tick = () => {
+      this.pending = this.take().finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.pending;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function levelsOf(
+  sample: Sample,
+): { memory: number; threads: number; fds: number; connections: number } | undefined {
+  const p = sample.process;
+  return p ? { memory: p.rss, threads: p.threads, fds: p.fds, connections: p.connections } : undefined;
+}

@@ -1,0 +1,198 @@
+// Orchestrated runs against the reference target's fault modes: the leak and degradation verdicts
+// must fail where the target misbehaves and pass where it does not, on the same profile; a run whose
+// target or k6 dies must say so and leave nothing behind.
+import { test as nodeTest, type TestFn } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { cli, isAlive, ROOT, startCli } from './cli.ts';
+
+const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
+
+// Quick enough for a test, long enough for a verdict: 2 s of warmup, 3 samples each side.
+const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
+
+interface Summary {
+  exitCode: number;
+  verdict: string;
+  ending: {
+    leaks?: { resource: string; pass: boolean; deltaPercent: number }[];
+    degradation?: { judged: boolean; pass: boolean; ratio?: number };
+    targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
+  };
+}
+
+function summaryOf(stderr: string): { dir: string; summary: Summary } {
+  const dir = join(ROOT, /artifacts: (\S+)/.exec(stderr)?.[1] ?? 'none');
+  assert.ok(existsSync(join(dir, 'summary.json')), `no summary in ${dir}:\n${stderr}`);
+  return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary };
+}
+
+const leak = (s: Summary, resource: string) => s.ending.leaks?.find((l) => l.resource === resource);
+
+test('leak verdicts: memory and FD leaks fail with exit 10; the normal target passes the same profile', async () => {
+  const normal = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
+  assert.equal(normal.code, 0, normal.stderr);
+  const ok = summaryOf(normal.stderr).summary;
+  assert.deepEqual(
+    ok.ending.leaks?.map((l) => [l.resource, l.pass]),
+    [
+      ['memory', true],
+      ['threads', true],
+      ['fds', true],
+      ['connections', true],
+    ],
+  );
+
+  const memory = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], {
+    TARGET_FAULTS: 'leak-memory=2mb',
+  });
+  assert.equal(memory.code, 10, memory.stderr);
+  const m = summaryOf(memory.stderr).summary;
+  assert.equal(leak(m, 'memory')?.pass, false);
+  assert.match(m.verdict, /^FAIL: .*leak: memory [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance 2%\)/);
+
+  const fds = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], { TARGET_FAULTS: 'leak-fds' });
+  assert.equal(fds.code, 10, fds.stderr);
+  const f = summaryOf(fds.stderr).summary;
+  assert.equal(leak(f, 'fds')?.pass, false);
+  assert.equal(leak(f, 'memory')?.pass, true);
+});
+
+test('the plugin-leak fault of seed 000 is found as an FD leak', async () => {
+  const run = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], { TARGET_FAULTS: 'plugin-leak' });
+  assert.equal(run.code, 10, run.stderr);
+  const s = summaryOf(run.stderr).summary;
+  assert.equal(leak(s, 'fds')?.pass, false, 'each leaked plugin holds a file descriptor');
+});
+
+test('degradation: fails with exit 11 against the slow-down mode and passes without it', async () => {
+  const args = ['run', 'plugins', '--profile', 'normal', '--scale', '0.05', ...FAST];
+  const steady = await cli(args);
+  assert.equal(steady.code, 0, steady.stderr);
+  const s = summaryOf(steady.stderr).summary;
+  assert.equal(s.ending.degradation?.judged, true, s.verdict);
+  assert.equal(s.ending.degradation?.pass, true, s.verdict);
+
+  const slowing = await cli(args, { TARGET_FAULTS: 'slowdown=10' });
+  const d = summaryOf(slowing.stderr).summary;
+  assert.equal(d.ending.degradation?.pass, false, d.verdict);
+  assert.ok((d.ending.degradation?.ratio ?? 0) > 1.25);
+  // The slow-down also breaks the latency SLA: 99 outranks 11, and both are in the verdict.
+  assert.ok(slowing.code === 11 || slowing.code === 99, `exit ${slowing.code}`);
+  assert.match(d.verdict, /degraded: p95 [\d.]+ms in the first \d+ s of steady state, [\d.]+ms in the last/);
+});
+
+test('the target killed mid-run: exit 4, when it died is in the summary, k6 is stopped', async () => {
+  const { child, done } = startCli([
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--quiet',
+    '--warmup',
+    '0',
+    '--samples',
+    '2',
+  ]);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const pid = await waitFor(() =>
+    /phase: run/.test(stderr) ? Number(/\(pid (\d+)\)/.exec(stderr)?.[1]) : undefined,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  process.kill(pid, 'SIGKILL');
+  const result = await done;
+  assert.equal(result.code, 4, result.stderr);
+  const { dir, summary } = summaryOf(result.stderr);
+  assert.equal(summary.ending.targetDied?.signal, 'SIGKILL');
+  assert.ok((summary.ending.targetDied?.atSeconds ?? 0) >= 1);
+  assert.match(summary.verdict, /^ABORTED: the target died [\d.]+ s into the run \(signal SIGKILL\)/);
+  assert.ok(existsSync(join(dir, 'resource-timeline.jsonl')));
+  assert.equal(orphans(dir), '', 'no k6 of this run is left');
+});
+
+test('k6 killed mid-run: exit 5, artifacts kept, the target stopped', async () => {
+  const { child, done } = startCli([
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--quiet',
+    '--warmup',
+    '0',
+    '--samples',
+    '2',
+  ]);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const dir = await waitFor(() => (/phase: run/.test(stderr) ? join(ROOT, 'reports', 'runs') : undefined));
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
+  const k6 = execFileSync('pgrep', ['-f', 'k6 run --summary-export'])
+    .toString()
+    .trim()
+    .split('\n')
+    .map(Number);
+  for (const pid of k6) process.kill(pid, 'SIGKILL');
+  const result = await done;
+  assert.equal(result.code, 5, result.stderr);
+  const { summary } = summaryOf(result.stderr);
+  assert.match(summary.verdict, /^ERROR: k6 was killed by SIGKILL/);
+  assert.ok(!isAlive(targetPid), 'the target was stopped');
+  assert.ok(dir);
+});
+
+test('SIGINT during the run phase: exit 130, partial results and every artifact kept', async () => {
+  const { child, done } = startCli([
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--quiet',
+    '--warmup',
+    '0',
+    '--samples',
+    '2',
+  ]);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitFor(() => (/phase: run/.test(stderr) ? true : undefined));
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
+  child.kill('SIGINT');
+  const result = await done;
+  assert.equal(result.code, 130, result.stderr);
+  const { dir, summary } = summaryOf(result.stderr);
+  assert.match(summary.verdict, /^ABORTED: interrupted by SIGINT; partial results kept/);
+  for (const file of [
+    'k6-summary.json',
+    'k6-timeline.jsonl',
+    'resource-timeline.jsonl',
+    'config.json',
+    'k6.log',
+  ]) {
+    assert.ok(existsSync(join(dir, file)), file);
+  }
+  assert.ok(!isAlive(targetPid));
+  assert.equal(orphans(dir), '');
+});
+
+function orphans(dir: string): string {
+  try {
+    return execFileSync('pgrep', ['-af', dir]).toString().trim();
+  } catch {
+    return '';
+  }
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('timed out');
+}

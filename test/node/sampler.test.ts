@@ -1,0 +1,162 @@
+// The pure parts of the sampler and the verdicts, on text as Linux and k6 write it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readRecordingLine, type K6Point } from '../../scripts/k6/recording.ts';
+import {
+  parseCpuLine,
+  parseNetDev,
+  parseNetTcp,
+  parseStat,
+  parseStatus,
+} from '../../scripts/sampler/proc.ts';
+import { toSample } from '../../scripts/sampler/sample.ts';
+import { listeningInodes } from '../../scripts/sampler/watch.ts';
+import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
+import { leakVerdicts, medianLevels } from '../../scripts/verdicts/leaks.ts';
+
+test('parseStat reads a command name with spaces and parentheses', () => {
+  const stat = '4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 12 0 1000 1 1';
+  assert.deepEqual(parseStat(stat), { pid: 4242, ppid: 4200, utime: 150, stime: 25, threads: 12 });
+});
+
+test('parseStatus and parseCpuLine read sizes in bytes and busy jiffies', () => {
+  assert.deepEqual(parseStatus('Name:\tnode\nVmSize:\t  2048 kB\nVmRSS:\t   1024 kB\n'), {
+    rss: 1024 * 1024,
+    vms: 2048 * 1024,
+  });
+  // user nice system idle iowait irq softirq
+  assert.deepEqual(parseCpuLine('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3'), { busy: 150, total: 1000 });
+});
+
+test('parseNetTcp maps socket inodes to states; listeningInodes finds a port', () => {
+  const tcp = [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0 100 0 0 10 0',
+    '   1: 0100007F:1F90 0100007F:D2F0 01 00000000:00000000 00:00000000 00000000     0        0 222 1 0 20 4 30 10 -1',
+  ].join('\n');
+  assert.deepEqual(
+    [...parseNetTcp(tcp)],
+    [
+      ['111', 'LISTEN'],
+      ['222', 'ESTABLISHED'],
+    ],
+  );
+  assert.deepEqual(listeningInodes(tcp, 8080), ['111']);
+  assert.deepEqual(listeningInodes(tcp, 8081), []);
+});
+
+test('parseNetDev keeps loopback apart from the other interfaces', () => {
+  const dev =
+    'Inter-|   Receive\n face |bytes\n    lo: 1000 10 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n  eth0: 300 3 0 0 0 0 0 0 400 4 0 0 0 0 0 0\n';
+  assert.deepEqual(parseNetDev(dev), { rx: 300, tx: 400, loRx: 1000, loTx: 2000 });
+});
+
+test('toSample turns two snapshots into CPU percent of a core and rates per second', () => {
+  const host = {
+    cpuBusy: 0,
+    cpuTotal: 0,
+    memTotal: 1000,
+    memAvailable: 500,
+    load1: 0.5,
+    diskRead: 0,
+    diskWritten: 0,
+    netRx: 0,
+    netTx: 0,
+    loRx: 0,
+    loTx: 0,
+  };
+  const proc = {
+    pids: [1],
+    ticks: 0,
+    rss: 100,
+    vms: 200,
+    threads: 4,
+    fds: 10,
+    tcp: { ESTABLISHED: 3, TIME_WAIT: 1 },
+  };
+  const sample = toSample(
+    { at: 0, host, process: proc },
+    { at: 2000, host: { ...host, cpuBusy: 50, cpuTotal: 200, loRx: 4000 }, process: { ...proc, ticks: 100 } },
+    'run',
+  );
+  assert.equal(sample.process?.cpu, 50, '100 ticks in 2 s is half a core');
+  assert.equal(sample.process?.connections, 4);
+  assert.equal(sample.host.cpu, 25);
+  assert.equal(sample.host.loopbackBps, 2000);
+  assert.equal(sample.process?.memPercent, 10);
+});
+
+test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', () => {
+  const baseline = medianLevels([
+    { memory: 100, threads: 10, fds: 20, connections: 0 },
+    { memory: 102, threads: 10, fds: 20, connections: 0 },
+    { memory: 101, threads: 10, fds: 20, connections: 0 },
+  ]);
+  assert.deepEqual(baseline, { memory: 101, threads: 10, fds: 20, connections: 0 });
+  const verdicts = leakVerdicts(baseline, { memory: 103, threads: 9, fds: 21, connections: 2 }, { fds: 10 });
+  assert.deepEqual(
+    verdicts.map((v) => [v.resource, v.deltaPercent, v.pass]),
+    [
+      ['memory', 1.98, true],
+      ['threads', -10, true],
+      ['fds', 5, true],
+      ['connections', Infinity, false],
+    ],
+  );
+  assert.equal(leakVerdicts(baseline, { ...baseline, memory: 104 })[0]?.pass, false, '+2.97% > 2%');
+});
+
+const point = (t: number, vus: number, p95: number): K6Point => ({
+  t,
+  vus,
+  requests: 10,
+  requestRate: 10,
+  errorRate: 0,
+  p50: p95 / 2,
+  p95,
+  p99: p95,
+  iterations: 5,
+});
+
+test('degradation compares the first and last fifth of the steady state, past a floor', async () => {
+  const ramp = [point(1, 1, 500), point(2, 2, 500)];
+  const flat = Array.from({ length: 20 }, (_, i) => point(3 + i, 3, 40 + (i % 2)));
+  assert.equal((await degradationVerdict([...ramp, ...flat])).pass, true, 'the ramp is not the steady state');
+  const rising = Array.from({ length: 20 }, (_, i) => point(3 + i, 3, 40 + i * 10));
+  const verdict = await degradationVerdict([...ramp, ...rising]);
+  assert.deepEqual(
+    [verdict.pass, verdict.windowSeconds, verdict.firstP95, verdict.lastP95],
+    [false, 4, 55, 215],
+  );
+  const noise = Array.from({ length: 20 }, (_, i) => point(3 + i, 3, i < 10 ? 1 : 3));
+  assert.equal((await degradationVerdict(noise)).pass, true, '1 ms → 3 ms is +200% but under the 5 ms floor');
+  assert.equal((await degradationVerdict(flat.slice(0, 5))).judged, false);
+});
+
+test('readRecordingLine follows the recorder: metrics in name order, one point per snapshot', () => {
+  const state = { metrics: [] as string[], seconds: 0, period: 1 };
+  readRecordingLine('{"event":"param","data":{"period":1000}}', state);
+  readRecordingLine(
+    '{"event":"metric","data":{"vus":{"type":"gauge"},"http_reqs":{"type":"counter"}}}',
+    state,
+  );
+  readRecordingLine(
+    '{"event":"metric","data":{"http_req_duration":{"type":"trend"},"http_req_failed":{"type":"rate"}}}',
+    state,
+  );
+  const p = readRecordingLine(
+    '{"event":"snapshot","data":[[1,2,1.5,0.5,1.8,1.9,2],[0.25],[40,20],[7]]}',
+    state,
+  );
+  assert.deepEqual(p, {
+    t: 1,
+    vus: 7,
+    requests: 40,
+    requestRate: 20,
+    errorRate: 0.25,
+    p50: 1.5,
+    p95: 1.9,
+    p99: 2,
+    iterations: 0,
+  });
+});
