@@ -1,7 +1,7 @@
 // Samples a process tree and the host at a fixed interval beside the run. Every sample goes to
 // the timeline file as it is taken; nothing is kept that grows with the run's length.
 import type { WriteStream } from 'node:fs';
-import { snapshot, type RawSnapshot } from './read.ts';
+import { snapshot, TreeReader, type RawSnapshot } from './read.ts';
 import { toSample, type Phase, type Sample } from './sample.ts';
 
 export interface SamplerOptions {
@@ -16,13 +16,16 @@ export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private pending?: Promise<unknown>;
   private phase: Phase = 'baseline';
+  private readonly tree: TreeReader | undefined;
   last?: Sample;
 
-  constructor(private readonly options: SamplerOptions) {}
+  constructor(private readonly options: SamplerOptions) {
+    this.tree = options.pid === undefined ? undefined : new TreeReader(options.pid);
+  }
 
   /** One sample now, against the previous snapshot (CPU and throughput are rates between two). */
   async take(phase: Phase = this.phase): Promise<Sample | undefined> {
-    const current = await snapshot(this.options.pid);
+    const current = snapshot(this.tree);
     const previous = this.previous;
     this.previous = current;
     if (!previous) return undefined;

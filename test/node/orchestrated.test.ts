@@ -84,67 +84,8 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
   assert.match(d.verdict, /degraded: p95 [\d.]+ms in the first \d+ s of steady state, [\d.]+ms in the last/);
 });
 
-test('the target killed mid-run: exit 4, when it died is in the summary, k6 is stopped', async () => {
-  const { child, done } = startCli([
-    'run',
-    'perf-agent',
-    '--profile',
-    'smoke',
-    '--quiet',
-    '--warmup',
-    '0',
-    '--samples',
-    '2',
-  ]);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const pid = await waitFor(() =>
-    /phase: run/.test(stderr) ? Number(/\(pid (\d+)\)/.exec(stderr)?.[1]) : undefined,
-  );
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  process.kill(pid, 'SIGKILL');
-  const result = await done;
-  assert.equal(result.code, 4, result.stderr);
-  const { dir, summary } = summaryOf(result.stderr);
-  assert.equal(summary.ending.targetDied?.signal, 'SIGKILL');
-  assert.ok((summary.ending.targetDied?.atSeconds ?? 0) >= 1);
-  assert.match(summary.verdict, /^ABORTED: the target died [\d.]+ s into the run \(signal SIGKILL\)/);
-  assert.ok(existsSync(join(dir, 'resource-timeline.jsonl')));
-  assert.equal(orphans(dir), '', 'no k6 of this run is left');
-});
-
-test('k6 killed mid-run: exit 5, artifacts kept, the target stopped', async () => {
-  const { child, done } = startCli([
-    'run',
-    'perf-agent',
-    '--profile',
-    'smoke',
-    '--quiet',
-    '--warmup',
-    '0',
-    '--samples',
-    '2',
-  ]);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const dir = await waitFor(() => (/phase: run/.test(stderr) ? join(ROOT, 'reports', 'runs') : undefined));
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
-  const k6 = execFileSync('pgrep', ['-f', 'k6 run --summary-export'])
-    .toString()
-    .trim()
-    .split('\n')
-    .map(Number);
-  for (const pid of k6) process.kill(pid, 'SIGKILL');
-  const result = await done;
-  assert.equal(result.code, 5, result.stderr);
-  const { summary } = summaryOf(result.stderr);
-  assert.match(summary.verdict, /^ERROR: k6 was killed by SIGKILL/);
-  assert.ok(!isAlive(targetPid), 'the target was stopped');
-  assert.ok(dir);
-});
-
-test('SIGINT during the run phase: exit 130, partial results and every artifact kept', async () => {
+/** A smoke run two seconds into its load phase, with the reference target's PID. */
+async function runUnderLoad() {
   const { child, done } = startCli([
     'run',
     'perf-agent',
@@ -160,7 +101,43 @@ test('SIGINT during the run phase: exit 130, partial results and every artifact 
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   await waitFor(() => (/phase: run/.test(stderr) ? true : undefined));
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
+  return { child, done, targetPid: Number(/\(pid (\d+)\)/.exec(stderr)?.[1]) };
+}
+
+test('the target killed mid-run: exit 4, when it died is in the summary, k6 is stopped', async () => {
+  const { done, targetPid } = await runUnderLoad();
+  process.kill(targetPid, 'SIGKILL');
+  const result = await done;
+  assert.equal(result.code, 4, result.stderr);
+  const { dir, summary } = summaryOf(result.stderr);
+  assert.equal(summary.ending.targetDied?.signal, 'SIGKILL');
+  assert.ok((summary.ending.targetDied?.atSeconds ?? 0) >= 1);
+  assert.match(summary.verdict, /^ABORTED: the target died [\d.]+ s into the run \(signal SIGKILL\)/);
+  assert.ok(existsSync(join(dir, 'resource-timeline.jsonl')));
+  assert.equal(orphans(dir), '', 'no k6 of this run is left');
+});
+
+test('k6 killed mid-run: exit 5, artifacts kept, the target stopped', async () => {
+  const { done, targetPid } = await runUnderLoad();
+  const k6 = execFileSync('pgrep', ['-f', 'k6 run --summary-export'])
+    .toString()
+    .trim()
+    .split('\n')
+    .map(Number);
+  for (const pid of k6) process.kill(pid, 'SIGKILL');
+  const result = await done;
+  assert.equal(result.code, 5, result.stderr);
+  const { dir, summary } = summaryOf(result.stderr);
+  assert.match(summary.verdict, /^ERROR: k6 was killed by SIGKILL/);
+  assert.ok(
+    existsSync(join(dir, 'k6-summary.json')) || existsSync(join(dir, 'k6-timeline.jsonl')),
+    'what k6 left is kept',
+  );
+  assert.ok(!isAlive(targetPid), 'the target was stopped');
+});
+
+test('SIGINT during the run phase: exit 130, partial results and every artifact kept', async () => {
+  const { child, done, targetPid } = await runUnderLoad();
   child.kill('SIGINT');
   const result = await done;
   assert.equal(result.code, 130, result.stderr);
