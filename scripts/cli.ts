@@ -8,6 +8,7 @@ import { buildPlan, renderPlan } from './plan.ts';
 import { inspectOnly } from './prepare.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
+import { RESOURCES, type Resource } from './verdicts/leaks.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -153,13 +154,11 @@ function watchTarget(
   return {};
 }
 
-const RESOURCES = ['memory', 'threads', 'fds', 'connections'] as const;
-
-function parseTolerances(specs: string[]): Partial<Record<(typeof RESOURCES)[number], number>> {
-  const tolerances: Partial<Record<(typeof RESOURCES)[number], number>> = {};
+function parseTolerances(specs: string[]): Partial<Record<Resource, number>> {
+  const tolerances: Partial<Record<Resource, number>> = {};
   for (const spec of specs) {
     const match = /^([a-z]+)=(\d+(?:\.\d+)?)%$/.exec(spec);
-    const resource = match?.[1] as (typeof RESOURCES)[number] | undefined;
+    const resource = match?.[1] as Resource | undefined;
     if (!match || !resource || !RESOURCES.includes(resource)) {
       throw new InputError(
         `--tolerance ${spec}: expected RESOURCE=P% with RESOURCE one of ${RESOURCES.join(', ')}, such as memory=5%.`,

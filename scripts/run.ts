@@ -7,9 +7,7 @@ import { join, relative } from 'node:path';
 import { TargetError } from './errors.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
-import { readRecording, type K6Point } from './k6/recording.ts';
-import { createInterface } from 'node:readline';
-import { createReadStream } from 'node:fs';
+import { readTimeline, writeTimeline } from './k6/recording.ts';
 import { runK6 } from './k6/run.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { formatSeconds } from './plan.ts';
@@ -190,7 +188,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       );
     }
     const k6Timeline = join(runDir, 'k6-timeline.jsonl');
-    if (existsSync(recording)) await writeK6Timeline(recording, k6Timeline);
+    if (existsSync(recording)) await writeTimeline(recording, k6Timeline);
     checkInterrupted();
     dead();
 
@@ -242,18 +240,6 @@ class Interrupted extends Error {}
 
 function levelsMedian(samples: Sample[]): Levels {
   return medianLevels(samples.map(levelsOf).filter((l): l is Levels => l !== undefined));
-}
-
-async function writeK6Timeline(recording: string, out: string): Promise<void> {
-  const file = createWriteStream(out);
-  for await (const point of readRecording(recording)) file.write(`${JSON.stringify(point)}\n`);
-  await new Promise((resolve) => file.end(resolve));
-}
-
-async function* readTimeline(file: string): AsyncGenerator<K6Point> {
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (line.trim()) yield JSON.parse(line) as K6Point;
-  }
 }
 
 async function writeArtifacts(

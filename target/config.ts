@@ -69,6 +69,22 @@ export const NO_FAULTS: Faults = {
   sharedCache: false,
 };
 
+/**
+ * Whether any fault acts on every request (the request hooks of target/faults.ts). The fast path
+ * is off whenever this is true, so that no request escapes a fault. plugin-leak and shared-cache
+ * act inside their own routes.
+ */
+export function requestFaultsActive({ faults, errorRate }: TargetConfig): boolean {
+  return (
+    errorRate > 0 ||
+    faults.leakMemory > 0 ||
+    faults.leakFds ||
+    faults.leakConnections ||
+    faults.slowdown > 0 ||
+    faults.crashAfter > 0
+  );
+}
+
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|::1|localhost)$/;
 
 export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): TargetConfig {

@@ -6,21 +6,13 @@
 // documents, so they are answered here directly; every other request, and these too whenever a
 // fault or a latency knob applies to them, goes through Fastify as usual.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TargetConfig } from './config.ts';
+import { requestFaultsActive, type TargetConfig } from './config.ts';
 import { AGENT_CONFIG, CAPABILITIES, WORKFLOWS } from './routes/perf-agent.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export function fastPathEnabled(config: TargetConfig): boolean {
-  const { faults, errorRate } = config;
-  const faulty =
-    errorRate > 0 ||
-    faults.leakMemory > 0 ||
-    faults.leakFds ||
-    faults.leakConnections ||
-    faults.slowdown > 0 ||
-    faults.crashAfter > 0;
-  return !faulty && (config.latency['perf-agent']?.max ?? 0) === 0;
+  return !requestFaultsActive(config) && (config.latency['perf-agent']?.max ?? 0) === 0;
 }
 
 export function withFastPath(fastify: Handler): Handler {

@@ -4,20 +4,13 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { TargetConfig } from './config.ts';
+import { requestFaultsActive, type TargetConfig } from './config.ts';
 import { sleep } from './latency.ts';
 
 export function registerFaults(app: FastifyInstance, config: TargetConfig, leakFile: string): void {
   if (config.faults.leakFds) writeFileSync(leakFile, 'leak\n');
+  if (!requestFaultsActive(config)) return;
   const { faults, errorRate } = config;
-  const active =
-    errorRate > 0 ||
-    faults.leakMemory > 0 ||
-    faults.leakFds ||
-    faults.leakConnections ||
-    faults.slowdown > 0 ||
-    faults.crashAfter > 0;
-  if (!active) return;
 
   const leaked = { memory: [] as Buffer[], fds: [] as number[], sockets: [] as Socket[] };
   const startedAt = Date.now();

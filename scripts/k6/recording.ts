@@ -1,7 +1,7 @@
 // k6's web-dashboard recording (K6_WEB_DASHBOARD_RECORD): gzipped NDJSON of per-period aggregates.
 // Measured on this machine kind, it costs k6 nothing noticeable, where --out json halved its
 // request rate. Parsed as a stream: the orchestrator's memory does not grow with the run's length.
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 
@@ -79,4 +79,17 @@ export async function* readRecording(file: string): AsyncGenerator<K6Point> {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+/** The recording, one point a line: k6-timeline.jsonl, which reports and verdicts read. */
+export async function writeTimeline(recording: string, out: string): Promise<void> {
+  const file = createWriteStream(out);
+  for await (const point of readRecording(recording)) file.write(`${JSON.stringify(point)}\n`);
+  await new Promise((resolve) => file.end(resolve));
+}
+
+export async function* readTimeline(file: string): AsyncGenerator<K6Point> {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line.trim()) yield JSON.parse(line) as K6Point;
+  }
 }
