@@ -36,8 +36,6 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPT
 export interface Scenario<Op extends string> {
   options: Options;
   profile: ResolvedProfile;
-  /** The SLA operations the chosen profile never runs: not judged, and said so by plan. */
-  unexercised: string[];
   /** The system under test, without a trailing slash. */
   baseUrl(): string;
   /** One HTTP request of an operation: tagged op:<name>, judged by the SLA's expected statuses, checked. */
@@ -111,7 +109,6 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
   return {
     options,
     profile,
-    unexercised: Object.keys(sla.operations).filter((op) => !exercised.has(op)),
     baseUrl: () => (root ??= baseUrl()),
     request(op, method, path, body, params) {
       root ??= baseUrl();
