@@ -44,6 +44,18 @@ export interface ProfileTargets {
   throughput?: number;
 }
 
+/** Server-side verdicts the Node side judges beside the run; percentages and seconds. */
+export interface VerdictSettings {
+  /** Growth allowed per resource from baseline to cooldown, percent (seed 000: 2). */
+  leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', number>>;
+  /** Growth of p95 allowed from the first window of steady state to the last, percent. */
+  degradationPercent?: number;
+  /** Seconds allowed from the end of a stress phase until latency and errors are back (seed 001: 30). */
+  recoverySeconds?: number;
+  /** Custom Rate metrics that count as trouble while recovering (429s that are graceful, say). */
+  recoveryRates: string[];
+}
+
 export interface CompiledSla {
   system: string;
   title: string;
@@ -55,6 +67,9 @@ export interface CompiledSla {
   throughput: ThroughputTarget[];
   profiles: Record<string, ProfileTargets>;
   summaryTrendStats: string[];
+  /** The largest error rate the table allows every request, as a fraction; absent when it sets none. */
+  errorRate?: number;
+  verdicts: VerdictSettings;
 }
 
 /** The counter lib/ adds to once per VU and operation recorded on a custom Trend, for coverage. */
@@ -93,9 +108,10 @@ export interface BundleInfo {
   thinkTime: [number, number];
   /** The k6 scenario names of the profile's phases, their exec functions and requests per iteration. */
   phases: { name: string; exec: string; requestsPerIteration: number | null }[];
-  sla: { file: string; title: string };
+  sla: { file: string; title: string; errorRate?: number };
   /** SLA operations the profile never runs: not judged. */
   unexercised: string[];
-  /** Max values the SLA reports but does not enforce, ms by operation. */
-  reportedMax: Record<string, number>;
+  /** The SLA rows the profile runs, for verdicts and reports. */
+  operations: Record<string, Pick<CompiledOperation, 'title' | 'metric' | 'targets' | 'maxEnforced'>>;
+  verdicts: VerdictSettings;
 }

@@ -142,10 +142,15 @@ function bundleInfo<Op extends string>(
   profile: ResolvedProfile,
   exercised: Set<string>,
 ): BundleInfo {
-  const reportedMax: Record<string, number> = {};
+  const operations: BundleInfo['operations'] = {};
   for (const [op, row] of Object.entries(spec.sla.operations)) {
-    if (exercised.has(op) && !row.maxEnforced && row.targets.max !== undefined)
-      reportedMax[op] = row.targets.max;
+    if (exercised.has(op))
+      operations[op] = {
+        title: row.title,
+        metric: row.metric,
+        targets: row.targets,
+        maxEnforced: row.maxEnforced,
+      };
   }
   return {
     profile: profile.name,
@@ -161,9 +166,14 @@ function bundleInfo<Op extends string>(
         requestsPerIteration: spec.requestsPerIteration?.[exec] ?? null,
       };
     }),
-    sla: { file: spec.sla.file, title: spec.sla.title },
+    sla: {
+      file: spec.sla.file,
+      title: spec.sla.title,
+      ...(spec.sla.errorRate !== undefined ? { errorRate: spec.sla.errorRate } : {}),
+    },
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
-    reportedMax,
+    operations,
+    verdicts: spec.sla.verdicts,
   };
 }
 

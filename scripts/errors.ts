@@ -17,6 +17,8 @@ export const ExitCode = {
   leak: 10,
   /** Latency at the end of the steady state exceeded its start by more than the tolerance. */
   degradation: 11,
+  /** Latency or errors were not back at their reference level in time after a stress phase. */
+  recovery: 12,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */

@@ -176,7 +176,9 @@ export function renderPlan(plan: PlanModel, k6Version: string): string {
     'Thresholds (k6 fails the run when one does not hold)',
     ...table(plan.thresholds.map(([metric, entries]) => [metric, entries.join('  ')])).map((l) => `  ${l}`),
   ];
-  const reported = Object.entries(info.reportedMax);
+  const reported = Object.entries(info.operations).flatMap(([op, row]) =>
+    !row.maxEnforced && row.targets.max !== undefined ? [[op, row.targets.max] as const] : [],
+  );
   if (reported.length > 0) {
     lines.push(
       '',

@@ -7,17 +7,22 @@ import { join, relative } from 'node:path';
 import { TargetError } from './errors.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
-import { readTimeline, writeTimeline } from './k6/recording.ts';
+import { writeTimeline, type K6Point } from './k6/recording.ts';
+import { readJsonLines } from './jsonl.ts';
 import { runK6 } from './k6/run.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { formatSeconds } from './plan.ts';
 import { prepareBundle, type Prepared } from './prepare.ts';
+import type { BundleInfo } from '../lib/contract.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
 import type { Sample } from './sampler/sample.ts';
 import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
 import { settle, startTarget, targetPid, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
+import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
+import { growthFromTimeline } from './verdicts/growth.ts';
+import { recoveryFromTimeline } from './verdicts/recovery.ts';
 import { leakVerdicts, medianLevels, type Levels, type Resource } from './verdicts/leaks.ts';
 
 export interface RunRequest {
@@ -70,7 +75,10 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     ...(request.profile ? { profile: request.profile } : {}),
     ...(request.sla ? { sla: request.sla } : {}),
   });
-  const profile = prepared.info.profile;
+  const info = prepared.info;
+  const profile = info.profile;
+  // The SLA table's tolerances, and the command line's over them.
+  const tolerances = { ...info.verdicts.leaks, ...request.tolerances };
   const runDir = `${building}-${profile}`;
   await rename(building, runDir);
   const bundle = join(runDir, relative(building, prepared.bundle));
@@ -188,7 +196,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       );
     }
     const k6Timeline = join(runDir, 'k6-timeline.jsonl');
-    if (existsSync(recording)) await writeTimeline(recording, k6Timeline);
+    const metricOf = Object.fromEntries(Object.entries(info.operations).map(([op, row]) => [op, row.metric]));
+    if (existsSync(recording)) await writeTimeline(recording, k6Timeline, metricOf);
     checkInterrupted();
     dead();
 
@@ -197,10 +206,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       await settleTarget();
       const cooldown = await sampler.collect(request.samples, 'cooldown');
       dead();
-      ending.leaks = leakVerdicts(levelsMedian(baseline), levelsMedian(cooldown), request.tolerances);
+      ending.leaks = leakVerdicts(levelsMedian(baseline), levelsMedian(cooldown), tolerances);
     }
-    if (existsSync(k6Timeline))
-      ending.degradation = await degradationFromTimeline(() => readTimeline(k6Timeline));
+    await judgeTimelines(ending, runDir, info, tolerances);
   } catch (error) {
     if (!(error instanceof Interrupted) && !(error instanceof TargetError && ending.targetDied)) throw error;
   } finally {
@@ -237,6 +245,34 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
 }
 
 class Interrupted extends Error {}
+
+/** The verdicts read from the timelines, each streamed from its file. */
+async function judgeTimelines(
+  ending: RunEnding,
+  runDir: string,
+  info: BundleInfo,
+  tolerances: Partial<Record<Resource, number>>,
+): Promise<void> {
+  const resources = join(runDir, 'resource-timeline.jsonl');
+  if (existsSync(resources))
+    ending.growth = await growthFromTimeline(() => readJsonLines<Sample>(resources), { tolerances });
+  const k6Timeline = join(runDir, 'k6-timeline.jsonl');
+  if (!existsSync(k6Timeline)) return;
+  const points = () => readJsonLines<K6Point>(k6Timeline);
+  ending.degradation = await degradationFromTimeline(points, {
+    ...(info.verdicts.degradationPercent !== undefined
+      ? { tolerancePercent: info.verdicts.degradationPercent }
+      : {}),
+  });
+  ending.recovery = await recoveryFromTimeline(points, {
+    ...(info.verdicts.recoverySeconds !== undefined ? { withinSeconds: info.verdicts.recoverySeconds } : {}),
+    rates: info.verdicts.recoveryRates,
+  });
+  ending.breakingPoint = await breakingPointFromTimeline(points(), {
+    ...(info.sla.errorRate !== undefined ? { errorRate: info.sla.errorRate } : {}),
+    operations: info.operations,
+  });
+}
 
 function levelsMedian(samples: Sample[]): Levels {
   return medianLevels(samples.map(levelsOf).filter((l): l is Levels => l !== undefined));

@@ -2,8 +2,11 @@
 import { ExitCode } from './errors.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
 import { verdictLine, type ThresholdResult } from './k6/summary.ts';
+import type { BreakingPointVerdict } from './verdicts/breaking-point.ts';
 import type { DegradationVerdict } from './verdicts/degradation.ts';
+import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
 import type { LeakVerdict } from './verdicts/leaks.ts';
+import type { RecoveryVerdict } from './verdicts/recovery.ts';
 
 export interface RunEnding {
   k6: { code: number | null; signal: string | null };
@@ -11,7 +14,12 @@ export interface RunEnding {
   targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
   thresholds?: ThresholdResult[];
   leaks?: LeakVerdict[];
+  /** The slope of each resource over a long run's steady state. */
+  growth?: GrowthResult;
   degradation?: DegradationVerdict;
+  recovery?: RecoveryVerdict;
+  /** Informational: never changes the exit code. */
+  breakingPoint?: BreakingPointVerdict;
 }
 
 export function describeLeak(v: LeakVerdict): string {
@@ -27,12 +35,38 @@ export function describeDegradation(v: DegradationVerdict): string {
   return `p95 ${v.firstP95}ms in the first ${v.windowSeconds} s of steady state, ${v.lastP95}ms in the last (×${v.ratio}, tolerance +${v.tolerancePercent}% and ${v.floorMs}ms)`;
 }
 
+export function describeGrowth(v: GrowthVerdict): string {
+  const perHour =
+    v.resource === 'memory' ? `${(v.slopePerHour / 1024 / 1024).toFixed(1)} MB` : String(v.slopePerHour);
+  return `${v.resource} grew ${v.growthPercent}% over the steady state (${perHour}/h, tolerance ${v.tolerancePercent}%)`;
+}
+
+export function describeRecovery(v: RecoveryVerdict): string {
+  if (!v.judged) return `recovery not judged: ${v.reason}`;
+  const level = `p95 ${v.referenceP95}ms and errors ${((v.referenceErrorRate ?? 0) * 100).toFixed(1)}% (${v.reference})`;
+  return v.recoverySeconds === undefined
+    ? `not back at ${level} in the ${v.observedSeconds} s after the peak ended at ${v.stressEndedAt} s (allowed ${v.withinSeconds} s${(v.observedSeconds ?? 0) < v.withinSeconds ? ', more than the run observed' : ''})`
+    : `back at ${level} ${v.recoverySeconds} s after the peak ended at ${v.stressEndedAt} s (allowed ${v.withinSeconds} s)`;
+}
+
+export function describeBreakingPoint(v: BreakingPointVerdict): string {
+  if (!v.judged) return `breaking point not judged: ${v.reason}`;
+  const held = v.lastHeld
+    ? `held at ${v.lastHeld.vus} VUs (${v.lastHeld.requestRate} req/s)`
+    : 'held at no step';
+  return v.firstBroken
+    ? `${held}; broke at ${v.firstBroken.vus} VUs: ${v.firstBroken.broken.join(', ')}`
+    : `${held}, the highest step reached`;
+}
+
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
   const parts: string[] = [];
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
   if (ending.leaks)
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
+  const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
+  if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
   if (ending.degradation) {
     parts.push(
       ending.degradation.pass
@@ -42,6 +76,10 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
         : `degraded: ${describeDegradation(ending.degradation)}`,
     );
   }
+  if (ending.recovery?.judged)
+    parts.push(`${ending.recovery.pass ? 'recovered' : 'no recovery'}: ${describeRecovery(ending.recovery)}`);
+  if (ending.breakingPoint?.judged)
+    parts.push(`breaking point: ${describeBreakingPoint(ending.breakingPoint)}`);
   const details = parts.length > 0 ? ` ${parts.join('; ')}` : '';
 
   if (ending.interrupted) {
@@ -67,11 +105,13 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   const thresholdsFailed = ending.k6.code === 99 || ending.thresholds?.some((t) => !t.ok) === true;
   const exitCode = thresholdsFailed
     ? ExitCode.thresholdsFailed
-    : leaked.length > 0
+    : leaked.length > 0 || grew.length > 0
       ? ExitCode.leak
       : ending.degradation && !ending.degradation.pass
         ? ExitCode.degradation
-        : ExitCode.pass;
+        : ending.recovery && !ending.recovery.pass
+          ? ExitCode.recovery
+          : ExitCode.pass;
   if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
     return { exitCode, line: describeK6Exit(0, null) };
   return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };

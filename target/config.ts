@@ -23,6 +23,9 @@ export interface Faults {
   pluginLeak: boolean;
   /** The prefix cache ignores the agent: one agent can be served another's content. */
   sharedCache: boolean;
+  /** Once the pool has been exhausted it stops taking blocks back, so it stays exhausted after the
+   *  burst: the failed recovery of seed 001. */
+  poolStuck: boolean;
 }
 
 export interface TargetConfig {
@@ -67,6 +70,7 @@ export const NO_FAULTS: Faults = {
   crashAfter: 0,
   pluginLeak: false,
   sharedCache: false,
+  poolStuck: false,
 };
 
 /**
@@ -196,7 +200,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -230,6 +234,8 @@ export function parseFault(spec: string): Partial<Faults> {
       return { pluginLeak: true };
     case 'shared-cache':
       return { sharedCache: true };
+    case 'pool-stuck':
+      return { poolStuck: true };
     default:
       throw new Error(`${flag}: unknown fault; expected one of ${FAULTS}.`);
   }

@@ -1,14 +1,30 @@
 // k6's web-dashboard recording (K6_WEB_DASHBOARD_RECORD): gzipped NDJSON of per-period aggregates.
 // Measured on this machine kind, it costs k6 nothing noticeable, where --out json halved its
-// request rate. Parsed as a stream: the orchestrator's memory does not grow with the run's length.
+// request rate. With K6_WEB_DASHBOARD_TAGS=op it also keeps every metric per operation. Parsed as
+// a stream: the orchestrator's memory does not grow with the run's length.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
+import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+
+/** One operation in one period (the recorder's per-`op`-tag submetrics). Latencies in ms. */
+export interface OpPoint {
+  /** Requests (HTTP), sessions (WebSocket); absent for a custom Trend, which has no count. */
+  count?: number;
+  rate?: number;
+  errorRate?: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 
 /** One period of k6's own view of the run. Latencies in ms, rates per second. */
 export interface K6Point {
   /** Seconds since the start of the test. */
   t: number;
+  /** When the period ended, ms since the epoch: the resource timeline's clock. */
+  at: number;
   vus: number;
   requests: number;
   requestRate: number;
@@ -17,51 +33,123 @@ export interface K6Point {
   p95: number;
   p99: number;
   iterations: number;
+  /** Operations that saw samples in this period. */
+  ops: Record<string, OpPoint>;
+  /** The scenario's custom Rate metrics that saw samples (checks too), as fractions. */
+  rates: Record<string, number>;
 }
 
-const TREND = ['avg', 'max', 'med', 'min', 'p(90)', 'p(95)', 'p(99)'];
+/** The recorder's stats per metric type, in the order of its arrays. */
+const STATS: Record<string, string[]> = {
+  trend: ['avg', 'max', 'med', 'min', 'p(90)', 'p(95)', 'p(99)'],
+  counter: ['count', 'rate'],
+  rate: ['rate'],
+  gauge: ['value'],
+};
+
+export interface RecordingState {
+  /** Every metric seen so far, in name order: the snapshot arrays follow it. */
+  metrics: string[];
+  types: Map<string, { type: string; custom: boolean }>;
+  /** Operation → the metric its latency is measured on ('http', 'ws' or a custom Trend). */
+  operations: Record<string, string>;
+  startAt?: number;
+  period: number;
+}
+
+export function recordingState(operations: Record<string, string> = {}): RecordingState {
+  return { metrics: [], types: new Map(), operations, period: 1 };
+}
 
 /** Pure: one recording line, with the state it carries from earlier lines, → a point or nothing. */
-export function readRecordingLine(
-  line: string,
-  state: { metrics: string[]; start?: number; seconds: number; period: number },
-): K6Point | undefined {
+export function readRecordingLine(line: string, state: RecordingState): K6Point | undefined {
   const event = JSON.parse(line) as { event: string; data: unknown };
   switch (event.event) {
     case 'param':
       state.period = ((event.data as { period?: number }).period ?? 1000) / 1000;
       return undefined;
-    case 'metric':
-      // The snapshot arrays follow every metric seen so far, in name order.
-      state.metrics = [...state.metrics, ...Object.keys(event.data as object)].sort();
+    case 'metric': {
+      const data = event.data as Record<string, { type: string; custom?: boolean }>;
+      for (const [name, meta] of Object.entries(data))
+        state.types.set(name, { type: meta.type, custom: meta.custom === true });
+      state.metrics = [...state.metrics, ...Object.keys(data)].sort();
       return undefined;
-    case 'snapshot': {
-      const values = event.data as number[][];
-      const get = (metric: string, stat: number) => values[state.metrics.indexOf(metric)]?.[stat] ?? 0;
-      state.seconds += state.period;
-      return {
-        t: Math.round(state.seconds * 10) / 10,
-        vus: get('vus', 0),
-        requests: get('http_reqs', 0),
-        requestRate: round(get('http_reqs', 1)),
-        errorRate: round(get('http_req_failed', 0)),
-        p50: round(get('http_req_duration', TREND.indexOf('med'))),
-        p95: round(get('http_req_duration', TREND.indexOf('p(95)'))),
-        p99: round(get('http_req_duration', TREND.indexOf('p(99)'))),
-        iterations: get('iterations', 0),
-      };
     }
+    case 'snapshot':
+      return pointOf(event.data as number[][], state);
     default:
       return undefined;
   }
+}
+
+function pointOf(values: number[][], state: RecordingState): K6Point {
+  const index = new Map(state.metrics.map((name, i) => [name, i]));
+  const stat = (metric: string, name: string): number | undefined => {
+    const type = state.types.get(metric)?.type;
+    const row = values[index.get(metric) ?? -1];
+    const at = type ? (STATS[type] ?? []).indexOf(name) : -1;
+    return row && at >= 0 ? row[at] : undefined;
+  };
+  const get = (metric: string, name: string) => stat(metric, name) ?? 0;
+
+  const at = get('time', 'value');
+  state.startAt ??= at - state.period * 1000;
+  const ops: Record<string, OpPoint> = {};
+  const rates: Record<string, number> = {};
+  const seen = new Set<string>();
+  for (const name of state.metrics) {
+    const tag = /^([a-z0-9_]+)\{op:(.+)\}$/.exec(name);
+    if (!tag) {
+      const meta = state.types.get(name);
+      const value = stat(name, 'rate');
+      if (meta?.type === 'rate' && (meta.custom || name === 'checks') && value !== undefined)
+        rates[name] = round(value);
+      continue;
+    }
+    const op = tag[2] as string;
+    if (seen.has(op)) continue;
+    seen.add(op);
+    const metrics = operationMetrics(op, state.operations[op] ?? 'http');
+    const p95 = stat(metrics.duration, 'p(95)');
+    if (p95 === undefined) continue;
+    const count = stat(metrics.coverage, 'count');
+    const failed = metrics.failed ? stat(metrics.failed, 'rate') : undefined;
+    ops[op] = {
+      ...(count !== undefined && !metrics.coverage.startsWith(SEEN_METRIC)
+        ? { count, rate: round(get(metrics.coverage, 'rate')) }
+        : {}),
+      ...(failed !== undefined ? { errorRate: round(failed) } : {}),
+      p50: round(get(metrics.duration, 'med')),
+      p95: round(p95),
+      p99: round(get(metrics.duration, 'p(99)')),
+      max: round(get(metrics.duration, 'max')),
+    };
+  }
+  return {
+    t: Math.round((at - state.startAt) / 100) / 10,
+    at,
+    vus: get('vus', 'value'),
+    requests: get('http_reqs', 'count'),
+    requestRate: round(get('http_reqs', 'rate')),
+    errorRate: round(get('http_req_failed', 'rate')),
+    p50: round(get('http_req_duration', 'med')),
+    p95: round(get('http_req_duration', 'p(95)')),
+    p99: round(get('http_req_duration', 'p(99)')),
+    iterations: get('iterations', 'count'),
+    ops,
+    rates,
+  };
 }
 
 /**
  * A k6 that was killed leaves the file cut short: it is read as far as it goes (Z_SYNC_FLUSH),
  * a last partial line is dropped, and the points before it are kept.
  */
-export async function* readRecording(file: string): AsyncGenerator<K6Point> {
-  const state = { metrics: [] as string[], seconds: 0, period: 1 };
+export async function* readRecording(
+  file: string,
+  operations: Record<string, string> = {},
+): AsyncGenerator<K6Point> {
+  const state = recordingState(operations);
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
   const lines = createInterface({ input: createReadStream(file).pipe(gunzip), crlfDelay: Infinity });
   gunzip.on('error', () => lines.close());
@@ -82,14 +170,12 @@ function round(value: number): number {
 }
 
 /** The recording, one point a line: k6-timeline.jsonl, which reports and verdicts read. */
-export async function writeTimeline(recording: string, out: string): Promise<void> {
+export async function writeTimeline(
+  recording: string,
+  out: string,
+  operations: Record<string, string> = {},
+): Promise<void> {
   const file = createWriteStream(out);
-  for await (const point of readRecording(recording)) file.write(`${JSON.stringify(point)}\n`);
+  for await (const point of readRecording(recording, operations)) file.write(`${JSON.stringify(point)}\n`);
   await new Promise((resolve) => file.end(resolve));
-}
-
-export async function* readTimeline(file: string): AsyncGenerator<K6Point> {
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (line.trim()) yield JSON.parse(line) as K6Point;
-  }
 }

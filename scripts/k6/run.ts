@@ -42,6 +42,8 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
             K6_WEB_DASHBOARD_PORT: '-1',
             K6_WEB_DASHBOARD_PERIOD: '1s',
             K6_WEB_DASHBOARD_RECORD: record,
+            // Per-operation submetrics in every period (the default tag is group).
+            K6_WEB_DASHBOARD_TAGS: 'op',
           }
         : {}),
     },

@@ -5,6 +5,7 @@ import {
   type CompiledSla,
   type ProfileTargets,
   type Threshold,
+  type VerdictSettings,
 } from '../../lib/contract.ts';
 import type { OperationInput, SlaInput } from './schema.ts';
 
@@ -45,6 +46,27 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     })),
     profiles,
     summaryTrendStats: SUMMARY_TREND_STATS,
+    ...(sla.error_rate !== undefined
+      ? { errorRate: sla.error_rate }
+      : sla.success_rate !== undefined
+        ? { errorRate: round(1 - sla.success_rate) }
+        : {}),
+    verdicts: compileVerdicts(sla.verdicts),
+  };
+}
+
+/** Percent units become percent numbers (the leak and degradation verdicts speak in percent). */
+function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
+  const leaks: VerdictSettings['leaks'] = {};
+  for (const [resource, share] of Object.entries(verdicts?.leaks ?? {}))
+    if (share !== undefined) leaks[resource as keyof VerdictSettings['leaks']] = round(share * 100);
+  const degradation = verdicts?.degradation?.p95_growth;
+  const recovery = verdicts?.recovery;
+  return {
+    leaks,
+    ...(degradation !== undefined ? { degradationPercent: round(degradation * 100) } : {}),
+    ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
+    recoveryRates: recovery?.rates ?? [],
   };
 }
 

@@ -85,6 +85,25 @@ export const slaSchema = z.strictObject({
     )
     .optional(),
   rates,
+  verdicts: z
+    .strictObject({
+      leaks: z
+        .strictObject({
+          memory: percent.optional(),
+          threads: percent.optional(),
+          fds: percent.optional(),
+          connections: percent.optional(),
+        })
+        .optional(),
+      degradation: z.strictObject({ p95_growth: percent }).optional(),
+      recovery: z
+        .strictObject({
+          within: duration,
+          rates: z.array(metricName, { error: 'a list of custom Rate metric names' }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export type SlaInput = z.output<typeof slaSchema>;

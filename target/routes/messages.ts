@@ -54,7 +54,7 @@ const bodySchema = {
 };
 
 export function messageRoutes(app: FastifyInstance, config: TargetConfig): void {
-  const pool = { capacity: config.poolCapacity, inUse: 0, peak: 0, rejected: 0 };
+  const pool = { capacity: config.poolCapacity, inUse: 0, peak: 0, rejected: 0, exhausted: false };
   // Map keeps insertion order: deleting the first key evicts the oldest entry.
   const cache = new Map<string, string>();
   const latency = config.latency['messages'] ?? { min: 0, max: 0 };
@@ -73,6 +73,7 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): void 
 
       if (pool.inUse + blocks > pool.capacity) {
         pool.rejected++;
+        pool.exhausted = true;
         return reply
           .code(429)
           .header('retry-after', '1')
@@ -118,7 +119,7 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): void 
             },
           });
       } finally {
-        pool.inUse -= blocks;
+        if (!(config.faults.poolStuck && pool.exhausted)) pool.inUse -= blocks;
       }
     },
   );

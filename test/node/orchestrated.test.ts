@@ -19,6 +19,7 @@ interface Summary {
   ending: {
     leaks?: { resource: string; pass: boolean; deltaPercent: number }[];
     degradation?: { judged: boolean; pass: boolean; ratio?: number };
+    recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
     targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
   };
 }
@@ -82,6 +83,23 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
   // The slow-down also breaks the latency SLA: 99 outranks 11, and both are in the verdict.
   assert.ok(slowing.code === 11 || slowing.code === 99, `exit ${slowing.code}`);
   assert.match(d.verdict, /degraded: p95 [\d.]+ms in the first \d+ s of steady state, [\d.]+ms in the last/);
+});
+
+test('recovery: the pool-stuck mode fails with exit 12; the normal pool recovers from the same burst', async () => {
+  const args = ['run', 'semantic-cache', '--profile', 'pool-exhaustion', '--scale', '0.5', ...FAST];
+  const env = { TARGET_POOL_CAPACITY: '10' };
+  const normal = await cli(args, env);
+  assert.equal(normal.code, 0, normal.stderr);
+  const ok = summaryOf(normal.stderr).summary;
+  assert.equal(ok.ending.recovery?.judged, true, ok.verdict);
+  assert.ok((ok.ending.recovery?.recoverySeconds ?? Infinity) <= 30, ok.verdict);
+
+  const stuck = await cli(args, { ...env, TARGET_FAULTS: 'pool-stuck' });
+  assert.equal(stuck.code, 12, stuck.stderr);
+  const s = summaryOf(stuck.stderr).summary;
+  assert.equal(s.ending.recovery?.pass, false);
+  assert.equal(s.ending.recovery?.recoverySeconds, undefined);
+  assert.match(s.verdict, /no recovery: not back at p95 [\d.]+ms and errors 0\.0% \(before stress\)/);
 });
 
 /** A smoke run two seconds into its load phase, with the reference target's PID. */

@@ -1,7 +1,7 @@
 // The pure parts of the sampler and the verdicts, on text as Linux and k6 write it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readRecordingLine, type K6Point } from '../../scripts/k6/recording.ts';
+import { readRecordingLine, recordingState, type K6Point } from '../../scripts/k6/recording.ts';
 import {
   parseCpuLine,
   parseNetDev,
@@ -116,6 +116,9 @@ const point = (t: number, vus: number, p95: number): K6Point => ({
   p95,
   p99: p95,
   iterations: 5,
+  at: 1_700_000_000_000 + t * 1000,
+  ops: {},
+  rates: {},
 });
 
 test('degradation compares the first and last fifth of the steady state, past a floor', async () => {
@@ -133,23 +136,30 @@ test('degradation compares the first and last fifth of the steady state, past a 
   assert.equal((await degradationVerdict(flat.slice(0, 5))).judged, false);
 });
 
-test('readRecordingLine follows the recorder: metrics in name order, one point per snapshot', () => {
-  const state = { metrics: [] as string[], seconds: 0, period: 1 };
+test('readRecordingLine follows the recorder: metrics in name order, per-op submetrics, empty rows', () => {
+  const state = recordingState({ upload: 'upload_duration' });
   readRecordingLine('{"event":"param","data":{"period":1000}}', state);
   readRecordingLine(
-    '{"event":"metric","data":{"vus":{"type":"gauge"},"http_reqs":{"type":"counter"}}}',
+    '{"event":"metric","data":{"time":{"type":"gauge"},"vus":{"type":"gauge"},"http_reqs":{"type":"counter"},' +
+      '"http_reqs{op:health}":{"type":"counter"},"rate_limited":{"type":"rate","custom":true}}}',
     state,
   );
   readRecordingLine(
-    '{"event":"metric","data":{"http_req_duration":{"type":"trend"},"http_req_failed":{"type":"rate"}}}',
+    '{"event":"metric","data":{"http_req_duration":{"type":"trend"},"http_req_failed":{"type":"rate"},' +
+      '"http_req_duration{op:health}":{"type":"trend"},"http_req_failed{op:health}":{"type":"rate"},' +
+      '"upload_duration{op:upload}":{"type":"trend","custom":true}}}',
     state,
   );
+  // Name order: http_req_duration, …{op:health}, http_req_failed, …{op:health}, http_reqs, …{op:health},
+  // rate_limited, time, upload_duration{op:upload}, vus. rate_limited saw no sample this period.
   const p = readRecordingLine(
-    '{"event":"snapshot","data":[[1,2,1.5,0.5,1.8,1.9,2],[0.25],[40,20],[7]]}',
+    '{"event":"snapshot","data":[[1,2,1.5,0.5,1.8,1.9,2],[1,3,1.2,0.4,2,2.5,2.9],[0.25],[0],[40,20],[12,6],[],' +
+      '[1700000002000],[900,1500,800,700,1200,1400,1490],[7]]}',
     state,
   );
   assert.deepEqual(p, {
     t: 1,
+    at: 1_700_000_002_000,
     vus: 7,
     requests: 40,
     requestRate: 20,
@@ -158,5 +168,10 @@ test('readRecordingLine follows the recorder: metrics in name order, one point p
     p95: 1.9,
     p99: 2,
     iterations: 0,
+    ops: {
+      health: { count: 12, rate: 6, errorRate: 0, p50: 1.2, p95: 2.5, p99: 2.9, max: 3 },
+      upload: { p50: 800, p95: 1400, p99: 1490, max: 1500 },
+    },
+    rates: {},
   });
 });

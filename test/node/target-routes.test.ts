@@ -241,6 +241,23 @@ test('seed 001: an exhausted block pool answers 429 with Retry-After, and recove
     );
   }));
 
+test('seed 001: with the pool-stuck fault, a burst leaves the pool exhausted for good', () =>
+  withTarget(['--pool-capacity', '5', '--latency', 'messages=100', '--fault', 'pool-stuck'], async (t) => {
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.post('/v1/messages', message(`q${i}`), { 'x-agent-id': `a${i}` }),
+      ),
+    );
+    assert.equal(burst.filter((r) => r.status === 200).length, 5);
+    const pool = (await (await t.get('/v1/pool')).json()) as { in_use: number };
+    assert.equal(pool.in_use, 5, 'no block comes back once the pool has been exhausted');
+    assert.equal(
+      (await t.post('/v1/messages', message('after'), { 'x-agent-id': 'late' })).status,
+      429,
+      'no recovery once the load has dropped',
+    );
+  }));
+
 test('seed 000: load acquires and unload releases a file descriptor, memory and a timer', () =>
   withTarget(['--latency', 'plugin-load=1', '--latency', 'plugin-unload=1'], async (t) => {
     // Files only: the test's own keep-alive connections come and go as sockets.

@@ -1,0 +1,214 @@
+// Recovery, breaking point and growth: the verdicts read from the timelines, on shaped data.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { K6Point, OpPoint } from '../../scripts/k6/recording.ts';
+import type { Sample } from '../../scripts/sampler/sample.ts';
+import { decideExit } from '../../scripts/verdict.ts';
+import { breakingPointFromTimeline } from '../../scripts/verdicts/breaking-point.ts';
+import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
+import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
+
+function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partial<K6Point> = {}): K6Point {
+  return {
+    t,
+    at: 1_700_000_000_000 + t * 1000,
+    vus,
+    requests: 20,
+    requestRate: 20,
+    errorRate,
+    p50: p95 / 2,
+    p95,
+    p99: p95,
+    iterations: 10,
+    ops: {},
+    rates: {},
+    ...extra,
+  };
+}
+
+/** 5 s at 5 VUs, 5 s of burst at 155 VUs, then 20 s at 5 VUs shaped by `after`. */
+function stress(after: (i: number) => Partial<K6Point> & { p95?: number }): K6Point[] {
+  let t = 0;
+  const calm = Array.from({ length: 5 }, () => point(++t, 5, 40));
+  const burst = Array.from({ length: 5 }, () => point(++t, 155, 900, 0, { rates: { rate_limited: 0.8 } }));
+  const tail = Array.from({ length: 20 }, (_, i) => {
+    const { p95 = 40, ...rest } = after(i);
+    return point(++t, 5, p95, 0, rest);
+  });
+  return [...calm, ...burst, ...tail];
+}
+
+test('recovery: seconds from the end of the peak until latency and the named rates are back', async () => {
+  // Slow for 4 periods after the peak, then back: healthy from t=15, so recovered 4 s after t=10.
+  const points = stress((i) => (i < 4 ? { p95: 600 } : {}));
+  const v = await recoveryFromTimeline(() => points, { withinSeconds: 30, rates: ['rate_limited'] });
+  assert.deepEqual(
+    [v.judged, v.reference, v.referenceP95, v.stressEndedAt, v.recoverySeconds, v.pass],
+    [true, 'before stress', 40, 10, 4, true],
+  );
+  const late = await recoveryFromTimeline(() => points, { withinSeconds: 3 });
+  assert.equal(late.pass, false, '4 s is over a 3 s allowance');
+});
+
+test('recovery: 429s that never stop are no recovery, even with fast answers', async () => {
+  const stuck = stress(() => ({ rates: { rate_limited: 1 } }));
+  const v = await recoveryFromTimeline(() => stuck, { rates: ['rate_limited'] });
+  assert.equal(v.pass, false);
+  assert.equal(v.recoverySeconds, undefined);
+  assert.equal(v.observedSeconds, 20);
+  // Without naming the rate, the 429s (expected statuses, not errors) are invisible: it recovers.
+  assert.equal((await recoveryFromTimeline(() => stuck)).pass, true);
+  // And with no calm before the burst, "no trouble" is the reference, not the stuck end of the run.
+  const noCalm = stuck.slice(5);
+  const w = await recoveryFromTimeline(() => noCalm, { rates: ['rate_limited'] });
+  assert.deepEqual([w.reference, w.pass], ['end of run', false]);
+});
+
+test('recovery: a burst too short for the VU gauge is found in the request count', async () => {
+  // Five VUs throughout; at t=6 a round of 150 one-request iterations comes and goes within a period.
+  const points = Array.from({ length: 20 }, (_, i) =>
+    i === 5
+      ? point(i + 1, 5, 300, 0, { requests: 150, rates: { rate_limited: 0.9 } })
+      : point(i + 1, 5, i === 6 ? 200 : 40),
+  );
+  const v = await recoveryFromTimeline(() => points, { rates: ['rate_limited'] });
+  assert.deepEqual([v.judged, v.stressEndedAt, v.recoverySeconds, v.pass], [true, 6, 1, true]);
+});
+
+test('recovery is not judged without a stress phase, or when the load never drops after it', async () => {
+  const flat = Array.from({ length: 10 }, (_, i) => point(i + 1, 2, 40));
+  const v = await recoveryFromTimeline(() => flat);
+  assert.deepEqual([v.judged, v.pass], [false, true]);
+  assert.match(v.reason ?? '', /no stress phase: the peak load is 1× the run's median, under 2×/);
+  const rising = [...flat, ...Array.from({ length: 5 }, (_, i) => point(11 + i, 20, 40))];
+  assert.match((await recoveryFromTimeline(() => rising)).reason ?? '', /did not drop from its peak/);
+});
+
+test('breaking point: the last rising step that held the SLA and the first that broke, with why', async () => {
+  const op = (p95: number): Record<string, OpPoint> => ({
+    health: { p50: p95 / 2, p95, p99: p95 * 1.5, max: p95 * 2 },
+  });
+  let t = 0;
+  const step = (vus: number, p95: number, errorRate: number, n = 4) =>
+    Array.from({ length: n }, () => point(++t, vus, p95, errorRate, { ops: op(p95) }));
+  const points = [
+    ...step(100, 50, 0),
+    point(++t, 150, 60), // a ramp period between steps, too short to be a step
+    ...step(200, 120, 0.001),
+    ...step(300, 400, 0.02),
+    ...step(100, 40, 0), // the ramp down is no step
+  ];
+  const sla = { errorRate: 0.01, operations: { health: { targets: { p95: 300, p99: 500 } } } };
+  const v = await breakingPointFromTimeline(points, sla);
+  assert.deepEqual(
+    v.steps.map((s) => [s.vus, s.broken.length]),
+    [
+      [100, 0],
+      [200, 0],
+      [300, 3],
+    ],
+  );
+  assert.deepEqual(v.lastHeld, { vus: 200, requestRate: 20 });
+  assert.deepEqual(v.firstBroken?.broken, [
+    'error rate 2% > 1%',
+    'health p95 400ms > 300ms',
+    'health p99 600ms > 500ms',
+  ]);
+
+  const held = await breakingPointFromTimeline(points.slice(0, 9), sla);
+  assert.deepEqual([held.judged, held.lastHeld?.vus, held.firstBroken], [true, 200, undefined]);
+  assert.equal((await breakingPointFromTimeline(step(10, 1, 0), sla)).judged, false);
+});
+
+function sample(second: number, rss: number, fds = 20, phase: Sample['phase'] = 'run'): Sample {
+  return {
+    t: new Date(1_700_000_000_000 + second * 1000).toISOString(),
+    phase,
+    process: {
+      cpu: 1,
+      rss,
+      vms: rss * 2,
+      memPercent: 1,
+      threads: 8,
+      fds,
+      connections: 3,
+      tcp: {},
+      processes: 1,
+    },
+    host: {
+      cpu: 1,
+      memPercent: 1,
+      load1: 0,
+      diskReadBps: 0,
+      diskWriteBps: 0,
+      netRxBps: 0,
+      netTxBps: 0,
+      loopbackBps: 0,
+    },
+  };
+}
+
+test('growth: a steady climb over a long run fails; noise around a level and the warmup do not', async () => {
+  const MB = 1024 * 1024;
+  // 20 minutes at 1 s; the first 20% (a warmup doubling memory) is left out.
+  const seconds = Array.from({ length: 1200 }, (_, i) => i);
+  const flat = seconds.map((s) => sample(s, (s < 200 ? 50 + s / 4 : 100) * MB + ((s % 7) - 3) * MB));
+  const ok = await growthFromTimeline(() => flat, { tolerances: { memory: 5 } });
+  assert.equal(ok.judged, true);
+  assert.ok(
+    ok.verdicts.every((v) => v.pass),
+    JSON.stringify(ok.verdicts),
+  );
+
+  // +10 MB per hour over ~16 minutes at 100 MB is ~2.7%, over a 2% tolerance.
+  const climbing = seconds.map((s) => sample(s, 100 * MB + (s * 10 * MB) / 3600));
+  const bad = await growthFromTimeline(() => climbing);
+  const memory = bad.verdicts.find((v) => v.resource === 'memory');
+  assert.equal(memory?.pass, false);
+  assert.ok(Math.abs((memory?.slopePerHour ?? 0) / MB - 10) < 0.01, String(memory?.slopePerHour));
+  assert.ok(Math.abs((memory?.growthPercent ?? 0) - 2.67) < 0.1, String(memory?.growthPercent));
+
+  const short = await growthFromTimeline(() => climbing.slice(0, 300));
+  assert.match(short.reason ?? '', /run phase of 299 s is shorter than 600 s/);
+  const cooldownOnly = await growthFromTimeline(() => seconds.map((s) => sample(s, 1, 1, 'cooldown')));
+  assert.equal(cooldownOnly.judged, false);
+});
+
+test('exit codes: a failed recovery is 12, a growing resource is a leak (10), the breaking point decides nothing', () => {
+  const k6 = { code: 0, signal: null };
+  const recovery = {
+    judged: true,
+    reference: 'before stress' as const,
+    referenceP95: 40,
+    referenceErrorRate: 0,
+    stressEndedAt: 10,
+    observedSeconds: 20,
+    withinSeconds: 30,
+    pass: false,
+  };
+  const r = decideExit({ k6, recovery });
+  assert.equal(r.exitCode, 12);
+  assert.match(
+    r.line,
+    /no recovery: not back at p95 40ms and errors 0.0% \(before stress\) in the 20 s after the peak ended at 10 s/,
+  );
+  const growth = {
+    judged: true,
+    verdicts: [
+      {
+        resource: 'memory' as const,
+        slopePerHour: 10 * 1024 * 1024,
+        growthPercent: 2.7,
+        tolerancePercent: 2,
+        pass: false,
+      },
+    ],
+  };
+  assert.equal(decideExit({ k6, growth }).exitCode, 10);
+  const breakingPoint = { judged: true, steps: [], lastHeld: { vus: 200, requestRate: 90 } };
+  const b = decideExit({ k6, breakingPoint });
+  assert.deepEqual(
+    [b.exitCode, b.line],
+    [0, 'PASS: breaking point: held at 200 VUs (90 req/s), the highest step reached'],
+  );
+});
