@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { Sampler } from '../scripts/sampler/sampler.ts';
-import { startTarget, targetPid } from '../scripts/target/launch.ts';
+import { startTarget, targetInfo } from '../scripts/target/launch.ts';
 import { fmt, median, table } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +27,7 @@ export async function orchestration(
 ): Promise<{ ratio: number; samplerCpu: number }> {
   const k6 = await provisionK6({ root: ROOT });
   const target = await startTarget(ROOT);
-  const pid = await targetPid(target.url);
+  const { pid } = await targetInfo(target.url);
   const scratch = await mkdtemp(join(tmpdir(), 'k6kit-bench-orch-'));
   const bare: number[] = [];
   const orchestrated: number[] = [];

@@ -26,3 +26,12 @@ export function scale(): number {
 export function allowOtherHosts(): boolean {
   return __ENV['K6KIT_ALLOW_HOSTS'] === '1';
 }
+
+/**
+ * A bearer token for the system under test, from K6KIT_AUTH_TOKEN: sent as an Authorization header
+ * on every request and WebSocket of lib/. It is read here only; k6kit writes it nowhere.
+ */
+export function authHeaders(): Record<string, string> {
+  const token = __ENV['K6KIT_AUTH_TOKEN'];
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}

@@ -12,7 +12,7 @@ import {
   type Threshold,
 } from './contract.ts';
 import { egressBlacklist } from './egress.ts';
-import { allowOtherHosts, baseUrl, profileName, scale } from './env.ts';
+import { allowOtherHosts, authHeaders, baseUrl, profileName, scale } from './env.ts';
 import { profiles as presets, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
 
 export interface ScenarioSpec<Op extends string> {
@@ -47,7 +47,7 @@ export interface Scenario<Op extends string> {
     params?: Params,
   ): RefinedResponse<'text'>;
   /** Params for `new WebSocket(url, null, params)`: tags the connection's metrics op:<name>. */
-  wsParams(op: Op): { tags: { op: string } };
+  wsParams(op: Op): { tags: { op: string }; headers: Record<string, string> };
   /** A value of an operation whose SLA row is measured on a custom Trend (delivery latency, say). */
   record(op: Op, value: number): void;
   /** Waits the profile's think time. */
@@ -82,6 +82,7 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
   };
 
   // Built once per VU at init: the per-request path only looks them up.
+  const auth = authHeaders();
   const perOp = {} as Record<
     Op,
     { params: Params; checks: Record<string, (r: RefinedResponse<'text'>) => boolean> }
@@ -94,6 +95,7 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
     perOp[op] = {
       params: {
         tags: { op, name: op },
+        headers: auth,
         ...(statuses.length > 0 ? { responseCallback: http.expectedStatuses(...statuses) } : {}),
       },
       checks: { [`${op}: status is ${[...accepted].join(' or ')}`]: (r) => accepted.has(r.status) },
@@ -114,13 +116,18 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
       root ??= baseUrl();
       const own = perOp[op];
       const merged = params
-        ? { ...own.params, ...params, tags: { ...own.params.tags, ...params.tags } }
+        ? {
+            ...own.params,
+            ...params,
+            tags: { ...own.params.tags, ...params.tags },
+            headers: { ...own.params.headers, ...params.headers },
+          }
         : own.params;
       const response = http.request(method, root + path, body ?? null, merged);
       check(response, own.checks);
       return response;
     },
-    wsParams: (op) => ({ tags: { op } }),
+    wsParams: (op) => ({ tags: { op }, headers: auth }),
     record(op, value) {
       const trend = trends[op];
       if (!trend) throw new Error(`Operation "${op}" is not measured on a custom Trend in ${sla.file}.`);

@@ -1,11 +1,13 @@
 // The k6kit command line. The one place where errors become exit codes.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
 import { provisionK6 } from './k6/provision.ts';
 import { buildPlan, renderPlan } from './plan.ts';
 import { inspectOnly } from './prepare.ts';
+import { compareRunDirs, renderRun } from './report/render.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
 import { RESOURCES, type Resource } from './verdicts/leaks.ts';
@@ -17,6 +19,8 @@ const HELP = `k6kit: load, stress and soak tests with k6
 Usage:
   k6kit run [scenario] [options]   build, start the reference target (unless BASE_URL), run k6, judge
   k6kit plan [scenario] [profile]  print the resolved phases, thresholds and expected volume; no load
+  k6kit report RUN_DIR             render a run folder's reports again (HTML, Markdown, JUnit, JSON)
+  k6kit compare BASELINE CURRENT   compare two run folders per operation; exit 13 on a regression
   k6kit k6                         find or build the pinned k6 and print its version
   k6kit test-k6                    run the k6-side tests of lib/ inside k6
   k6kit help
@@ -36,9 +40,12 @@ Options of run and plan:
   --interval S       seconds between resource samples (default 1)
   --tolerance R=P%   leak tolerance per resource: memory, threads, fds, connections (default 2%)
   --quiet            no k6 progress bar
+  --baseline DIR     compare with this earlier run folder; a regression fails the run (exit 13)
+  --max-regression P%  with --baseline and compare: change tolerated (default 10%)
 
 The scenario defaults to K6KIT_SCENARIO, or perf-agent.
-Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 2 bad input,
+Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 12 no recovery,
+13 a regression against the baseline, 2 bad input,
 3 no usable k6, 4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
 
 const log = (line: string) => console.error(`k6kit: ${line}`);
@@ -65,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
       interval: { type: 'string' },
       tolerance: { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'max-regression': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -117,12 +126,36 @@ async function main(argv: string[]): Promise<number> {
         samples: number('--samples', values.samples ?? '5', 1, 100),
         intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
         tolerances: parseTolerances(values.tolerance ?? []),
+        ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
+        maxRegressionPercent: maxRegression(values['max-regression']),
         quiet: values.quiet === true || env('CI') === 'true',
         log,
       });
       log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
       console.log(`k6kit verdict: ${outcome.line}`);
       return outcome.exitCode;
+    }
+    case 'report': {
+      if (rest.length !== 1)
+        throw new InputError('report takes one run folder, such as reports/runs/…-smoke.');
+      const reports = await renderRun(ROOT, runFolder(rest[0] as string, 'report'));
+      console.log(reports.console);
+      log(`report: ${relative(process.cwd(), reports.html)}`);
+      return ExitCode.pass;
+    }
+    case 'compare': {
+      if (rest.length !== 2)
+        throw new InputError(
+          `compare takes two run folders, the baseline then the current; got ${rest.length}.`,
+        );
+      const { comparison, markdown } = await compareRunDirs(
+        ROOT,
+        runFolder(rest[0] as string, 'compare'),
+        runFolder(rest[1] as string, 'compare'),
+        maxRegression(values['max-regression']),
+      );
+      console.log(markdown);
+      return comparison.regressions.length > 0 ? ExitCode.regression : ExitCode.pass;
     }
     case 'k6': {
       const k6 = await provisionK6({ root: ROOT, log });
@@ -132,8 +165,27 @@ async function main(argv: string[]): Promise<number> {
     case 'test-k6':
       return runK6Tests({ root: ROOT, log });
     default:
-      throw new InputError(`Unknown command "${command}"; expected run, plan, k6, test-k6 or help.`);
+      throw new InputError(
+        `Unknown command "${command}"; expected run, plan, report, compare, k6, test-k6 or help.`,
+      );
   }
+}
+
+/** A run folder as given (relative to the working directory), which must hold a summary.json. */
+function runFolder(path: string, what: string): string {
+  const dir = resolve(path);
+  if (!existsSync(join(dir, 'summary.json')))
+    throw new InputError(
+      `${what} ${path}: no summary.json there; expected a run folder such as reports/runs/…-smoke.`,
+    );
+  return dir;
+}
+
+function maxRegression(text: string | undefined): number {
+  if (text === undefined) return 10;
+  const match = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  if (!match) throw new InputError(`--max-regression ${text}: expected a percentage such as 10%.`);
+  return Number(match[1]);
 }
 
 function number(flag: string, text: string, min: number, max: number): number {

@@ -19,6 +19,8 @@ export const ExitCode = {
   degradation: 11,
   /** Latency or errors were not back at their reference level in time after a stress phase. */
   recovery: 12,
+  /** A comparison against a baseline run found a regression beyond the tolerance. */
+  regression: 13,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */

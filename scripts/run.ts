@@ -4,7 +4,8 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { TargetError } from './errors.ts';
+import { ExitCode, InputError, TargetError } from './errors.ts';
+import { compareRunDirs, renderRun } from './report/render.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
 import { writeTimeline, type K6Point } from './k6/recording.ts';
@@ -17,7 +18,7 @@ import type { BundleInfo } from '../lib/contract.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
 import type { Sample } from './sampler/sample.ts';
 import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
-import { settle, startTarget, targetPid, type RunningTarget } from './target/launch.ts';
+import { settle, startTarget, targetInfo, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
 import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
@@ -46,7 +47,31 @@ export interface RunRequest {
   samples: number;
   intervalMs: number;
   tolerances: Partial<Record<Resource, number>>;
+  /** A run folder to compare this run with; a regression beyond the tolerance fails the run. */
+  baseline?: string;
+  maxRegressionPercent: number;
   log: (line: string) => void;
+}
+
+/** summary.json: what the run was, how it ended, and what its verdicts found. */
+export interface RunSummary {
+  scenario: string;
+  profile: string;
+  scale: number;
+  sla: string;
+  k6: { version: string; origin: string };
+  target: {
+    kind: 'reference' | 'external';
+    url: string;
+    pid: number | null;
+    config?: Record<string, unknown>;
+  };
+  startedAt: string;
+  endedAt: string;
+  seconds: number;
+  ending: RunEnding;
+  exitCode: number;
+  verdict: string;
 }
 
 export interface RunOutcome {
@@ -103,6 +128,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     if (interrupted) throw new Interrupted();
   };
   let watched: number | undefined;
+  let targetConfig: Record<string, unknown> | undefined;
   let baseUrl = request.baseUrl;
   const runStarted = performance.now();
   let loadStarted = 0;
@@ -110,7 +136,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     if (!baseUrl) {
       target = await startTarget(root);
       baseUrl = target.url;
-      watched = await targetPid(baseUrl);
+      const info = await targetInfo(baseUrl);
+      watched = info.pid;
+      targetConfig = info.config;
       log(`target: reference target at ${baseUrl} (pid ${watched})`);
       void target.exited.then((exit) => {
         if (stoppingTarget) return;
@@ -223,14 +251,19 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
 
   log('phase: verdicts');
   const { exitCode, line } = decideExit(ending);
-  const summary = {
+  const summary: RunSummary = {
     scenario,
     profile,
     scale,
     sla: prepared.info.sla.file,
     k6: { version: k6.version, origin: k6.origin },
     target: target
-      ? { kind: 'reference', url: target.url, pid: watched }
+      ? {
+          kind: 'reference',
+          url: target.url,
+          pid: watched ?? null,
+          ...(targetConfig ? { config: targetConfig } : {}),
+        }
       : { kind: 'external', url: redactUrl(baseUrl ?? ''), pid: watched ?? null },
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
@@ -240,8 +273,35 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     verdict: line,
   };
   await writeArtifacts(runDir, summary, prepared, request, k6);
+
+  log('phase: report');
+  let finalCode = exitCode;
+  let finalLine = line;
+  try {
+    const reports = await renderRun(root, runDir);
+    console.log(reports.console);
+    log(`report: ${relative(process.cwd(), reports.html)}`);
+    if (request.baseline) {
+      const { comparison, markdown } = await compareRunDirs(
+        root,
+        request.baseline,
+        runDir,
+        request.maxRegressionPercent,
+      );
+      await writeFile(join(runDir, 'comparison.md'), markdown);
+      console.log(markdown);
+      if (comparison.regressions.length > 0 && exitCode === ExitCode.pass) {
+        finalCode = ExitCode.regression;
+        finalLine = `FAIL: ${comparison.regressions.length} regression(s) against ${request.baseline}; ${line.replace(/^PASS: ?/, '')}`;
+      }
+    }
+  } catch (error) {
+    // The run's artifacts are written; a report that fails must not hide its verdict.
+    if (error instanceof InputError) log(`report: ${error.message}`);
+    else log(`report: could not be rendered: ${(error as Error).stack ?? String(error)}`);
+  }
   log(`done in ${formatSeconds((performance.now() - runStarted) / 1000)}`);
-  return { exitCode, line, runDir };
+  return { exitCode: finalCode, line: finalLine, runDir };
 }
 
 class Interrupted extends Error {}

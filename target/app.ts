@@ -19,11 +19,17 @@ import { streamingRoutes } from './routes/streaming.ts';
 export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
   const store = await FileStore.create();
   const queue = new TaskQueue(config.workers);
+  let authorized = 0;
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
     serverFactory: (handler) => {
-      const server = createServer(fastPathEnabled(config) ? withFastPath(handler) : handler);
+      const serve = fastPathEnabled(config) ? withFastPath(handler) : handler;
+      // Counted, never kept: lets a test see that a token reached the target and nothing else did.
+      const server = createServer((req, res) => {
+        if (req.headers.authorization !== undefined) authorized++;
+        serve(req, res);
+      });
       server.keepAliveTimeout = 65_000;
       return server;
     },
@@ -38,6 +44,7 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
     pid: process.pid,
     config,
     fastPath: fastPathEnabled(config),
+    authorizedRequests: authorized,
     store: store.dir,
     queue: queue.stats(),
   }));

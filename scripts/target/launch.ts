@@ -101,17 +101,20 @@ export function settle(url: string): Promise<boolean> {
 }
 
 /**
- * The target's own PID, from GET /__target, on a connection closed right after: a keep-alive
- * connection of k6kit's own would count among the target's connections in the leak verdict.
+ * The target's own PID and active configuration, from GET /__target, on a connection closed right
+ * after: a keep-alive connection of k6kit's own would count among the target's connections in the
+ * leak verdict.
  */
-export function targetPid(url: string): Promise<number> {
+export function targetInfo(url: string): Promise<{ pid: number; config: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     get(`${url}/__target`, { agent: false, headers: { connection: 'close' } }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => {
         try {
-          resolve((JSON.parse(body) as { pid: number }).pid);
+          const info = JSON.parse(body) as { pid: number; config: Record<string, unknown> };
+          if (typeof info.pid !== 'number') throw new Error('no pid');
+          resolve({ pid: info.pid, config: info.config });
         } catch (error) {
           reject(
             new TargetError(`GET ${url}/__target did not answer with the target's PID: ${String(error)}`),

@@ -1,0 +1,142 @@
+// Pure: the sections of seed 004's report template (key findings, bottlenecks identified,
+// recommendations), drawn from the run's figures and verdicts. Each line cites its numbers; a
+// section with nothing to say says so rather than filling in boilerplate.
+import type { RunEnding } from '../verdict.ts';
+import type { Peaks, ReportModel } from './model.ts';
+
+export interface Analysis {
+  findings: string[];
+  bottlenecks: string[];
+  recommendations: string[];
+}
+
+type Model = Omit<ReportModel, 'analysis'>;
+
+export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis {
+  const findings: string[] = [];
+  const bottlenecks: string[] = [];
+  const recommendations: string[] = [];
+
+  findings.push(
+    `${model.totals.requests} requests at ${model.totals.throughput}, success rate ${model.totals.successRate}.`,
+  );
+  const failedRows = model.sla.filter((r) => !r.pass);
+  if (model.sla.length > 0) {
+    findings.push(
+      failedRows.length === 0
+        ? `Every SLA row held (${model.sla.length} operations).`
+        : `${failedRows.length} of ${model.sla.length} SLA rows failed: ${failedRows.map((r) => r.op).join(', ')}.`,
+    );
+  }
+  for (const row of failedRows) {
+    recommendations.push(`Investigate ${row.op} (${row.title}): ${row.failures.join('; ')}.`);
+  }
+
+  // The operation closest to its p95 target is where the next load level will break first.
+  const margins = model.sla.flatMap((r) => {
+    const value = r.p95.valueMs;
+    const target = r.p95.targetMs;
+    return value !== undefined && target !== undefined && target > 0
+      ? [{ row: r, share: value / target }]
+      : [];
+  });
+  const tightest = margins.sort((a, b) => b.share - a.share)[0];
+  if (tightest && tightest.share >= 0.8) {
+    bottlenecks.push(
+      `${tightest.row.op}: p95 ${tightest.row.p95.value} is ${Math.round(tightest.share * 100)}% of its ${tightest.row.p95.target} target.`,
+    );
+  } else if (tightest) {
+    findings.push(
+      `The tightest operation, ${tightest.row.op}, runs at ${Math.round(tightest.share * 100)}% of its p95 target.`,
+    );
+  }
+
+  if (peaks.targetCpu !== undefined && peaks.targetCpu >= 90) {
+    bottlenecks.push(
+      `Target CPU peaked at ${Math.round(peaks.targetCpu)}% of a core: the service is CPU-bound.`,
+    );
+    recommendations.push(
+      'Profile the target under this load (CPU-bound): scale it out or cut per-request work.',
+    );
+  }
+  if (peaks.hostCpu !== undefined && peaks.hostCpu >= 90) {
+    bottlenecks.push(
+      `Host CPU peaked at ${Math.round(peaks.hostCpu)}%: k6 and the target share a saturated machine, so latency includes queueing on the load generator.`,
+    );
+    recommendations.push(
+      'Run k6 on another machine than the target, or lower the load, before trusting the latency figures.',
+    );
+  }
+  if (peaks.targetRss !== undefined)
+    findings.push(`Target memory peaked at ${(peaks.targetRss / 1024 / 1024).toFixed(1)} MB.`);
+
+  const failedLeaks = model.leaks.filter((l) => !l.pass);
+  if (model.leaks.length > 0) {
+    findings.push(
+      failedLeaks.length === 0
+        ? `No leak: ${model.leaks.map((l) => `${l.resource} ${l.delta}`).join(', ')}.`
+        : `Leak: ${failedLeaks.map((l) => `${l.resource} ${l.baseline} → ${l.final}`).join(', ')}.`,
+    );
+  }
+  for (const l of failedLeaks) {
+    recommendations.push(
+      l.resource === 'memory'
+        ? `Take heap snapshots before and after the load: memory ${l.delta} over a ${l.tolerance} tolerance.`
+        : `Find what holds ${l.resource} after the load: ${l.delta} over a ${l.tolerance} tolerance.`,
+    );
+  }
+  for (const v of model.verdicts) {
+    if (v.name.startsWith('leak')) continue;
+    if (v.status === 'fail') {
+      findings.push(`${capital(v.name)} failed: ${v.detail}.`);
+      if (v.name === 'degradation')
+        recommendations.push(
+          'Latency grows over time at steady load: look for growing queues, caches or locks; run a soak.',
+        );
+      if (v.name === 'recovery')
+        recommendations.push(
+          'The system does not come back after the stress: check that pools, queues and rate limits release.',
+        );
+      if (v.name.startsWith('growth')) recommendations.push(`A steady climb over the run: ${v.detail}.`);
+    } else if (v.status === 'pass' && v.name !== 'breaking point') {
+      findings.push(`${capital(v.name)}: ${v.detail}.`);
+    }
+  }
+  if (ending.breakingPoint?.judged) {
+    const bp = ending.breakingPoint;
+    findings.push(
+      `Breaking point: ${model.verdicts.find((v) => v.name === 'breaking point')?.detail ?? ''}.`,
+    );
+    if (bp.firstBroken)
+      bottlenecks.push(`At ${bp.firstBroken.vus} VUs: ${bp.firstBroken.broken.join(', ')}.`);
+  }
+  if (!ending.leaks && model.target.kind === 'external')
+    recommendations.push('Pass --watch-pid or --watch-port to judge leaks on the system under test.');
+  if (ending.degradation && !ending.degradation.judged)
+    recommendations.push(
+      `Degradation was not judged (${ending.degradation.reason}); run a longer profile to judge it.`,
+    );
+  if (ending.interrupted)
+    findings.push(`The run was interrupted by ${ending.interrupted}; the figures cover what ran.`);
+  if (ending.targetDied)
+    findings.push(
+      `The target died${ending.targetDied.atSeconds !== undefined ? ` ${ending.targetDied.atSeconds} s into the load` : ''}; the figures stop there.`,
+    );
+  if (model.checks.some((c) => !c.pass))
+    findings.push(
+      `Checks failed: ${model.checks
+        .filter((c) => !c.pass)
+        .map((c) => `${c.name} (${c.rate})`)
+        .join(', ')}.`,
+    );
+
+  if (bottlenecks.length === 0)
+    bottlenecks.push('None found at this load: no SLA row within 20% of its target, no saturated CPU.');
+  if (recommendations.length === 0)
+    recommendations.push('Nothing to act on from this run; a higher load profile would find the limit.');
+  return { findings, bottlenecks, recommendations };
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

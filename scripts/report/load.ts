@@ -1,0 +1,86 @@
+// Reads a run folder into the report's inputs: the JSON artifacts whole (they are small), the two
+// timelines streamed into fixed buckets (they grow with the run). Files a cut-short run did not
+// write are simply absent from the report.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BundleInfo } from '../../lib/contract.ts';
+import { InputError } from '../errors.ts';
+import { readJsonLines } from '../jsonl.ts';
+import type { K6Point } from '../k6/recording.ts';
+import type { SummaryExport } from '../k6/summary.ts';
+import type { RunSummary } from '../run.ts';
+import type { Sample } from '../sampler/sample.ts';
+import type { Peaks, ReportInputs } from './model.ts';
+import { Bucketer } from './series.ts';
+
+export async function loadRun(runDir: string, buckets = 400): Promise<ReportInputs> {
+  const file = (name: string) => join(runDir, name);
+  if (!existsSync(file('summary.json')))
+    throw new InputError(`${runDir}: no summary.json; expected a run folder under reports/runs/.`);
+  const summary = await readJson<RunSummary>(file('summary.json'));
+  const plan = existsSync(file('config.json'))
+    ? (await readJson<{ plan?: BundleInfo }>(file('config.json'))).plan
+    : undefined;
+  const k6Summary = existsSync(file('k6-summary.json'))
+    ? await readJson<ReportInputs['k6Summary'] & SummaryExport>(file('k6-summary.json'))
+    : undefined;
+
+  const bucketer = new Bucketer(Date.parse(summary.startedAt), Date.parse(summary.endedAt), buckets);
+  const opTotals: ReportInputs['opTotals'] = {};
+  let loadSeconds = 0;
+  if (existsSync(file('k6-timeline.jsonl'))) {
+    for await (const p of readJsonLines<K6Point>(file('k6-timeline.jsonl'))) {
+      loadSeconds = p.t;
+      bucketer.add('vus', p.at, p.vus, 'max');
+      bucketer.add('requestRate', p.at, p.requestRate);
+      bucketer.add('errorRate', p.at, p.errorRate);
+      for (const [op, o] of Object.entries(p.ops)) {
+        bucketer.add(`op:${op}:p50`, p.at, o.p50, 'max');
+        bucketer.add(`op:${op}:p95`, p.at, o.p95, 'max');
+        bucketer.add(`op:${op}:p99`, p.at, o.p99, 'max');
+        const totals = (opTotals[op] ??= { count: 0, failed: 0 });
+        totals.count += o.count ?? 0;
+        totals.failed += (o.errorRate ?? 0) * (o.count ?? 0);
+      }
+    }
+  }
+  const peaks: Peaks = {};
+  if (existsSync(file('resource-timeline.jsonl'))) {
+    for await (const s of readJsonLines<Sample>(file('resource-timeline.jsonl'))) {
+      const at = Date.parse(s.t);
+      const p = s.process;
+      if (p) {
+        bucketer.add('cpu', at, p.cpu);
+        bucketer.add('rss', at, p.rss);
+        bucketer.add('fds', at, p.fds, 'max');
+        bucketer.add('threads', at, p.threads, 'max');
+        bucketer.add('connections', at, p.connections, 'max');
+        if (s.phase === 'run') {
+          peaks.targetCpu = Math.max(peaks.targetCpu ?? 0, p.cpu);
+          peaks.targetRss = Math.max(peaks.targetRss ?? 0, p.rss);
+          peaks.connections = Math.max(peaks.connections ?? 0, p.connections);
+        }
+      }
+      if (s.phase === 'run') peaks.hostCpu = Math.max(peaks.hostCpu ?? 0, s.host.cpu);
+    }
+  }
+  return {
+    summary,
+    ...(plan ? { plan } : {}),
+    ...(k6Summary ? { k6Summary } : {}),
+    thresholds: summary.ending.thresholds ?? [],
+    buckets: bucketer,
+    loadSeconds,
+    opTotals,
+    peaks,
+  };
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (error) {
+    throw new InputError(`${file}: not readable as JSON (${(error as Error).message}).`);
+  }
+}

@@ -1,0 +1,332 @@
+// Pure: a run's artifacts, already read and folded, → the one report model every output renders
+// (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
+import { operationMetrics, type BundleInfo } from '../../lib/contract.ts';
+import { describeThreshold, type SummaryExport, type ThresholdResult } from '../k6/summary.ts';
+import type { RunSummary } from '../run.ts';
+import {
+  describeBreakingPoint,
+  describeDegradation,
+  describeGrowth,
+  describeLeak,
+  describeRecovery,
+} from '../verdict.ts';
+import { lineChart, type Chart } from './charts.ts';
+import { analyse, type Analysis } from './findings.ts';
+import type { Bucketer } from './series.ts';
+
+export interface Cell {
+  value: string;
+  target: string;
+  valueMs?: number;
+  targetMs?: number;
+  /** undefined: no target, nothing judged. */
+  pass?: boolean;
+}
+
+export interface SlaRow {
+  op: string;
+  title: string;
+  count: number;
+  errorRate: string;
+  /** Fraction, when the timeline has the operation's errors. */
+  errors?: number;
+  /** Requests (or sessions) per second of load. */
+  perSecond?: number;
+  p50: Cell;
+  p95: Cell;
+  p99: Cell;
+  max: Cell;
+  /** k6's verdict on the row: every threshold on the operation's metrics held. */
+  pass: boolean;
+  failures: string[];
+}
+
+export interface VerdictRow {
+  name: string;
+  status: 'pass' | 'fail' | 'not judged';
+  detail: string;
+}
+
+export interface ReportModel {
+  title: string;
+  scenario: string;
+  profile: string;
+  profileTitle: string;
+  source: string;
+  scale: number;
+  status: 'PASS' | 'FAIL' | 'ABORTED' | 'ERROR';
+  exitCode: number;
+  verdict: string;
+  k6Version: string;
+  target: { kind: string; url: string; settings: { name: string; value: string }[] };
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  totals: { requests: number; successRate: string; throughput: string; iterations: number };
+  sla: SlaRow[];
+  slaFile: string;
+  thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
+  checks: { name: string; passes: number; fails: number; rate: string; pass: boolean }[];
+  leaks: {
+    resource: string;
+    baseline: string;
+    final: string;
+    delta: string;
+    tolerance: string;
+    pass: boolean;
+    detail: string;
+  }[];
+  verdicts: VerdictRow[];
+  breakingSteps: { vus: number; from: number; to: number; errorRate: string; p95: string; broken: string }[];
+  charts: Chart[];
+  analysis: Analysis;
+}
+
+export interface ReportInputs {
+  summary: RunSummary;
+  plan?: BundleInfo;
+  k6Summary?: SummaryExport & { root_group?: Group };
+  thresholds: ThresholdResult[];
+  /** Both timelines folded over [startedAt, endedAt]. */
+  buckets: Bucketer;
+  /** Seconds of load k6 recorded. */
+  loadSeconds: number;
+  /** Per operation over the whole run, from the k6 timeline. */
+  opTotals: Record<string, { count: number; failed: number }>;
+  peaks: Peaks;
+}
+
+export interface Peaks {
+  targetCpu?: number;
+  targetRss?: number;
+  hostCpu?: number;
+  connections?: number;
+}
+
+interface Group {
+  checks?: Record<string, { name: string; passes: number; fails: number }>;
+  groups?: Record<string, Group>;
+}
+
+const MB = 1024 * 1024;
+
+export function buildReport(input: ReportInputs): ReportModel {
+  const { summary, plan, k6Summary } = input;
+  const metrics = k6Summary?.metrics ?? {};
+  const stat = (metric: string, name: string): number | undefined => {
+    const v = metrics[metric]?.[name];
+    return typeof v === 'number' ? v : undefined;
+  };
+  const requests = stat('http_reqs', 'count') ?? 0;
+  const failedRate = stat('http_req_failed', 'value');
+  const k6Seconds = input.buckets.to > input.buckets.from ? summary.seconds : 0;
+
+  const sla: SlaRow[] = Object.entries(plan?.operations ?? {}).map(([op, row]) => {
+    const m = operationMetrics(op, row.metric);
+    const mine = new Set([m.duration, m.coverage, ...(m.failed ? [m.failed] : [])]);
+    const failures = input.thresholds.filter((t) => mine.has(t.metric) && !t.ok).map(describeThreshold);
+    const cell = (stat_: string, target: number | undefined, judged = true): Cell => {
+      const value = stat(m.duration, stat_);
+      return {
+        value: value === undefined ? '—' : ms(value),
+        target: target === undefined ? '' : ms(target),
+        ...(value !== undefined ? { valueMs: value } : {}),
+        ...(target !== undefined ? { targetMs: target } : {}),
+        ...(target !== undefined && value !== undefined && judged ? { pass: value < target } : {}),
+      };
+    };
+    const totals = input.opTotals[op];
+    // A custom Trend's coverage counter counts VUs that saw it, not samples: its own count says more.
+    const counted = row.metric === 'http' || row.metric === 'ws';
+    const count =
+      stat(m.duration, 'count') ?? (counted ? stat(m.coverage, 'count') : undefined) ?? totals?.count ?? 0;
+    const errors = totals && totals.count > 0 ? totals.failed / totals.count : undefined;
+    return {
+      op,
+      title: row.title,
+      count,
+      errorRate: errors === undefined ? '—' : pct(errors),
+      ...(errors !== undefined ? { errors } : {}),
+      ...(input.loadSeconds > 0 && counted ? { perSecond: count / input.loadSeconds } : {}),
+      p50: cell('med', row.targets.p50),
+      p95: cell('p(95)', row.targets.p95),
+      p99: cell('p(99)', row.targets.p99),
+      max: cell('max', row.targets.max, row.maxEnforced),
+      pass: failures.length === 0,
+      failures,
+    };
+  });
+
+  const ending = summary.ending;
+  // Leaks have their own table; these are the verdicts read from the timelines.
+  const verdicts: VerdictRow[] = [
+    ...(ending.growth?.judged
+      ? ending.growth.verdicts.map((v) => ({
+          name: `growth: ${v.resource}`,
+          status: v.pass ? ('pass' as const) : ('fail' as const),
+          detail: describeGrowth(v),
+        }))
+      : ending.growth
+        ? [{ name: 'growth', status: 'not judged' as const, detail: ending.growth.reason ?? '' }]
+        : []),
+    ...(ending.degradation
+      ? [
+          {
+            name: 'degradation',
+            status: judged(ending.degradation.judged, ending.degradation.pass),
+            detail: ending.degradation.reason ?? describeDegradation(ending.degradation),
+          },
+        ]
+      : []),
+    ...(ending.recovery
+      ? [
+          {
+            name: 'recovery',
+            status: judged(ending.recovery.judged, ending.recovery.pass),
+            detail: ending.recovery.reason ?? describeRecovery(ending.recovery),
+          },
+        ]
+      : []),
+    ...(ending.breakingPoint
+      ? [
+          {
+            name: 'breaking point',
+            status: ending.breakingPoint.judged ? ('pass' as const) : ('not judged' as const),
+            detail: ending.breakingPoint.reason ?? describeBreakingPoint(ending.breakingPoint),
+          },
+        ]
+      : []),
+  ];
+
+  const status: ReportModel['status'] =
+    ending.interrupted || ending.targetDied
+      ? 'ABORTED'
+      : summary.exitCode === 0
+        ? 'PASS'
+        : [99, 10, 11, 12].includes(summary.exitCode)
+          ? 'FAIL'
+          : 'ERROR';
+
+  const model: Omit<ReportModel, 'analysis'> = {
+    title: `${summary.scenario} · ${summary.profile}`,
+    scenario: summary.scenario,
+    profile: summary.profile,
+    profileTitle: plan?.title ?? summary.profile,
+    source: plan?.source ?? '',
+    scale: summary.scale,
+    status,
+    exitCode: summary.exitCode,
+    verdict: summary.verdict,
+    k6Version: summary.k6.version,
+    target: {
+      kind: summary.target.kind,
+      url: summary.target.url,
+      settings: flatten(summary.target.config ?? {}),
+    },
+    startedAt: summary.startedAt,
+    endedAt: summary.endedAt,
+    durationSeconds: summary.seconds,
+    totals: {
+      requests,
+      successRate: failedRate === undefined ? '—' : pct(1 - failedRate),
+      throughput: `${(stat('http_reqs', 'rate') ?? (k6Seconds ? requests / k6Seconds : 0)).toFixed(1)}/s`,
+      iterations: stat('iterations', 'count') ?? 0,
+    },
+    sla,
+    slaFile: summary.sla,
+    thresholds: input.thresholds.map((t) => ({
+      metric: t.metric,
+      threshold: t.threshold,
+      ok: t.ok,
+      text: describeThreshold(t),
+    })),
+    checks: checksOf(k6Summary?.root_group),
+    leaks: (ending.leaks ?? []).map((v) => {
+      const detail = describeLeak(v);
+      const unit = v.resource === 'memory' ? (n: number) => `${(n / MB).toFixed(2)} MB` : String;
+      return {
+        resource: v.resource,
+        baseline: unit(v.baseline),
+        final: unit(v.final),
+        delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
+        tolerance: `${v.tolerancePercent}%`,
+        pass: v.pass,
+        detail,
+      };
+    }),
+    verdicts,
+    breakingSteps: (ending.breakingPoint?.steps ?? []).map((s) => ({
+      vus: s.vus,
+      from: s.from,
+      to: s.to,
+      errorRate: pct(s.errorRate),
+      p95: ms(s.p95),
+      broken: s.broken.join('; ') || 'held',
+    })),
+    charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
+  };
+  return { ...model, analysis: analyse(model, input.peaks, ending) };
+}
+
+function judged(isJudged: boolean, pass: boolean): VerdictRow['status'] {
+  return !isJudged ? 'not judged' : pass ? 'pass' : 'fail';
+}
+
+function charts(b: Bucketer, ops: string[]): Chart[] {
+  return [
+    lineChart('vus', 'Virtual users', 'VUs', [{ series: 'vus', label: 'VUs' }], b),
+    lineChart('rate', 'Request rate', 'req/s', [{ series: 'requestRate', label: 'requests/s' }], b),
+    lineChart('errors', 'Error rate', '%', [{ series: 'errorRate', label: 'errors', scale: 100 }], b),
+    ...ops.map((op) =>
+      lineChart(
+        `latency-${op}`,
+        `Latency: ${op}`,
+        'ms',
+        ['p50', 'p95', 'p99'].map((p) => ({ series: `op:${op}:${p}`, label: p })),
+        b,
+      ),
+    ),
+    lineChart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }], b),
+    lineChart('rss', 'Target memory', 'MB', [{ series: 'rss', label: 'RSS', scale: 1 / MB }], b),
+    lineChart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }], b),
+    lineChart('threads', 'Target threads', 'threads', [{ series: 'threads', label: 'threads' }], b),
+    lineChart(
+      'connections',
+      'Target TCP connections',
+      'connections',
+      [{ series: 'connections', label: 'TCP' }],
+      b,
+    ),
+  ];
+}
+
+function checksOf(group: Group | undefined): ReportModel['checks'] {
+  if (!group) return [];
+  const own = Object.values(group.checks ?? {}).map((c) => ({
+    name: c.name,
+    passes: c.passes,
+    fails: c.fails,
+    rate: pct(c.passes / Math.max(1, c.passes + c.fails)),
+    pass: c.fails === 0,
+  }));
+  return [...own, ...Object.values(group.groups ?? {}).flatMap(checksOf)];
+}
+
+/** Nested settings → "faults.leakMemory: 0" rows. */
+function flatten(value: Record<string, unknown>, prefix = ''): { name: string; value: string }[] {
+  return Object.entries(value).flatMap(([key, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? flatten(v as Record<string, unknown>, `${prefix}${key}.`)
+      : [{ name: `${prefix}${key}`, value: typeof v === 'string' ? v : JSON.stringify(v) }],
+  );
+}
+
+export function ms(value: number): string {
+  if (value < 1) return `${(value * 1000).toFixed(0)}µs`;
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)}s`;
+  return `${Number(value.toPrecision(3))}ms`;
+}
+
+export function pct(fraction: number): string {
+  return `${(fraction * 100).toFixed(2)}%`;
+}

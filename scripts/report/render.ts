@@ -1,0 +1,113 @@
+// Renders a run folder's reports through the Handlebars templates in reports/templates/: HTML,
+// Markdown (GitHub job summary), JUnit XML, JSON, and the console report. Users change the
+// templates, not this code. Every value reaches HTML, XML and Markdown through Handlebars'
+// escaping; the one raw output, the console, loses its control characters instead.
+import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { junitCases } from './junit.ts';
+import { loadRun } from './load.ts';
+import { compareRuns, type Comparison } from './compare.ts';
+import { buildReport, ms, pct, type ReportModel, type SlaRow } from './model.ts';
+
+export interface RenderedReports {
+  model: ReportModel;
+  html: string;
+  markdown: string;
+  junit: string;
+  json: string;
+  console: string;
+}
+
+export async function renderRun(root: string, runDir: string): Promise<RenderedReports> {
+  const inputs = await loadRun(runDir);
+  const model = buildReport(inputs);
+  const hb = await templates(join(root, 'reports', 'templates'));
+  const cases = junitCases(model, inputs.plan);
+  const files = {
+    html: join(runDir, 'report.html'),
+    markdown: join(runDir, 'report.md'),
+    junit: join(runDir, 'junit.xml'),
+    json: join(runDir, 'report.json'),
+  };
+  const junit = {
+    tests: cases.length,
+    failures: cases.filter((c) => c.failure).length,
+    skipped: cases.filter((c) => c.skipped).length,
+    cases,
+  };
+  await writeFile(files.html, hb.html(model));
+  await writeFile(files.markdown, hb.markdown(model));
+  await writeFile(files.junit, hb.junit({ ...model, junit }));
+  await writeFile(files.json, `${JSON.stringify({ ...model, charts: undefined }, null, 2)}\n`);
+  // In GitHub Actions, the Markdown report becomes the job summary.
+  const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
+  if (jobSummary) await appendFile(jobSummary, hb.markdown(model));
+  return { model, ...files, console: printable(hb.console(model)) };
+}
+
+/** The two runs' reports, compared; the Markdown goes to the console and, if asked, a file. */
+export async function compareRunDirs(
+  root: string,
+  baselineDir: string,
+  currentDir: string,
+  tolerancePercent: number,
+): Promise<{ comparison: Comparison; markdown: string }> {
+  const [baseline, current] = await Promise.all([
+    loadRun(baselineDir).then(buildReport),
+    loadRun(currentDir).then(buildReport),
+  ]);
+  const comparison = compareRuns(baseline, current, tolerancePercent);
+  const hb = await templates(join(root, 'reports', 'templates'));
+  return { comparison, markdown: hb.compare(comparison) };
+}
+
+interface Templates {
+  html: HandlebarsTemplateDelegate;
+  markdown: HandlebarsTemplateDelegate;
+  junit: HandlebarsTemplateDelegate;
+  console: HandlebarsTemplateDelegate;
+  compare: HandlebarsTemplateDelegate;
+}
+
+async function templates(dir: string): Promise<Templates> {
+  const hb = Handlebars.create();
+  hb.registerHelper({
+    eq: (a: unknown, b: unknown) => a === b,
+    add: (a: number, b: number) => a + b,
+    sub: (a: number, b: number) => a - b,
+    upper: (text: string) => String(text).toUpperCase(),
+    slug: (text: string) => String(text).replace(/\W+/g, '-'),
+    cells: (row: SlaRow) => [row.p50, row.p95, row.p99, row.max],
+    isNumber: (v: unknown) => typeof v === 'number',
+    signed: (n: number) => `${n > 0 ? '+' : ''}${n}`,
+    figure: (measure: string, value: unknown) =>
+      typeof value !== 'number'
+        ? '—'
+        : measure === 'error rate'
+          ? pct(value)
+          : measure === 'throughput'
+            ? `${value.toFixed(1)}/s`
+            : ms(value),
+    // A Markdown table cell: escaped as HTML, and its pipes kept from splitting the cell.
+    cell: (text: unknown) => new hb.SafeString(hb.escapeExpression(String(text)).replace(/\|/g, '\\|')),
+  });
+  for (const name of await readdir(join(dir, 'partials')))
+    if (name.endsWith('.hbs'))
+      hb.registerPartial(name.slice(0, -4), await readFile(join(dir, 'partials', name), 'utf8'));
+  const compile = async (name: string, options: CompileOptions = {}) =>
+    hb.compile(await readFile(join(dir, name), 'utf8'), options);
+  return {
+    html: await compile('report.html.hbs'),
+    markdown: await compile('summary.md.hbs'),
+    junit: await compile('junit.xml.hbs'),
+    console: await compile('console.txt.hbs', { noEscape: true }),
+    compare: await compile('compare.md.hbs'),
+  };
+}
+
+/** Terminal output keeps newlines and tabs, and no escape sequence a hostile name could carry. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}

@@ -1,0 +1,157 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Reports rendered from real k6 runs against the reference target: a hostile operation title shown
+// escaped everywhere, a token passed through the environment found nowhere, the HTML report opened
+// in headless Chromium with its SLA table visible and every chart drawn, and a comparison that
+// catches a slower target.
+import { test as nodeTest, type TestFn } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+import { findChromium } from '../../scripts/browser.ts';
+import { cli, ROOT } from './cli.ts';
+import { withTarget } from './target-helpers.ts';
+
+const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
+
+const SECRET = 'k6kit-test-token-5f1c9e0d2b7a';
+const HOSTILE = `<script>alert('x')</script> | Health`;
+
+/** A smoke run of perf-agent against a target the test started, judged with the hostile SLA table. */
+async function smokeAgainst(url: string, pid: number, extra: string[] = []) {
+  const run = await cli(
+    [
+      'run',
+      'perf-agent',
+      '--profile',
+      'smoke',
+      '--sla',
+      'test/fixtures/hostile.yaml',
+      '--base-url',
+      url,
+      '--watch-pid',
+      String(pid),
+      '--settle-url',
+      `${url}/__target/gc`,
+      '--quiet',
+      '--warmup',
+      '0',
+      '--samples',
+      '2',
+      ...extra,
+    ],
+    { K6KIT_AUTH_TOKEN: SECRET },
+  );
+  const dir = join(ROOT, /artifacts: (\S+)/.exec(run.stderr)?.[1] ?? 'none');
+  assert.ok(existsSync(join(dir, 'report.html')), `no report in ${dir}:\n${run.stderr}`);
+  return { ...run, dir };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+let firstRun = '';
+
+test('a real run: the token reaches the target and no artifact; the hostile title is escaped in every report', () =>
+  withTarget([], async (target) => {
+    const run = await smokeAgainst(target.url, target.nodePid);
+    assert.equal(run.code, 0, run.stderr);
+    firstRun = run.dir;
+    const seen = (await (await target.get('/__target')).json()) as { authorizedRequests: number };
+    assert.ok(seen.authorizedRequests > 0, 'the token was sent: the test would otherwise prove nothing');
+
+    for (const file of filesUnder(run.dir)) {
+      const bytes = readFileSync(file);
+      const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+      assert.ok(!text.includes(SECRET), `the token is in ${file}`);
+    }
+    assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET), 'the token is in the output');
+
+    const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
+    assert.ok(!html.includes('<script>alert'), 'raw script in the HTML report');
+    assert.ok(html.includes('&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; | Health'));
+    const markdown = readFileSync(join(run.dir, 'report.md'), 'utf8');
+    assert.ok(!markdown.includes('<script>'), 'raw script in the Markdown report');
+    const junit = readFileSync(join(run.dir, 'junit.xml'), 'utf8');
+    assert.ok(!junit.includes('<script>'), 'raw script in the JUnit report');
+    assert.match(junit, /<testcase classname="sla" name="health: &lt;script&gt;/);
+    assert.match(junit, /<testcase classname="verdicts" name="leak: memory">/);
+    // The console report of seed 000, on stdout, with the overall result.
+    assert.match(run.stdout, /PERFORMANCE METRICS[\s\S]*LEAK DETECTION[\s\S]*OVERALL RESULT: PASS ✓/);
+  }));
+
+test('headless Chromium shows the SLA table and data in every chart, and runs no script from the data', async (t) => {
+  assert.ok(firstRun, 'needs the run of the previous test');
+  const chromium = findChromium();
+  assert.ok(chromium, 'no Chromium: npm run setup:browser installs one');
+  const browser = await puppeteer.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu'],
+    defaultViewport: { width: 1280, height: 1600 },
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`file://${join(firstRun, 'report.html')}`, { waitUntil: 'load' });
+  const shot = join(firstRun, 'report.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  assert.ok(statSync(shot).size > 20_000, 'the screenshot has content');
+
+  const seen = await page.evaluate(() => {
+    const sla = document.querySelector('#sla');
+    const box = sla?.getBoundingClientRect();
+    return {
+      slaVisible:
+        !!box && box.width > 0 && box.height > 0 && getComputedStyle(sla as Element).visibility === 'visible',
+      slaText: (sla as HTMLElement | null)?.innerText ?? '',
+      rows: document.querySelectorAll('#sla tbody tr').length,
+      charts: [...document.querySelectorAll('figure.chart')].map((figure) => ({
+        id: figure.id,
+        points: Number(figure.getAttribute('data-points')),
+        drawn: [...figure.querySelectorAll('path.series')].map((p) => (p as SVGPathElement).getTotalLength()),
+      })),
+    };
+  });
+  assert.equal(seen.slaVisible, true);
+  assert.ok(seen.rows >= 1);
+  assert.ok(seen.slaText.includes(HOSTILE), 'the hostile title is shown as text');
+  assert.deepEqual(dialogs, [], 'no script from the data ran');
+  assert.ok(seen.charts.length >= 9, JSON.stringify(seen.charts));
+  for (const chart of seen.charts) {
+    assert.ok(chart.points > 0, `${chart.id} has no data`);
+    assert.ok(
+      chart.drawn.length > 0 && chart.drawn.every((length) => length > 0),
+      `${chart.id} draws nothing`,
+    );
+  }
+});
+
+test('comparison: a slower target is a regression (exit 13); a run against itself is none', () =>
+  withTarget(['--latency', 'perf-agent=25-35'], async (target) => {
+    assert.ok(firstRun, 'needs the run of the first test');
+    const slower = await smokeAgainst(target.url, target.nodePid, ['--baseline', firstRun]);
+    assert.equal(slower.code, 13, slower.stderr);
+    const comparison = readFileSync(join(slower.dir, 'comparison.md'), 'utf8');
+    assert.match(
+      comparison,
+      /\| health \| p95 \| [\d.]+(µs|ms) \| [\d.]+ms \| \+[\d.]+% \| \*\*REGRESSION\*\* \|/,
+    );
+    assert.match(slower.stdout, /k6kit verdict: FAIL: \d+ regression\(s\) against/);
+
+    const same = await cli(['compare', firstRun, firstRun]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /no regression/);
+    const bad = await cli(['compare', firstRun, join(ROOT, 'reports')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /no summary\.json there; expected a run folder/);
+  }));
