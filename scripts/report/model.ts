@@ -255,7 +255,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       };
     }),
     verdicts,
-    breakingSteps: (ending.breakingPoint?.steps ?? []).map((s) => ({
+    breakingSteps: (ending.breakingPoint?.judged ? ending.breakingPoint.steps : []).map((s) => ({
       vus: s.vus,
       from: s.from,
       to: s.to,

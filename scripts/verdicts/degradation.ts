@@ -66,7 +66,8 @@ function judge(
 ): DegradationVerdict {
   const tolerancePercent = options.tolerancePercent ?? 25;
   const floorMs = options.floorMs ?? 5;
-  const minSteady = options.minSteadySeconds ?? 10;
+  // 12 s: a 10-second smoke is never judged on three-period windows of noise.
+  const minSteady = options.minSteadySeconds ?? 12;
   const base = { tolerancePercent, floorMs };
   if (steadyCount < minSteady) {
     return {

@@ -61,8 +61,8 @@ let firstRun = '';
 test('a real run: the token reaches the target and no artifact; the hostile title is escaped in every report', () =>
   withTarget([], async (target) => {
     const run = await smokeAgainst(target.url, target.nodePid);
-    assert.equal(run.code, 0, run.stderr);
     firstRun = run.dir;
+    assert.equal(run.code, 0, run.stderr);
     const seen = (await (await target.get('/__target')).json()) as { authorizedRequests: number };
     assert.ok(seen.authorizedRequests > 0, 'the token was sent: the test would otherwise prove nothing');
 
