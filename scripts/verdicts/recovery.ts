@@ -1,6 +1,6 @@
 // Does the system come back after a stress phase? Judged from k6's per-period points: the time from
 // the last period of the stress until latency, errors and the named rates (429s counted as
-// graceful, say) are back at their reference level and stay there. Streamed: constant memory.
+// graceful, say) are back at their reference level and stay there. Streamed: a few numbers a period are kept, never the points.
 import type { K6Point } from '../k6/recording.ts';
 import { median } from './leaks.ts';
 
@@ -93,27 +93,31 @@ export async function recoveryFromTimeline(
     lastPeak = p.t;
   }
 
-  // Pass 2: the reference level, from the periods with requests before the peak, else the last ones.
-  const before: K6Point[] = [];
-  const after: K6Point[] = [];
-  let tail: K6Point[] = [];
+  // Pass 2: the reference level, from the periods with requests before the peak, else the last
+  // ones. Two numbers a period are kept, never the points themselves.
+  const beforeP95: number[] = [];
+  const beforeTrouble: number[] = [];
+  let tail: number[] = [];
+  let afterCount = 0;
   for await (const p of points()) {
     if (p.requests === 0) continue;
-    if (p.t < (firstPeak ?? 0)) before.push(p);
-    if (p.t > lastPeak) after.push(p);
-    tail.push(p);
+    if (p.t < (firstPeak ?? 0)) {
+      beforeP95.push(p.p95);
+      beforeTrouble.push(trouble(p, rates));
+    }
+    if (p.t > lastPeak) afterCount++;
+    tail.push(p.p95);
     if (tail.length > hold) tail = tail.slice(1);
   }
-  if (after.length < hold)
+  if (afterCount < hold)
     return notJudged(
       `the load did not drop from its peak for ${hold} periods with requests (the run ended ${Math.round(end - lastPeak)} s after it)`,
     );
   // Without periods before the stress, the run's last periods give the latency to come back to,
   // and no trouble at all is the error level: a system stuck in 429s has not recovered.
-  const preStress = before.length >= MIN_REFERENCE;
-  const reference = preStress ? before : tail;
-  const referenceP95 = median(reference.map((p) => p.p95));
-  const referenceErrorRate = preStress ? median(reference.map((p) => trouble(p, rates))) : 0;
+  const preStress = beforeP95.length >= MIN_REFERENCE;
+  const referenceP95 = median(preStress ? beforeP95 : tail);
+  const referenceErrorRate = preStress ? median(beforeTrouble) : 0;
   // Generous on latency: coming back from a stress is about leaving its multiples behind.
   const tolerance = options.tolerancePercent ?? 50;
   const floorMs = options.floorMs ?? 20;
@@ -122,9 +126,11 @@ export async function recoveryFromTimeline(
     p.p95 <= Math.max(referenceP95 * (1 + tolerance / 100), referenceP95 + floorMs) &&
     trouble(p, rates) <= referenceErrorRate + slack;
 
+  // Pass 3: the first run of healthy periods after the stress.
   let recoveredAt: number | undefined;
   let streak = 0;
-  for (const p of after) {
+  for await (const p of points()) {
+    if (p.requests === 0 || p.t <= lastPeak) continue;
     streak = healthy(p) ? streak + 1 : 0;
     if (streak === 1) recoveredAt = p.t;
     if (streak >= hold) break;
