@@ -35,6 +35,8 @@ export interface ThroughputTarget {
   metric?: string;
   /** Profiles under which the target applies; empty means every profile. */
   profiles: string[];
+  /** Held on scaled runs too: a rate that does not grow with the VUs (one stream's messages per second). */
+  everyScale?: boolean;
 }
 
 export interface ProfileTargets {
@@ -42,12 +44,23 @@ export interface ProfileTargets {
   thresholds: Record<string, Threshold[]>;
   /** Requests per second over the whole run; held at full scale only. */
   throughput?: number;
+  /** Leak tolerances of this profile, over the table's. */
+  leaks?: VerdictSettings['leaks'];
+}
+
+/**
+ * Growth a resource may show: a share of its baseline (seed 000: 2%), an amount (seed 003: memory
+ * < 100 MB, in bytes; counts for the others), or both, when both must hold.
+ */
+export interface LeakTolerance {
+  percent?: number;
+  absolute?: number;
 }
 
 /** Server-side verdicts the Node side judges beside the run; percentages and seconds. */
 export interface VerdictSettings {
-  /** Growth allowed per resource from baseline to cooldown, percent (seed 000: 2). */
-  leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', number>>;
+  /** Growth allowed per resource from baseline to cooldown. */
+  leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
   /** Growth of p95 allowed from the first window of steady state to the last, percent. */
   degradationPercent?: number;
   /** Seconds allowed from the end of a stress phase until latency and errors are back (seed 001: 30). */

@@ -180,7 +180,10 @@ function bundleInfo<Op extends string>(
     },
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
     operations,
-    verdicts: spec.sla.verdicts,
+    verdicts: {
+      ...spec.sla.verdicts,
+      leaks: { ...spec.sla.verdicts.leaks, ...spec.sla.profiles[profile.name]?.leaks },
+    },
   };
 }
 
@@ -264,17 +267,17 @@ export function assertProfilesKnown(sla: CompiledSla, catalogue: Record<string, 
 
 /**
  * The SLA's targets for the chosen profile. Throughput targets hold only at full scale: a scaled
- * run is smaller by design, and its throughput says nothing about the target's.
+ * run has fewer VUs, and its request rate says nothing about the target's. A target marked
+ * every_scale (a stream's message rate, which no VU count changes) holds at any scale.
  */
 export function profileThresholds(sla: CompiledSla, profile: ResolvedProfile): Record<string, Threshold[]> {
   const own = sla.profiles[profile.name];
+  const full = profile.scale === 1;
   const sets: Record<string, Threshold[]>[] = [own?.thresholds ?? {}];
-  if (profile.scale === 1) {
-    if (own?.throughput !== undefined) sets.push({ http_reqs: [`rate>=${own.throughput}`] });
-    for (const target of sla.throughput) {
-      if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
-      sets.push({ [throughputMetric(target)]: [`rate>=${target.min}`] });
-    }
+  if (full && own?.throughput !== undefined) sets.push({ http_reqs: [`rate>=${own.throughput}`] });
+  for (const target of sla.throughput) {
+    if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
+    if (full || target.everyScale) sets.push({ [throughputMetric(target)]: [`rate>=${target.min}`] });
   }
   return mergeThresholds(...sets);
 }

@@ -10,7 +10,7 @@ import { inspectOnly } from './prepare.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
-import { RESOURCES, type Resource } from './verdicts/leaks.ts';
+import { RESOURCES, type Resource, type Tolerances } from './verdicts/leaks.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -206,8 +206,8 @@ function watchTarget(
   return {};
 }
 
-function parseTolerances(specs: string[]): Partial<Record<Resource, number>> {
-  const tolerances: Partial<Record<Resource, number>> = {};
+function parseTolerances(specs: string[]): Tolerances {
+  const tolerances: Tolerances = {};
   for (const spec of specs) {
     const match = /^([a-z]+)=(\d+(?:\.\d+)?)%$/.exec(spec);
     const resource = match?.[1] as Resource | undefined;
@@ -216,7 +216,7 @@ function parseTolerances(specs: string[]): Partial<Record<Resource, number>> {
         `--tolerance ${spec}: expected RESOURCE=P% with RESOURCE one of ${RESOURCES.join(', ')}, such as memory=5%.`,
       );
     }
-    tolerances[resource] = Number(match[2]);
+    tolerances[resource] = { percent: Number(match[2]) };
   }
   return tolerances;
 }

@@ -24,7 +24,7 @@ import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
 import { growthFromTimeline } from './verdicts/growth.ts';
 import { recoveryFromTimeline } from './verdicts/recovery.ts';
-import { leakVerdicts, medianLevels, type Levels, type Resource } from './verdicts/leaks.ts';
+import { leakVerdicts, medianLevels, type Levels, type Tolerances } from './verdicts/leaks.ts';
 
 export interface RunRequest {
   root: string;
@@ -46,7 +46,7 @@ export interface RunRequest {
   /** Samples of the baseline and of the cooldown, each a median. */
   samples: number;
   intervalMs: number;
-  tolerances: Partial<Record<Resource, number>>;
+  tolerances: Tolerances;
   /** A run folder to compare this run with; a regression beyond the tolerance fails the run. */
   baseline?: string;
   maxRegressionPercent: number;
@@ -311,7 +311,7 @@ async function judgeTimelines(
   ending: RunEnding,
   runDir: string,
   info: BundleInfo,
-  tolerances: Partial<Record<Resource, number>>,
+  tolerances: Tolerances,
 ): Promise<void> {
   const resources = join(runDir, 'resource-timeline.jsonl');
   if (existsSync(resources))

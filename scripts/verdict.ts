@@ -5,7 +5,7 @@ import { verdictLine, type ThresholdResult } from './k6/summary.ts';
 import type { BreakingPointVerdict } from './verdicts/breaking-point.ts';
 import type { DegradationVerdict } from './verdicts/degradation.ts';
 import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
-import type { LeakVerdict } from './verdicts/leaks.ts';
+import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 
 export interface RunEnding {
@@ -23,11 +23,10 @@ export interface RunEnding {
 }
 
 export function describeLeak(v: LeakVerdict): string {
-  const unit = v.resource === 'memory' ? (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB` : String;
   const share = Number.isFinite(v.deltaPercent)
     ? `${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%`
     : 'from none';
-  return `${v.resource} ${unit(v.baseline)} → ${unit(v.final)} (${share}, tolerance ${v.tolerancePercent}%)`;
+  return `${v.resource} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${describeTolerance(v.resource, v.tolerance)})`;
 }
 
 export function describeDegradation(v: DegradationVerdict): string {
@@ -36,9 +35,7 @@ export function describeDegradation(v: DegradationVerdict): string {
 }
 
 export function describeGrowth(v: GrowthVerdict): string {
-  const perHour =
-    v.resource === 'memory' ? `${(v.slopePerHour / 1024 / 1024).toFixed(1)} MB` : String(v.slopePerHour);
-  return `${v.resource} grew ${v.growthPercent}% over the steady state (${perHour}/h, tolerance ${v.tolerancePercent}%)`;
+  return `${v.resource} grew ${v.growthPercent}% (${formatLevel(v.resource, v.growth)}) over the steady state (${formatLevel(v.resource, v.slopePerHour)}/h, tolerance ${describeTolerance(v.resource, v.tolerance)})`;
 }
 
 export function describeRecovery(v: RecoveryVerdict): string {

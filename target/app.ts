@@ -60,6 +60,6 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
   fileRoutes(app, config, store, queue);
   messageRoutes(app, config);
   pluginRoutes(app, config, store.dir);
-  streamingRoutes(app);
+  streamingRoutes(app, config);
   return app;
 }

@@ -26,6 +26,8 @@ export interface Faults {
   /** Once the pool has been exhausted it stops taking blocks back, so it stays exhausted after the
    *  burst: the failed recovery of seed 001. */
   poolStuck: boolean;
+  /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
+  streamDrop: number;
 }
 
 export interface TargetConfig {
@@ -71,6 +73,7 @@ export const NO_FAULTS: Faults = {
   pluginLeak: false,
   sharedCache: false,
   poolStuck: false,
+  streamDrop: 0,
 };
 
 /**
@@ -200,7 +203,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -236,6 +239,16 @@ export function parseFault(spec: string): Partial<Faults> {
       return { sharedCache: true };
     case 'pool-stuck':
       return { poolStuck: true };
+    case 'stream-drop':
+      return {
+        streamDrop: integer(
+          flag,
+          value ?? '',
+          2,
+          Number.MAX_SAFE_INTEGER,
+          'stream-drop=N, every Nth message lost, N from 2',
+        ),
+      };
     default:
       throw new Error(`${flag}: unknown fault; expected one of ${FAULTS}.`);
   }

@@ -13,6 +13,7 @@ import {
 import { lineChart, type Chart } from './charts.ts';
 import { analyse, type Analysis } from './findings.ts';
 import type { Bucketer } from './series.ts';
+import { describeTolerance } from '../verdicts/leaks.ts';
 
 export interface Cell {
   value: string;
@@ -249,7 +250,7 @@ export function buildReport(input: ReportInputs): ReportModel {
         baseline: unit(v.baseline),
         final: unit(v.final),
         delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
-        tolerance: `${v.tolerancePercent}%`,
+        tolerance: describeTolerance(v.resource, v.tolerance),
         pass: v.pass,
         detail,
       };

@@ -29,6 +29,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
         ...rateThresholds(target.rates),
       },
       ...(target.throughput !== undefined ? { throughput: target.throughput } : {}),
+      ...(target.leaks ? { leaks: definedOnly(target.leaks) } : {}),
     };
   }
 
@@ -43,6 +44,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
       min: target.min,
       ...(target.metric !== undefined ? { metric: target.metric } : {}),
       profiles: target.profiles ?? [],
+      ...(target.every_scale ? { everyScale: true } : {}),
     })),
     profiles,
     summaryTrendStats: SUMMARY_TREND_STATS,
@@ -57,9 +59,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
 
 /** Percent units become percent numbers (the leak and degradation verdicts speak in percent). */
 function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
-  const leaks: VerdictSettings['leaks'] = {};
-  for (const [resource, share] of Object.entries(verdicts?.leaks ?? {}))
-    if (share !== undefined) leaks[resource as keyof VerdictSettings['leaks']] = round(share * 100);
+  const leaks = definedOnly(verdicts?.leaks ?? {});
   const degradation = verdicts?.degradation?.p95_growth;
   const recovery = verdicts?.recovery;
   return {
@@ -68,6 +68,13 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
   };
+}
+
+/** The leak tolerances the table sets, without the resources it leaves out. */
+function definedOnly(
+  leaks: NonNullable<NonNullable<SlaInput['verdicts']>['leaks']>,
+): VerdictSettings['leaks'] {
+  return Object.fromEntries(Object.entries(leaks).filter(([, tolerance]) => tolerance !== undefined));
 }
 
 function compileOperation(name: string, op: OperationInput, defaultStatuses: number[]): CompiledOperation {

@@ -111,7 +111,7 @@ const profileTargetsSaySomething: Rule = (sla) =>
       return [
         {
           path: ['profiles', name],
-          expected: 'at least one of error_rate, success_rate, p95, throughput or rates',
+          expected: 'at least one of error_rate, success_rate, p95, throughput, rates or leaks',
         },
       ];
     }

@@ -1,7 +1,8 @@
 // The shape of an SLA table file (thresholds/*.yaml), with the units converted. Cross-row rules
 // that a schema cannot say live in rules.ts.
 import { z } from 'zod';
-import { parseDuration, parsePercent, parseRate } from './units.ts';
+import type { LeakTolerance } from '../../lib/contract.ts';
+import { parseDuration, parsePercent, parseRate, parseSize } from './units.ts';
 
 function unit<T>(parse: (text: string) => T | undefined, expected: string) {
   return z.unknown().transform((value, ctx): T => {
@@ -17,6 +18,33 @@ function unit<T>(parse: (text: string) => T | undefined, expected: string) {
 const duration = unit(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
 const percent = unit(parsePercent, 'a percentage such as 1% or 0.1%');
 const rate = unit(parseRate, 'a rate such as 50/s or 10/min');
+/** A percentage as leak verdicts speak it: "5%" → 5. */
+const asPercent = (text: string) => {
+  const share = parsePercent(text);
+  return share === undefined ? undefined : { percent: Number((share * 100).toPrecision(12)) };
+};
+/** Memory growth allowed: a share of the baseline (5%) or an amount (100MB). */
+const memoryLimit = unit<LeakTolerance>((text) => {
+  const bytes = parseSize(text);
+  return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
+}, 'a percentage such as 5% or a size such as 100MB');
+/** Growth of a count (threads, file descriptors, connections): a share (2%) or a number of them (10). */
+const countLimit = z.unknown().transform((value, ctx): LeakTolerance => {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { absolute: value };
+  const parsed = typeof value === 'string' ? asPercent(value) : undefined;
+  if (parsed) return parsed;
+  ctx.addIssue({ code: 'custom', message: 'a percentage such as 2% or a whole number such as 10' });
+  return z.NEVER;
+});
+const leaks = z
+  .strictObject({
+    memory: memoryLimit.optional(),
+    threads: countLimit.optional(),
+    fds: countLimit.optional(),
+    connections: countLimit.optional(),
+  })
+  .optional();
+
 const text = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
 const statuses = z
   .array(z.int({ error: 'an HTTP status code' }).min(100).max(599), { error: 'a list of HTTP status codes' })
@@ -67,8 +95,10 @@ export const slaSchema = z.strictObject({
         /** A custom Counter to take the rate of, instead of http_reqs (messages per second, say). */
         metric: metricName.optional(),
         profiles: z.array(text, { error: 'a list of profile names' }).optional(),
+        /** The rate does not grow with the number of VUs (one stream's messages per second): hold it on scaled runs too. */
+        every_scale: z.boolean({ error: 'true or false' }).optional(),
       }),
-      { error: 'a map of operation name (or "*") to { min, metric, profiles }' },
+      { error: 'a map of operation name (or "*") to { min, metric, profiles, every_scale }' },
     )
     .optional(),
   profiles: z
@@ -80,21 +110,16 @@ export const slaSchema = z.strictObject({
         p95: duration.optional(),
         throughput: rate.optional(),
         rates,
+        /** Leak tolerances of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */
+        leaks,
       }),
-      { error: 'a map of profile name to { error_rate, success_rate, p95, throughput, rates }' },
+      { error: 'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks }' },
     )
     .optional(),
   rates,
   verdicts: z
     .strictObject({
-      leaks: z
-        .strictObject({
-          memory: percent.optional(),
-          threads: percent.optional(),
-          fds: percent.optional(),
-          connections: percent.optional(),
-        })
-        .optional(),
+      leaks,
       degradation: z.strictObject({ p95_growth: percent }).optional(),
       recovery: z
         .strictObject({

@@ -31,6 +31,16 @@ export function parseRate(text: string): number | undefined {
   return round(Number(match[1]) * perSecond);
 }
 
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)$/i;
+const BYTES_PER_UNIT: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "100MB" → bytes (binary units, as the sampler reports RSS). */
+export function parseSize(text: string): number | undefined {
+  const match = SIZE.exec(text.trim());
+  if (!match) return undefined;
+  return Math.round(Number(match[1]) * (BYTES_PER_UNIT[(match[2] as string).toLowerCase()] as number));
+}
+
 /** Drops binary floating-point noise (0.1/100 → 0.001, not 0.0010000000000000002). */
 function round(value: number): number {
   return Number(value.toPrecision(12));

@@ -4,7 +4,8 @@
 // the resource timeline with running sums: constant memory for a 24-hour run.
 import type { Sample } from '../sampler/sample.ts';
 import { levelsOf } from '../sampler/sampler.ts';
-import { RESOURCES, type Resource } from './leaks.ts';
+import type { LeakTolerance } from '../../lib/contract.ts';
+import { DEFAULT_TOLERANCE, RESOURCES, withinTolerance, type Resource, type Tolerances } from './leaks.ts';
 
 export interface GrowthVerdict {
   resource: Resource;
@@ -12,7 +13,9 @@ export interface GrowthVerdict {
   slopePerHour: number;
   /** Growth over the steady state, percent of the fitted starting level. */
   growthPercent: number;
-  tolerancePercent: number;
+  /** Growth over the steady state in the resource's unit (bytes for memory). */
+  growth: number;
+  tolerance: LeakTolerance;
   pass: boolean;
 }
 
@@ -24,7 +27,7 @@ export interface GrowthResult {
 }
 
 export interface GrowthOptions {
-  tolerances?: Partial<Record<Resource, number>>;
+  tolerances?: Tolerances;
   /** The shortest run phase judged, seconds: short runs have their cooldown verdict. */
   minRunSeconds?: number;
   /** Share of the run phase left out at its start (ramp-up, JIT, caches filling). */
@@ -74,13 +77,14 @@ export async function growthFromTimeline(
     const slope = denominator === 0 ? 0 : (n * xy - x * y) / denominator;
     const start = (y - slope * x) / n;
     const growth = start > 0 ? ((slope * span) / start) * 100 : slope > 0 ? Infinity : 0;
-    const tolerancePercent = options.tolerances?.[resource] ?? 2;
+    const tolerance = options.tolerances?.[resource] ?? DEFAULT_TOLERANCE;
     return {
       resource,
       slopePerHour: Math.round(slope * 3600 * 100) / 100,
       growthPercent: Math.round(growth * 100) / 100,
-      tolerancePercent,
-      pass: growth <= tolerancePercent,
+      growth: Math.round(slope * span),
+      tolerance,
+      pass: withinTolerance(slope * span, growth, tolerance),
     };
   });
   return { judged: true, steadySeconds: Math.round(span), verdicts };

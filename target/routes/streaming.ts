@@ -2,7 +2,9 @@
 // numbers and send times, as fast as possible or at a set rate. A slow consumer slows the sender
 // down (backpressure) instead of growing a buffer without bound.
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import type { TargetConfig } from '../config.ts';
 import { sleep } from '../latency.ts';
 
 /** Bytes queued for one consumer before the sender waits for it. */
@@ -27,31 +29,39 @@ const querySchema = {
 /** Built by hand, not JSON.stringify: at a million messages the sender must not be the bottleneck. */
 const message = (seq: number, payload: string) => `{"seq":${seq},"ts":${Date.now()},"data":"${payload}"}`;
 
-/** Calls send(seq) for 1..count at the rate asked for, waiting whenever ready() says so. */
+/**
+ * Calls send(seq) for 1..count at the rate asked for, waiting whenever ready() says so. With the
+ * stream-drop fault every Nth seq is counted as sent but never sent: a lost message.
+ */
 async function pace(
   { count, rate }: StreamQuery,
   open: () => boolean,
   send: (seq: number) => void,
   ready: () => Promise<void> | undefined,
+  drop: number,
 ): Promise<number> {
+  const deliver = drop > 0 ? (seq: number) => seq % drop !== 0 && send(seq) : send;
   const started = performance.now();
   let seq = 0;
   while (seq < count && open()) {
-    const end = Math.min(count, seq + BATCH);
+    let end = Math.min(count, seq + BATCH);
     if (rate > 0) {
-      const due = started + (seq / rate) * 1000;
-      const wait = due - performance.now();
+      const wait = started + (seq / rate) * 1000 - performance.now();
       if (wait > 1) await sleep(wait);
-      send(++seq);
-    } else {
-      while (seq < end) send(++seq);
+      // Every message due by now, a batch at most: a sender behind its schedule catches up in batches.
+      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      end = Math.min(end, Math.max(seq + 1, due));
     }
-    await ready();
+    while (seq < end) deliver(++seq);
+    // Back to the event loop after every batch, even when the consumer keeps up: a sender that only
+    // awaits resolved promises would never read the client's close frame, nor serve anyone else.
+    await (ready() ?? setImmediate());
   }
   return seq;
 }
 
-export function streamingRoutes(app: FastifyInstance): void {
+export function streamingRoutes(app: FastifyInstance, config: TargetConfig): void {
+  const drop = config.faults.streamDrop;
   app.get<{ Querystring: StreamQuery }>(
     '/ws/stream',
     { websocket: true, schema: { querystring: querySchema } },
@@ -70,6 +80,7 @@ export function streamingRoutes(app: FastifyInstance): void {
           else socket.send(message(seq, payload));
         },
         () => (socket.bufferedAmount > HIGH_WATER ? flushed : undefined),
+        drop,
       ).then((sent) => {
         if (socket.readyState !== socket.OPEN) return;
         socket.send(JSON.stringify({ done: true, count: sent }));
@@ -105,6 +116,7 @@ export function streamingRoutes(app: FastifyInstance): void {
           writable = true;
           return once(raw, 'drain').then(() => undefined);
         },
+        drop,
       );
       if (open) raw.end(`event: done\ndata: {"count":${sent}}\n\n`);
     },

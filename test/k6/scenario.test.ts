@@ -61,6 +61,20 @@ export default function (): void {
     assertEqual(scaled['http_reqs'], undefined);
     assertEqual(scaled['http_req_failed'], ['rate<=0.01']);
   });
+  test('a throughput target marked every_scale holds on a scaled run too', () => {
+    const stream = {
+      operation: 'found',
+      min: 10000,
+      metric: 'stream_messages',
+      profiles: [],
+      everyScale: true,
+    };
+    const withStream = { ...sla, throughput: [...sla.throughput, stream] };
+    assertEqual(profileThresholds(withStream, resolveProfile('peak', 0.1))['stream_messages{op:found}'], [
+      'rate>=10000',
+    ]);
+    assertEqual(profileThresholds(withStream, resolveProfile('peak', 0.1))['http_reqs{op:found}'], undefined);
+  });
   test('profile targets apply under their profile: success rate, p95 and throughput', () => {
     assertEqual(profileThresholds(sla, resolveProfile('peak', 1)), {
       http_req_failed: ['rate<=0.01'],

@@ -93,7 +93,11 @@ test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', ()
     { memory: 101, threads: 10, fds: 20, connections: 0 },
   ]);
   assert.deepEqual(baseline, { memory: 101, threads: 10, fds: 20, connections: 0 });
-  const verdicts = leakVerdicts(baseline, { memory: 103, threads: 9, fds: 21, connections: 2 }, { fds: 10 });
+  const verdicts = leakVerdicts(
+    baseline,
+    { memory: 103, threads: 9, fds: 21, connections: 2 },
+    { fds: { percent: 10 } },
+  );
   assert.deepEqual(
     verdicts.map((v) => [v.resource, v.deltaPercent, v.pass]),
     [
@@ -104,6 +108,17 @@ test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', ()
     ],
   );
   assert.equal(leakVerdicts(baseline, { ...baseline, memory: 104 })[0]?.pass, false, '+2.97% > 2%');
+
+  // Seed 003 bounds memory by an amount: +50% passes under 100 MB; 101 MB more fails; both bounds must hold.
+  const MB = 1024 * 1024;
+  const start = { memory: 100 * MB, threads: 10, fds: 20, connections: 0 };
+  const byAmount = (grown: number, tolerance: { percent?: number; absolute?: number }) =>
+    leakVerdicts(start, { ...start, memory: start.memory + grown }, { memory: tolerance })[0]?.pass;
+  assert.equal(byAmount(50 * MB, { absolute: 100 * MB }), true);
+  assert.equal(byAmount(101 * MB, { absolute: 100 * MB }), false);
+  assert.equal(byAmount(50 * MB, { percent: 60, absolute: 40 * MB }), false);
+  assert.equal(byAmount(50 * MB, { percent: 40, absolute: 60 * MB }), false);
+  assert.equal(byAmount(50 * MB, { percent: 60, absolute: 60 * MB }), true);
 });
 
 const point = (t: number, vus: number, p95: number): K6Point => ({

@@ -47,6 +47,18 @@ test('a valid table compiles into k6 thresholds on per-operation tagged metrics'
   assert.ok(sla.summaryTrendStats.includes('p(99)'));
 });
 
+test('leak tolerances: a share or an amount, per table and per profile', () => {
+  const text = `${VALID}profiles:\n  peak: { leaks: { memory: 500MB } }\nverdicts:\n  leaks: { memory: 100MB, fds: 10, threads: 5% }\n`;
+  const { sla, errors } = parseSlaText(text, 'thresholds/demo.yaml');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(sla?.verdicts.leaks, {
+    memory: { absolute: 100 * 1024 * 1024 },
+    fds: { absolute: 10 },
+    threads: { percent: 5 },
+  });
+  assert.deepEqual(sla?.profiles['peak']?.leaks, { memory: { absolute: 500 * 1024 * 1024 } });
+});
+
 test('max is reported, not enforced, unless the row says enforce_max', () => {
   const reported = parseSlaText(VALID, 'x.yaml').sla?.operations['upload'];
   assert.ok(!reported?.thresholds['http_req_duration{op:upload}']?.some((t) => String(t).startsWith('max')));
@@ -167,7 +179,7 @@ const MALFORMED: [string, string, RegExp][] = [
   [
     'an empty profile row',
     `${VALID}profiles:\n  peak: {}\n`,
-    /profiles row "peak": got \{\}; expected at least one of error_rate, success_rate, p95, throughput or rates/,
+    /profiles row "peak": got \{\}; expected at least one of error_rate, success_rate, p95, throughput, rates or leaks/,
   ],
   [
     'a profile name that is not one',
@@ -178,6 +190,16 @@ const MALFORMED: [string, string, RegExp][] = [
     'a profile rate with neither bound',
     `${VALID}profiles:\n  peak: { rates: { hit: {} } }\n`,
     /profiles row "peak", field "rates\.hit": got \{\}; expected a min or a max/,
+  ],
+  [
+    'a memory leak bound without a unit',
+    `${VALID}verdicts:\n  leaks: { memory: 100 }\n`,
+    /field "verdicts\.leaks\.memory": got 100; expected a percentage such as 5% or a size such as 100MB/,
+  ],
+  [
+    'a count leak bound that is not a count',
+    `${VALID}profiles:\n  peak: { leaks: { fds: 2.5 } }\n`,
+    /profiles row "peak", field "leaks\.fds": got 2\.5; expected a percentage such as 2% or a whole number such as 10/,
   ],
   [
     'no operations',

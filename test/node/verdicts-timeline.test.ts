@@ -153,7 +153,7 @@ test('growth: a steady climb over a long run fails; noise around a level and the
   // 20 minutes at 1 s; the first 20% (a warmup doubling memory) is left out.
   const seconds = Array.from({ length: 1200 }, (_, i) => i);
   const flat = seconds.map((s) => sample(s, (s < 200 ? 50 + s / 4 : 100) * MB + ((s % 7) - 3) * MB));
-  const ok = await growthFromTimeline(() => flat, { tolerances: { memory: 5 } });
+  const ok = await growthFromTimeline(() => flat, { tolerances: { memory: { percent: 5 } } });
   assert.equal(ok.judged, true);
   assert.ok(
     ok.verdicts.every((v) => v.pass),
@@ -167,6 +167,11 @@ test('growth: a steady climb over a long run fails; noise around a level and the
   assert.equal(memory?.pass, false);
   assert.ok(Math.abs((memory?.slopePerHour ?? 0) / MB - 10) < 0.01, String(memory?.slopePerHour));
   assert.ok(Math.abs((memory?.growthPercent ?? 0) - 2.67) < 0.1, String(memory?.growthPercent));
+
+  // The same climb (~2.7 MB over the steady state) is within an amount of 3 MB, and not within 2 MB.
+  const byAmount = async (absolute: number) =>
+    (await growthFromTimeline(() => climbing, { tolerances: { memory: { absolute } } })).verdicts[0]?.pass;
+  assert.deepEqual([await byAmount(3 * MB), await byAmount(2 * MB)], [true, false]);
 
   const short = await growthFromTimeline(() => climbing.slice(0, 300));
   assert.match(short.reason ?? '', /run phase of 299 s is shorter than 600 s/);
@@ -199,7 +204,8 @@ test('exit codes: a failed recovery is 12, a growing resource is a leak (10), th
         resource: 'memory' as const,
         slopePerHour: 10 * 1024 * 1024,
         growthPercent: 2.7,
-        tolerancePercent: 2,
+        growth: 2.7 * 1024 * 1024,
+        tolerance: { percent: 2 },
         pass: false,
       },
     ],

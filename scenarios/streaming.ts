@@ -1,0 +1,193 @@
+// Seed 003: message streams over WebSocket (k6/websockets). Every message carries a sequence
+// number and its send time, so each stream is accounted for: received once, in order, none lost.
+// One profile per scenario of the seed; the default function runs short paced streams side by side.
+import { WebSocket } from 'k6/websockets';
+import { setTimeout, clearTimeout } from 'k6/timers';
+import { Counter, Rate } from 'k6/metrics';
+import sla from '../thresholds/streaming.yaml';
+import { defineScenario } from '../lib/scenario.ts';
+
+/** Latency samples per stream at most: a Trend sample per message of a million would cost k6 more than the stream. */
+const LATENCY_SAMPLES = 10_000;
+
+type StreamOp =
+  'stream' | 'stream_short' | 'stream_medium' | 'stream_long' | 'stream_tokens' | 'stream_backpressure';
+
+interface StreamSpec {
+  op: StreamOp;
+  /** Messages at full scale; a scaled run sends fewer, never under 1,000. */
+  count: number;
+  /** Characters of payload per message. */
+  size: number;
+  /** Messages per second the server paces at; 0 is as fast as it can. */
+  rate: number;
+  /** Record delivery latency (paced streams only: a flood's latency is its queue). */
+  latency: boolean;
+  /** Milliseconds of work per 10 messages in the consumer: the seed's slow consumer (100 µs a message). */
+  slowConsumerMs: number;
+}
+
+const STREAMS: Record<string, StreamSpec> = {
+  default: { op: 'stream', count: 10_000, size: 10, rate: 20_000, latency: true, slowConsumerMs: 0 },
+  short: { op: 'stream_short', count: 1_000_000, size: 10, rate: 0, latency: false, slowConsumerMs: 0 },
+  medium: { op: 'stream_medium', count: 1_000_000, size: 100, rate: 0, latency: false, slowConsumerMs: 0 },
+  long: { op: 'stream_long', count: 1_000, size: 10_000, rate: 0, latency: false, slowConsumerMs: 0 },
+  tokens: { op: 'stream_tokens', count: 1_000_000, size: 5, rate: 100_000, latency: true, slowConsumerMs: 0 },
+  backpressure: {
+    op: 'stream_backpressure',
+    count: 100_000,
+    size: 10,
+    rate: 0,
+    latency: false,
+    slowConsumerMs: 1,
+  },
+};
+
+/** One stream alone, as the seed runs each: one VU, one iteration, the seed's time limit as the bound. */
+const single = (exec: string, title: string, maxSeconds: number) => ({
+  title,
+  source: 'seed 003',
+  phases: [{ exec, model: 'rounds' as const, workers: 1, rounds: 1, maxDuration: maxSeconds }],
+  thinkTime: [0, 0] as [number, number],
+});
+
+const scenario = defineScenario({
+  sla,
+  operations: [
+    'stream',
+    'stream_short',
+    'stream_medium',
+    'stream_long',
+    'stream_tokens',
+    'stream_backpressure',
+    'delivery',
+    'quit',
+  ] as const,
+  exec: {
+    default: ['stream', 'delivery'],
+    short: ['stream_short'],
+    medium: ['stream_medium'],
+    long: ['stream_long'],
+    // At 100K/s the latency measured is k6's own queue on a small machine: recorded, judged on the default's paced streams.
+    tokens: ['stream_tokens'],
+    quit: ['quit'],
+    backpressure: ['stream_backpressure'],
+  },
+  requestsPerIteration: { default: 0, short: 0, medium: 0, long: 0, tokens: 0, quit: 0, backpressure: 0 },
+  profiles: {
+    short: single('short', '1M short messages (10 chars) as fast as possible', 90),
+    medium: single('medium', '1M medium messages (100 chars) as fast as possible', 180),
+    long: single('long', '1K long messages (10K chars)', 90),
+    tokens: {
+      title: 'Rapid token streaming: 1M tokens of 5 chars at 100K/s, and a quit while it streams',
+      source: 'seed 003',
+      phases: [
+        { name: 'tokens', exec: 'tokens', model: 'rounds', workers: 1, rounds: 1, maxDuration: 90 },
+        // Starts once the token stream runs, so the quit is measured under its load.
+        { name: 'quit', exec: 'quit', startTime: 2, model: 'rounds', workers: 1, rounds: 1, maxDuration: 30 },
+      ],
+      thinkTime: [0, 0],
+    },
+    backpressure: single(
+      'backpressure',
+      'Backpressure: 100K messages to a slow consumer (100 µs a message)',
+      600,
+    ),
+  },
+});
+
+export const options = scenario.options;
+
+const received = new Counter('stream_messages');
+const intact = new Rate('stream_intact');
+
+/** The server's message: {"seq":N,"ts":MS,"data":"..."}; read by position, not JSON.parse, at 100K a second. */
+const SEQ_AT = '{"seq":'.length;
+
+function scaled(count: number): number {
+  return Math.max(1000, Math.round(count * scenario.profile.scale));
+}
+
+/** Opens one stream and accounts for every message; resolves when the server says it is done. */
+function stream(spec: StreamSpec): void {
+  const count = scaled(spec.count);
+  const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${count}&size=${spec.size}&rate=${spec.rate}`;
+  const stride = Math.max(1, Math.floor(count / LATENCY_SAMPLES));
+  const socket = new WebSocket(url, null, scenario.wsParams(spec.op));
+  const started = Date.now();
+  let next = 1;
+  let got = 0;
+  let outOfOrder = 0;
+  let announced = -1;
+  let failed = false;
+  // Bounds the wait if the server never finishes: the profile's maxDuration bounds it too.
+  const timer = setTimeout(() => socket.close(), 10 * 60 * 1000);
+
+  socket.onmessage = (event) => {
+    const data = event?.data as string;
+    if (data.charCodeAt(2) !== 115 /* s of "seq" */) {
+      announced = Number((JSON.parse(data) as { count: number }).count);
+      return;
+    }
+    const comma = data.indexOf(',', SEQ_AT);
+    const seq = Number(data.slice(SEQ_AT, comma));
+    if (seq !== next) outOfOrder++;
+    next = seq + 1;
+    got++;
+    if (spec.latency && seq % stride === 0) {
+      const ts = Number(data.slice(comma + 6, data.indexOf(',', comma + 6)));
+      scenario.record('delivery', Date.now() - ts);
+    }
+    if (spec.slowConsumerMs > 0 && seq % 10 === 0) {
+      // k6 has no sleep inside a callback: work that holds the event loop is what a slow consumer is.
+      const until = Date.now() + spec.slowConsumerMs;
+      while (Date.now() <= until);
+    }
+  };
+  socket.onerror = () => {
+    failed = true;
+  };
+  socket.onclose = () => {
+    clearTimeout(timer);
+    const ok = !failed && outOfOrder === 0 && got === count && announced === count;
+    if (!ok) {
+      console.warn(
+        `${spec.op}: ${got} of ${count} messages received, ${outOfOrder} out of sequence, ` +
+          `server announced ${announced}${failed ? ', socket error' : ''}`,
+      );
+    }
+    scenario.record(spec.op, Date.now() - started);
+    received.add(got, { op: spec.op });
+    intact.add(ok, { op: spec.op });
+  };
+}
+
+export const short = () => stream(STREAMS['short'] as StreamSpec);
+export const medium = () => stream(STREAMS['medium'] as StreamSpec);
+export const long = () => stream(STREAMS['long'] as StreamSpec);
+export const tokens = () => stream(STREAMS['tokens'] as StreamSpec);
+export const backpressure = () => stream(STREAMS['backpressure'] as StreamSpec);
+
+/** Opens a token stream, quits it after a second, and measures how long the quit takes. */
+export function quit(): void {
+  const socket = new WebSocket(
+    `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=1000000&size=5&rate=100000`,
+    null,
+    scenario.wsParams('quit'),
+  );
+  let asked = 0;
+  socket.onopen = () => {
+    setTimeout(() => {
+      asked = Date.now();
+      socket.close();
+    }, 1000);
+  };
+  socket.onclose = () => {
+    if (asked > 0) scenario.record('quit', Date.now() - asked);
+  };
+}
+
+/** A stream per iteration; no think time, which would hold the messages back and count as latency. */
+export default function (): void {
+  stream(STREAMS['default'] as StreamSpec);
+}
