@@ -31,6 +31,8 @@ export async function bundle({ entries, outdir, sla, root = ROOT }) {
     // k6's own modules and remote jslib imports are resolved by k6 itself; npm packages are inlined.
     external: ['k6', 'k6/*', 'https://*'],
     target: 'es2020',
+    // k6 runs ES modules and awaits their top level: k6/experimental/fs opens files there.
+    supported: { 'top-level-await': true },
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',

@@ -35,3 +35,12 @@ export function authHeaders(): Record<string, string> {
   const token = __ENV['K6KIT_AUTH_TOKEN'];
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
+
+/**
+ * Where the orchestrator put a payload the scenario declared (ScenarioSpec.payloads), or undefined
+ * when there is none: under k6 inspect, and under a bare `k6 run` without K6KIT_PAYLOADS.
+ */
+export function payloadPath(name: string): string | undefined {
+  const dir = __ENV['K6KIT_PAYLOADS'];
+  return dir ? `${dir}/${name}` : undefined;
+}

@@ -29,6 +29,11 @@ export interface ScenarioSpec<Op extends string> {
   defaultProfile?: string;
   /** Requests one iteration of each exec function makes ('default' for the default), for plan's estimate. */
   requestsPerIteration?: Record<string, number>;
+  /**
+   * Files of these sizes (bytes, by name) that the orchestrator makes before the run, for
+   * `k6/experimental/fs`: k6 keeps one copy for all VUs where open() would keep one per VU.
+   */
+  payloads?: Record<string, number>;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
@@ -179,6 +184,7 @@ function bundleInfo<Op extends string>(
       ...(spec.sla.errorRate !== undefined ? { errorRate: spec.sla.errorRate } : {}),
     },
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
+    payloads: spec.payloads ?? {},
     operations,
     verdicts: {
       ...spec.sla.verdicts,

@@ -4,7 +4,9 @@
 import http from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
+import { open, SeekMode, type File } from 'k6/experimental/fs';
 import sla from '../thresholds/file-service.yaml';
+import { payloadPath } from '../lib/env.ts';
 import { defineScenario } from '../lib/scenario.ts';
 
 const UPLOAD_BYTES = 1024 * 1024;
@@ -34,8 +36,12 @@ const wsPhase = (connections: number, rate: number, index: number) => ({
   stages: [{ duration: 2 * MIN + 30, target: connections }],
 });
 
+const MATRIX_SIZES_MB = [1, 10, 50, 100];
+const matrixFile = (sizeMb: number) => `upload-${sizeMb}mb.difypkg`;
+
 const scenario = defineScenario({
   sla,
+  payloads: Object.fromEntries(MATRIX_SIZES_MB.map((mb) => [matrixFile(mb), mb * 1024 * 1024])),
   requestsPerIteration: { default: 2, uploadSized: 1, wsHold: 0 },
   operations: [
     'upload_small',
@@ -131,15 +137,32 @@ function sizeClass(sizeMb: number): 'upload_small' | 'upload_medium' | 'upload_l
   return sizeMb < 10 ? 'upload_small' : sizeMb <= 50 ? 'upload_medium' : 'upload_large';
 }
 
-// Made on a VU's first upload of the matrix, and kept: one payload per VU, not one per request.
-let sized: ArrayBuffer | undefined;
+/**
+ * The matrix's files, opened once for all VUs with k6/experimental/fs: k6 keeps one copy, where
+ * open() would keep one in every VU (10 VUs × 100 MB). Absent under k6 inspect.
+ */
+const matrix = new Map<number, File>();
+for (const mb of MATRIX_SIZES_MB) {
+  const path = payloadPath(matrixFile(mb));
+  if (path) matrix.set(mb, await open(path));
+}
 
-export function uploadSized(): void {
+/** One upload of the matrix: the body is read for this request only and dropped with it. */
+export async function uploadSized(): Promise<void> {
   const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
-  sized ??= new Uint8Array(sizeMb * 1024 * 1024).fill(107).buffer;
+  const file = matrix.get(sizeMb);
+  if (!file)
+    throw new Error(`No payload of ${sizeMb} MB; run through k6kit, which makes ${matrixFile(sizeMb)}.`);
+  const body = new Uint8Array(sizeMb * 1024 * 1024);
+  await file.seek(0, SeekMode.Start);
+  for (let at = 0; at < body.length;) {
+    const read = await file.read(body.subarray(at));
+    if (read === null) break;
+    at += read;
+  }
   scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
-    file: http.file(sized, `sample_${sizeMb}mb.difypkg`, 'application/octet-stream'),
+    file: http.file(body.buffer, matrixFile(sizeMb), 'application/octet-stream'),
   });
 }
 

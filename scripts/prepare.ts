@@ -1,7 +1,7 @@
 // Build and inspect: the steps plan and run share. k6 inspect runs the bundle's init code, so a
 // bundle that gets past here is one k6 accepts, with its profile resolved as the run will see it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle } from '../build.mjs';
@@ -74,5 +74,32 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
     throw new InputError(
       `scenarios/${request.scenario}.ts does not export the options of defineScenario() (no ext.k6kit).`,
     );
-  return { bundle: built.bundle, inspection, info, env: { ...env, K6KIT_PROFILE: info.profile } };
+  const payloads = await makePayloads(request.root, info.payloads);
+  return {
+    bundle: built.bundle,
+    inspection,
+    info,
+    env: { ...env, K6KIT_PROFILE: info.profile, ...(payloads ? { K6KIT_PAYLOADS: payloads } : {}) },
+  };
+}
+
+/**
+ * The payload files a scenario declared, as sparse files: they take no disk, and k6 reads zeros.
+ * Kept in .cache/ rather than the run folder, so that a CI artifact does not carry 100 MB of zeros.
+ */
+async function makePayloads(root: string, payloads: Record<string, number>): Promise<string | undefined> {
+  const entries = Object.entries(payloads);
+  if (entries.length === 0) return undefined;
+  const dir = join(root, '.cache', 'payloads');
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of entries) {
+    if (!/^[\w.-]+$/.test(name))
+      throw new InputError(`payload "${name}": expected a file name of letters, digits, ".", "-" and "_".`);
+    const path = join(dir, name);
+    // Made once: another run may be reading it right now.
+    if ((await stat(path).catch(() => undefined))?.size === bytes) continue;
+    await writeFile(path, '');
+    await truncate(path, bytes);
+  }
+  return dir;
 }

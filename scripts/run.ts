@@ -11,6 +11,7 @@ import { provisionK6, type K6 } from './k6/provision.ts';
 import { writeTimeline, type K6Point } from './k6/recording.ts';
 import { readJsonLines } from './jsonl.ts';
 import { runK6 } from './k6/run.ts';
+import { watchPeakRss } from './sampler/peak.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { formatSeconds } from './plan.ts';
 import { prepareBundle, type Prepared } from './prepare.ts';
@@ -59,7 +60,8 @@ export interface RunSummary {
   profile: string;
   scale: number;
   sla: string;
-  k6: { version: string; origin: string };
+  /** peakRssBytes: k6's own high-water mark, the load generator's cost (seed 004's file matrix). */
+  k6: { version: string; origin: string; peakRssBytes?: number };
   target: {
     kind: 'reference' | 'external';
     url: string;
@@ -124,6 +126,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const ending: RunEnding = { k6: { code: null, signal: null } };
+  let k6PeakRss: number | undefined;
   const checkInterrupted = () => {
     if (interrupted) throw new Interrupted();
   };
@@ -216,7 +219,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       record: recording,
     });
     stopK6 = k6Run.stop;
+    const k6Memory = k6Run.pid === undefined ? undefined : watchPeakRss(k6Run.pid);
     ending.k6 = await k6Run.result;
+    k6PeakRss = k6Memory?.stop();
     await sampler.stop();
     if (existsSync(summaryExport)) {
       ending.thresholds = thresholdResults(
@@ -256,7 +261,11 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     profile,
     scale,
     sla: prepared.info.sla.file,
-    k6: { version: k6.version, origin: k6.origin },
+    k6: {
+      version: k6.version,
+      origin: k6.origin,
+      ...(k6PeakRss !== undefined ? { peakRssBytes: k6PeakRss } : {}),
+    },
     target: target
       ? {
           kind: 'reference',

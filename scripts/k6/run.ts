@@ -19,6 +19,8 @@ export interface K6RunOptions {
 }
 
 export interface K6Process {
+  /** The child's pid (a shell that runs k6, or k6 itself). */
+  pid: number | undefined;
   result: Promise<{ code: number | null; signal: string | null }>;
   /** Asks k6 to stop gracefully: it ends the iterations and still writes its summary. */
   stop(): void;
@@ -61,6 +63,7 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
     void child.finally(() => file?.end());
   }
   return {
+    pid: child.pid,
     result: (async () => {
       const r = await child;
       return { code: r.exitCode, signal: r.signal as string | null };

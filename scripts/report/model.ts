@@ -59,6 +59,8 @@ export interface ReportModel {
   exitCode: number;
   verdict: string;
   k6Version: string;
+  /** The load generator's own peak memory, formatted; absent when it could not be read. */
+  k6PeakRss?: string;
   target: { kind: string; url: string; settings: { name: string; value: string }[] };
   startedAt: string;
   endedAt: string;
@@ -219,6 +221,9 @@ export function buildReport(input: ReportInputs): ReportModel {
     exitCode: summary.exitCode,
     verdict: summary.verdict,
     k6Version: summary.k6.version,
+    ...(summary.k6.peakRssBytes !== undefined
+      ? { k6PeakRss: `${(summary.k6.peakRssBytes / MB).toFixed(1)} MB` }
+      : {}),
     target: {
       kind: summary.target.kind,
       url: summary.target.url,

@@ -23,10 +23,10 @@ export function parseStat(text: string): ProcStat {
   };
 }
 
-/** /proc/PID/status → resident and virtual size, in bytes. */
-export function parseStatus(text: string): { rss: number; vms: number } {
+/** /proc/PID/status → resident and virtual size, and the resident high-water mark, in bytes. */
+export function parseStatus(text: string): { rss: number; vms: number; peakRss: number } {
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
-  return { rss: kb('VmRSS'), vms: kb('VmSize') };
+  return { rss: kb('VmRSS'), vms: kb('VmSize'), peakRss: kb('VmHWM') };
 }
 
 /** /proc/meminfo → total and available memory, bytes. */

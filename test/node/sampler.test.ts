@@ -20,9 +20,10 @@ test('parseStat reads a command name with spaces and parentheses', () => {
 });
 
 test('parseStatus and parseCpuLine read sizes in bytes and busy jiffies', () => {
-  assert.deepEqual(parseStatus('Name:\tnode\nVmSize:\t  2048 kB\nVmRSS:\t   1024 kB\n'), {
+  assert.deepEqual(parseStatus('Name:\tnode\nVmSize:\t  2048 kB\nVmHWM:\t   1536 kB\nVmRSS:\t   1024 kB\n'), {
     rss: 1024 * 1024,
     vms: 2048 * 1024,
+    peakRss: 1536 * 1024,
   });
   // user nice system idle iowait irq softirq
   assert.deepEqual(parseCpuLine('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3'), { busy: 150, total: 1000 });

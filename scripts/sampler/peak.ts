@@ -1,0 +1,36 @@
+// The load generator's own peak memory: the kernel's high-water mark of each process's resident
+// set (VmHWM), read while k6 runs, since it is gone with the process. Seed 004 asks for k6's RSS
+// beside the file-size matrix, to show that no VU holds its own copy of the file.
+import { readFileSync } from 'node:fs';
+import { parseStatus } from './proc.ts';
+import { processTree } from './read.ts';
+
+export interface PeakWatch {
+  /** Stops watching; the largest resident set any process of the tree reached, bytes. */
+  stop(): number | undefined;
+}
+
+export function watchPeakRss(root: number, intervalMs = 1000): PeakWatch {
+  let peak: number | undefined;
+  let pids: number[] = [];
+  const read = () => {
+    // k6 starts under a shell: find it once it is there, then read only its own files.
+    if (pids.length < 2) pids = processTree(root).map((s) => s.pid);
+    for (const pid of pids) {
+      try {
+        const { peakRss } = parseStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        peak = Math.max(peak ?? 0, peakRss);
+      } catch {
+        // Gone between two reads: its high-water mark was read on an earlier tick.
+      }
+    }
+  };
+  const timer = setInterval(read, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return peak;
+    },
+  };
+}
