@@ -1,5 +1,6 @@
 // The k6kit command line. The one place where errors become exit codes.
 import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -10,6 +11,8 @@ import { inspectOnly } from './prepare.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
+import { scaffold, writeScaffold } from './scaffold/generate.ts';
+import { KIND_NAMES, KINDS } from './scaffold/kinds.ts';
 import { RESOURCES, type Resource, type Tolerances } from './verdicts/leaks.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +24,9 @@ Usage:
   k6kit plan [scenario] [profile]  print the resolved phases, thresholds and expected volume; no load
   k6kit report RUN_DIR             render a run folder's reports again (HTML, Markdown, JUnit, JSON)
   k6kit compare BASELINE CURRENT   compare two run folders per operation; exit 13 on a regression
+  k6kit new [options]              generate a scenario, its SLA table and its test for one endpoint
+                                   (--kind K --name N [--path P] [--p50 --p95 --p99 --max D]
+                                   [--bytes B] [--force]; asks for kind and name in a terminal)
   k6kit k6                         find or build the pinned k6 and print its version
   k6kit test-k6                    run the k6-side tests of lib/ inside k6
   k6kit help
@@ -54,6 +60,7 @@ const log = (line: string) => console.error(`k6kit: ${line}`);
 const env = (name: string): string | undefined => process.env[name] || undefined;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'new') return newScenario(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -169,6 +176,51 @@ async function main(argv: string[]): Promise<number> {
         `Unknown command "${command}"; expected run, plan, report, compare, k6, test-k6 or help.`,
       );
   }
+}
+
+/** `new`: flags first; in a terminal, a prompt for the kind and the name that were not given. */
+async function newScenario(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kind: { type: 'string' },
+      name: { type: 'string' },
+      path: { type: 'string' },
+      p50: { type: 'string' },
+      p95: { type: 'string' },
+      p99: { type: 'string' },
+      max: { type: 'string' },
+      bytes: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
+  const kinds = KIND_NAMES.map((k) => `${k} (${KINDS[k].description})`).join(', ');
+  const ask = async (flag: string, question: string): Promise<string> => {
+    if (!process.stdin.isTTY) throw new InputError(`--${flag} is missing; expected ${question}.`);
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await prompt.question(`${question}: `)).trim();
+    } finally {
+      prompt.close();
+    }
+  };
+  const kind = values.kind ?? (await ask('kind', `the endpoint kind, one of ${kinds}`));
+  const name = values.name ?? (await ask('name', 'a scenario name of lower-case letters, digits and -'));
+  const targets = Object.fromEntries(
+    (['p50', 'p95', 'p99', 'max'] as const).flatMap((k) => (values[k] ? [[k, values[k]]] : [])),
+  );
+  const files = await scaffold(ROOT, {
+    kind,
+    name,
+    ...(values.path ? { path: values.path } : {}),
+    targets,
+    ...(values.bytes ? { bytes: Number(values.bytes) } : {}),
+  });
+  await writeScaffold(ROOT, files, values.force === true);
+  for (const file of files) log(`wrote ${file.path}`);
+  log(`run it: npm run k6 -- run ${name} --profile smoke`);
+  return ExitCode.pass;
 }
 
 /** A run folder as given (relative to the working directory), which must hold a summary.json. */

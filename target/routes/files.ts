@@ -3,6 +3,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat, unlink, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { TargetConfig } from '../config.ts';
 import { simulateWork, sleep } from '../latency.ts';
@@ -172,6 +173,37 @@ export function fileRoutes(
       .header('content-disposition', `attachment; filename="${found.file.name}"`)
       .send(createReadStream(found.path));
   });
+
+  // A download of any size with no upload before it: what `new:scenario --kind download` points at.
+  app.get<{ Querystring: { bytes: number } }>(
+    '/api/v1/sample/download',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { bytes: { type: 'integer', minimum: 0, maximum: 1024 ** 3, default: 1024 ** 2 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { bytes } = request.query;
+      const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024), 107);
+      let left = bytes;
+      const body = Readable.from(
+        (function* () {
+          while (left > 0) {
+            const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+            left -= piece.length;
+            yield piece;
+          }
+        })(),
+      );
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', bytes)
+        .send(body);
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/ws/tasks/:id', { websocket: true }, (socket, request) => {
     const task = queue.get(request.params.id);

@@ -1,0 +1,138 @@
+// new:scenario: what it refuses, and that what it generates for each endpoint kind type-checks,
+// passes the project's lint, and runs unchanged against the reference target with its own test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../scripts/errors.ts';
+import { scaffold, writeScaffold } from '../../scripts/scaffold/generate.ts';
+import { KIND_NAMES } from '../../scripts/scaffold/kinds.ts';
+import { ROOT } from './cli.ts';
+
+const refused = async (request: Parameters<typeof scaffold>[1], message: RegExp) =>
+  assert.rejects(scaffold(ROOT, request), (e: unknown) => e instanceof InputError && message.test(e.message));
+
+test('new:scenario refuses a bad kind, name, path, target order or size, naming the flag and value', async () => {
+  await refused({ kind: 'grpc', name: 'a' }, /--kind grpc: expected one of json-get, json-post, multipart/);
+  await refused({ kind: 'json-get', name: 'Orders' }, /--name Orders: expected a lower-case name/);
+  await refused(
+    { kind: 'json-get', name: 'a', path: 'api/x' },
+    /--path api\/x: expected a path under BASE_URL/,
+  );
+  await refused({ kind: 'json-get', name: 'a', targets: { p95: 'fast' } }, /--p95 fast: expected a duration/);
+  await refused(
+    { kind: 'json-get', name: 'a', targets: { p95: '2s', p99: '1s' } },
+    /--p95 2s --p99 1s .*expected each target not below the one before/,
+  );
+  await refused({ kind: 'multipart', name: 'a', bytes: 0 }, /--bytes 0: expected the upload's size in bytes/);
+});
+
+test('new:scenario puts the path, targets and op into the files, and keeps an existing file unless forced', async () => {
+  const files = await scaffold(ROOT, {
+    kind: 'json-get',
+    name: 'orders-list',
+    path: "/api/v1/orders?status=open&q='x'",
+    targets: { p95: '300ms', p99: '800ms' },
+  });
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['scenarios/orders-list.ts', 'thresholds/orders-list.yaml', 'test/node/orders-list.scenario.test.ts'],
+  );
+  const [module, table] = files.map((f) => f.content);
+  assert.match(
+    module ?? '',
+    /scenario\.request\('orders_list', 'GET', "\/api\/v1\/orders\?status=open&q='x'"\)/,
+  );
+  assert.match(
+    table ?? '',
+    /orders_list: \{ title: "GET \/api\/v1\/orders\?status=open&q='x'", p50: 50ms, p95: 300ms, p99: 800ms, max: 1s \}/,
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'k6kit-scaffold-'));
+  try {
+    await writeScaffold(dir, files, false);
+    await assert.rejects(
+      writeScaffold(dir, files, false),
+      /scenarios\/orders-list\.ts, .* already exist; expected a new --name, or --force/,
+    );
+    await writeScaffold(dir, files, true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // Without NODE_TEST_CONTEXT, a nested `node --test` runs its files instead of reporting to this one.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(command, args, { cwd, env: { ...env, BASE_URL: '' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+test(
+  'every kind generates a scenario that type-checks, passes lint, and passes its own test against the reference target',
+  { timeout: 300_000 },
+  async () => {
+    // A copy of the project without its scenarios, so that the generated files are the only ones.
+    const copy = await mkdtemp(join(tmpdir(), 'k6kit-new-'));
+    try {
+      for (const entry of [
+        'lib',
+        'scripts',
+        'target',
+        'scenarios/templates',
+        'reports/templates',
+        'test/node/cli.ts',
+      ])
+        await cp(join(ROOT, entry), join(copy, entry), { recursive: true });
+      for (const file of [
+        'package.json',
+        'build.mjs',
+        'tsconfig.json',
+        'tsconfig.k6.json',
+        'tsconfig.base.json',
+        'eslint.config.js',
+        '.prettierrc.json',
+        '.prettierignore',
+      ])
+        await cp(join(ROOT, file), join(copy, file));
+      for (const link of ['node_modules', '.tools']) await symlink(join(ROOT, link), join(copy, link));
+
+      for (const kind of KIND_NAMES) {
+        const generated = await run(
+          process.execPath,
+          ['--import', 'tsx', 'scripts/cli.ts', 'new', '--kind', kind, '--name', `gen-${kind}`],
+          copy,
+        );
+        assert.equal(generated.code, 0, generated.output);
+      }
+      const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+      for (const [command, ...args] of [
+        [bin('tsc'), '-p', 'tsconfig.k6.json'],
+        [bin('tsc'), '-p', 'tsconfig.json'],
+        [bin('prettier'), '--check', 'scenarios', 'test'],
+        [bin('eslint'), 'scenarios', 'test'],
+      ] as [string, ...string[]][]) {
+        const checked = await run(command, args, copy);
+        assert.equal(checked.code, 0, `${command} ${args.join(' ')}:\n${checked.output}`);
+      }
+      const tests = KIND_NAMES.map((kind) => `test/node/gen-${kind}.scenario.test.ts`);
+      const ran = await run(
+        process.execPath,
+        ['--import', 'tsx', '--test', '--test-concurrency=1', ...tests],
+        copy,
+      );
+      assert.equal(ran.code, 0, ran.output);
+      assert.match(ran.output, new RegExp(`# pass ${KIND_NAMES.length}\\b`));
+      // The multipart scenario uploaded the file k6kit made, shared by its VUs, not one it made in memory.
+      assert.match(await readFile(join(copy, 'scenarios', 'gen-multipart.ts'), 'utf8'), /await open\(path\)/);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  },
+);
