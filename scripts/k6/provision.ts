@@ -1,10 +1,10 @@
 // Finds a k6 that k6kit supports: K6_BIN, then k6 on PATH, then the project's own build in
 // .tools/bin, and otherwise builds the pinned version there with Go.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { $, which } from 'zx';
 import { K6UnavailableError } from '../errors.ts';
+import { goBuild } from '../tools/go-build.ts';
 import { isSupported, K6_PIN, K6_RANGE, parseK6Version } from './version.ts';
 
 export interface K6 {
@@ -89,40 +89,23 @@ async function versionOf(bin: string): Promise<string | undefined> {
   return result.exitCode === 0 ? parseK6Version(result.stdout) : undefined;
 }
 
-/**
- * `go install go.k6.io/k6/v2@vX` would be the one-liner, but it first asks the module proxy for the
- * module's version list to look for a deprecation notice, and a proxy that serves the version but
- * not the list (as this project's does) makes it fail. Building inside a throwaway module that
- * requires the pinned version asks for nothing but that version.
- */
+/** Builds the pinned k6 with Go into the project's tools folder. */
 async function buildPinnedK6(
   go: string,
-  root: string,
+  tools: string,
   target: string,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const work = join(root, '.tools', 'k6-build');
-  await mkdir(work, { recursive: true });
-  await mkdir(join(root, '.tools', 'bin'), { recursive: true });
-  await writeFile(
-    join(work, 'go.mod'),
-    `module k6kit.local/k6build\n\ngo 1.24\n\nrequire go.k6.io/k6/v2 v${K6_PIN}\n`,
-  );
-  // Build beside the target and rename: two runs provisioning at once never see half a binary.
-  const partial = `${target}.${process.pid}.partial`;
-  const result = await $({
-    cwd: work,
-    nothrow: true,
-    env: { ...env, GOFLAGS: '-mod=mod -buildvcs=false', CGO_ENABLED: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    quiet: true,
-  })`${go} build -trimpath -o ${partial} go.k6.io/k6/v2`;
-  if (result.exitCode !== 0) {
-    await rm(partial, { force: true });
-    const tail = result.stderr.trim().split('\n').slice(-6).join('\n  ');
-    throw new K6UnavailableError(
-      `Building k6 v${K6_PIN} with Go failed (exit ${result.exitCode}):\n  ${tail}\n${INSTALL_HELP}`,
-    );
-  }
-  await rename(partial, target);
+  const built = await goBuild({
+    go,
+    tools,
+    name: 'k6',
+    module: 'go.k6.io/k6/v2',
+    version: K6_PIN,
+    pkg: 'go.k6.io/k6/v2',
+    target,
+    env,
+  });
+  if (!built.ok)
+    throw new K6UnavailableError(`Building k6 v${K6_PIN} with Go failed (${built.error})\n${INSTALL_HELP}`);
 }
