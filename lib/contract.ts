@@ -124,6 +124,8 @@ export interface BundleInfo {
   sla: { file: string; title: string; errorRate?: number };
   /** SLA operations the profile never runs: not judged. */
   unexercised: string[];
+  /** The profile stresses, then relieves: the recovery verdict applies. */
+  stress: boolean;
   /** Files the orchestrator makes before the run, by name, in bytes: large upload bodies k6 shares between VUs. */
   payloads: Record<string, number>;
   /** The SLA rows the profile runs, for verdicts and reports. */

@@ -34,6 +34,12 @@ export interface Profile {
   thinkTime: [number, number];
   /** Thresholds this profile adds, such as the breaking point's abort. */
   thresholds?: Record<string, Threshold[]>;
+  /**
+   * The profile stresses the target and then relieves it, so the recovery verdict judges the
+   * return. Other profiles change their load too (a ramp, a file matrix moving to larger files)
+   * without a return to judge.
+   */
+  stress?: boolean;
 }
 
 const MIN = 60;
@@ -118,6 +124,7 @@ export const profiles: Record<string, Profile> = {
   spike: {
     title: 'Spike: 10 users, a jump to 500 in 10 s, then back to 10',
     source: 'seed 002 (stress and recovery)',
+    stress: true,
     phases: [
       closed(
         [

@@ -185,6 +185,7 @@ function bundleInfo<Op extends string>(
     },
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
     payloads: spec.payloads ?? {},
+    stress: profile.profile.stress === true,
     operations,
     verdicts: {
       ...spec.sla.verdicts,

@@ -1,5 +1,6 @@
 // Seed 001: agents hold multi-turn conversations with the semantic cache. Each VU is one agent and
 // keeps its conversation, so every turn after the first can hit the agent's prefix cache.
+import { sleep } from 'k6';
 import { Rate } from 'k6/metrics';
 import sla from '../thresholds/semantic-cache.yaml';
 import { defineScenario } from '../lib/scenario.ts';
@@ -11,15 +12,24 @@ const rateLimited = new Rate('rate_limited');
 /** Conversations restart after this many messages, so a long run's requests stay bounded. */
 const MAX_HISTORY = 100;
 
+const MIN = 60;
+/** Ten minutes of bursts: quiet for 50 s, then 10 agents at once for 10 s. */
+const bursts = Array.from({ length: 10 }, () => [
+  { duration: 50, target: 0 },
+  { duration: 1, target: 10 },
+  { duration: 9, target: 10 },
+]).flat();
+
 const scenario = defineScenario({
   sla,
   requestsPerIteration: { default: 1, burst: 1 },
   operations: ['message'] as const,
-  exec: { burst: ['message'] },
+  exec: { burst: ['message'], conversation: ['message'] },
   profiles: {
     'pool-exhaustion': {
       title: 'Pool exhaustion: light load, 150 requests at once, light load again to watch recovery',
       source: 'seed 001, Pool Exhaustion Tests',
+      stress: true,
       phases: [
         // The light load runs throughout: before the burst it is the reference recovery returns to.
         { name: 'light', model: 'closed', start: 5, stages: [{ duration: 60, target: 5 }] },
@@ -41,6 +51,47 @@ const scenario = defineScenario({
       phases: [{ model: 'rounds', workers: 10, rounds: 50, maxDuration: 300 }],
       thinkTime: [0, 0],
     },
+    mixes: {
+      title:
+        'Conversation mixes side by side for 10 minutes: short and frequent, long and occasional, bursty, sporadic',
+      source: 'seed 001, Realistic Scenarios (conversation patterns)',
+      phases: [
+        {
+          name: 'short_frequent',
+          exec: 'conversation',
+          env: { TURNS: '3', THINK_MIN: '0.5', THINK_MAX: '1.5' },
+          model: 'closed',
+          start: 4,
+          stages: [{ duration: 10 * MIN, target: 4 }],
+        },
+        {
+          name: 'long_occasional',
+          exec: 'conversation',
+          env: { TURNS: '20', THINK_MIN: '5', THINK_MAX: '15' },
+          model: 'closed',
+          start: 2,
+          stages: [{ duration: 10 * MIN, target: 2 }],
+        },
+        {
+          name: 'bursty',
+          exec: 'conversation',
+          env: { TURNS: '5', THINK_MIN: '0', THINK_MAX: '0.2' },
+          model: 'closed',
+          stages: bursts,
+        },
+        {
+          name: 'sporadic',
+          exec: 'conversation',
+          env: { TURNS: '2', THINK_MIN: '1', THINK_MAX: '3' },
+          model: 'open',
+          rate: 3,
+          timeUnit: '1m',
+          duration: 10 * MIN,
+          vus: 2,
+        },
+      ],
+      thinkTime: [0, 0],
+    },
     sustained: {
       title: 'Sustained: 10 requests a minute across 5 agents for an hour',
       source: 'seed 001, Sustained Load Tests',
@@ -53,11 +104,36 @@ const scenario = defineScenario({
 export const options = scenario.options;
 
 type Turn = { role: 'user' | 'assistant'; content: string };
-let history: Turn[] = [];
 
-function turn(): void {
+/**
+ * Every agent's conversation opens with the same onboarding exchange, made once in setup(), as
+ * agents of one team share a briefing. The server cached that exchange for the onboarding agent:
+ * an agent served from it gets the onboarding agent's content, the leak the isolation rate counts.
+ */
+export function setup(): { onboarding: Turn[] } {
+  const question = 'Onboarding: you are one of the team agents; read the project brief.';
+  const response = scenario.request(
+    'message',
+    'POST',
+    '/v1/messages',
+    JSON.stringify({ model: 'test-model', messages: [{ role: 'user', content: question }], max_tokens: 50 }),
+    { headers: { 'content-type': 'application/json', 'x-agent-id': 'onboarding' } },
+  );
+  if (response.status !== 200) throw new Error(`the onboarding message got ${response.status}; expected 200`);
+  return {
+    onboarding: [
+      { role: 'user', content: question },
+      { role: 'assistant', content: response.json('content.0.text') as string },
+    ],
+  };
+}
+
+let history: Turn[] | undefined;
+
+function turn(onboarding: Turn[]): void {
   const agent = `agent-${__VU}`;
-  const messages: Turn[] = [...history, { role: 'user', content: `${agent} question ${__ITER}` }];
+  history ??= onboarding;
+  const messages: Turn[] = [...history, { role: 'user', content: `question ${__ITER}` }];
   const response = scenario.request(
     'message',
     'POST',
@@ -70,15 +146,29 @@ function turn(): void {
   const text = response.json('content.0.text') as string;
   // The reply names the agent it was made for: another agent's name is a cache leak.
   isolated.add(text.startsWith(`[agent ${agent}]`));
-  if (history.length > 0) cacheHit.add(response.headers['X-Cache'] === 'hit');
-  history = messages.length + 1 > MAX_HISTORY ? [] : [...messages, { role: 'assistant', content: text }];
+  // Only a turn after the agent's own first can hit its own cache.
+  if (history.length > onboarding.length) cacheHit.add(response.headers['X-Cache'] === 'hit');
+  history =
+    messages.length + 1 > MAX_HISTORY ? onboarding : [...messages, { role: 'assistant', content: text }];
 }
 
-export default function (): void {
-  turn();
+export default function (data: { onboarding: Turn[] }): void {
+  turn(data.onboarding);
   scenario.think();
 }
 
-export function burst(): void {
-  turn();
+export function burst(data: { onboarding: Turn[] }): void {
+  turn(data.onboarding);
+}
+
+/** One whole conversation per iteration: TURNS turns with THINK_MIN–THINK_MAX seconds between them. */
+export function conversation(data: { onboarding: Turn[] }): void {
+  const turns = Number(__ENV['TURNS'] ?? '3');
+  const min = Number(__ENV['THINK_MIN'] ?? '0');
+  const max = Number(__ENV['THINK_MAX'] ?? '0');
+  history = data.onboarding;
+  for (let i = 0; i < turns; i++) {
+    if (i > 0 && max > 0) sleep(min + Math.random() * (max - min));
+    turn(data.onboarding);
+  }
 }

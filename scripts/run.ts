@@ -24,7 +24,7 @@ import { decideExit, type RunEnding } from './verdict.ts';
 import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
 import { growthFromTimeline } from './verdicts/growth.ts';
-import { recoveryFromTimeline } from './verdicts/recovery.ts';
+import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from './verdicts/recovery.ts';
 import { leakVerdicts, medianLevels, type Levels, type Tolerances } from './verdicts/leaks.ts';
 
 export interface RunRequest {
@@ -333,10 +333,18 @@ async function judgeTimelines(
       ? { tolerancePercent: info.verdicts.degradationPercent }
       : {}),
   });
-  ending.recovery = await recoveryFromTimeline(points, {
-    ...(info.verdicts.recoverySeconds !== undefined ? { withinSeconds: info.verdicts.recoverySeconds } : {}),
-    rates: info.verdicts.recoveryRates,
-  });
+  const withinSeconds = info.verdicts.recoverySeconds;
+  ending.recovery = info.stress
+    ? await recoveryFromTimeline(points, {
+        ...(withinSeconds !== undefined ? { withinSeconds } : {}),
+        rates: info.verdicts.recoveryRates,
+      })
+    : {
+        judged: false,
+        reason: `profile ${info.profile} has no stress phase to recover from`,
+        withinSeconds: withinSeconds ?? DEFAULT_RECOVERY_SECONDS,
+        pass: true,
+      };
   ending.breakingPoint = await breakingPointFromTimeline(points(), {
     ...(info.sla.errorRate !== undefined ? { errorRate: info.sla.errorRate } : {}),
     operations: info.operations,

@@ -31,7 +31,7 @@ export function describeLeak(v: LeakVerdict): string {
 
 export function describeDegradation(v: DegradationVerdict): string {
   if (!v.judged) return `degradation not judged: ${v.reason}`;
-  return `p95 ${v.firstP95}ms in the first ${v.windowSeconds} s of steady state, ${v.lastP95}ms in the last (×${v.ratio}, tolerance +${v.tolerancePercent}% and ${v.floorMs}ms)`;
+  return `${v.operation ? `${v.operation} ` : ''}p95 ${v.firstP95}ms in the first ${v.windowSeconds} s of steady state, ${v.lastP95}ms in the last (×${v.ratio}, tolerance +${v.tolerancePercent}% and ${v.floorMs}ms)`;
 }
 
 export function describeGrowth(v: GrowthVerdict): string {

@@ -6,6 +6,8 @@ import { median } from './leaks.ts';
 
 export interface DegradationVerdict {
   judged: boolean;
+  /** The operation judged (the worst one); absent when judged on the run's totals. */
+  operation?: string;
   reason?: string;
   windowSeconds?: number;
   firstP95?: number;
@@ -27,29 +29,54 @@ export interface DegradationOptions {
 }
 
 /**
- * The steady state is the periods at the run's highest VU count that saw requests. Its first and
- * last fifth (at least 3 periods each) are compared by the median of their per-period p95s.
+ * Judged per operation, so that a change of mix is not taken for a slowdown (seed 004's matrix
+ * moves from 1 MB to 100 MB uploads); on the run's totals when no operation is tagged. An
+ * operation's steady state is the periods it ran in at the highest VU count it ran at. Its first
+ * and last fifth (at least 3 periods each) are compared by the median of their per-period p95s;
+ * the verdict is the worst operation's.
  */
 export async function degradationFromTimeline(
   points: () => AsyncIterable<K6Point> | Iterable<K6Point>,
   options: DegradationOptions = {},
 ): Promise<DegradationVerdict> {
-  let peak = 0;
-  for await (const p of points()) peak = Math.max(peak, p.vus);
-  const steady = (p: K6Point) => p.vus === peak && p.requests > 0;
-  let count = 0;
-  for await (const p of points()) if (steady(p)) count++;
-  const window = Math.max(3, Math.floor(count / 5));
-  const first: number[] = [];
-  const last: number[] = [];
+  let tagged = false;
+  for await (const p of points()) if (Object.keys(p.ops).length > 0) tagged = true;
+  const seriesOf = (p: K6Point): [string, number][] =>
+    tagged ? Object.entries(p.ops).map(([op, v]) => [op, v.p95]) : p.requests > 0 ? [[ALL, p.p95]] : [];
+
+  const peaks = new Map<string, number>();
+  for await (const p of points())
+    for (const [name] of seriesOf(p)) peaks.set(name, Math.max(peaks.get(name) ?? 0, p.vus));
+  const counts = new Map<string, number>();
+  for await (const p of points())
+    for (const [name] of seriesOf(p))
+      if (p.vus === peaks.get(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+
+  const windows = new Map<string, { size: number; first: number[]; last: number[] }>();
+  for (const [name, count] of counts)
+    windows.set(name, { size: Math.max(3, Math.floor(count / 5)), first: [], last: [] });
   for await (const p of points()) {
-    if (!steady(p)) continue;
-    if (first.length < window) first.push(p.p95);
-    last.push(p.p95);
-    if (last.length > window) last.shift();
+    for (const [name, p95] of seriesOf(p)) {
+      const w = windows.get(name);
+      if (!w || p.vus !== peaks.get(name)) continue;
+      if (w.first.length < w.size) w.first.push(p95);
+      w.last.push(p95);
+      if (w.last.length > w.size) w.last.shift();
+    }
   }
-  return judge(first, last, count, options);
+  const verdicts = [...windows].map(([name, w]) => ({
+    ...judge(w.first, w.last, counts.get(name) ?? 0, options),
+    ...(name === ALL ? {} : { operation: name }),
+  }));
+  const judged = verdicts.filter((v) => v.judged);
+  // The worst: a failing operation before a passing one, then the largest growth.
+  const worst = judged.sort((a, b) => Number(a.pass) - Number(b.pass) || (b.ratio ?? 0) - (a.ratio ?? 0))[0];
+  if (worst) return worst;
+  const longest = Math.max(0, ...counts.values());
+  return judge([], [], longest, options);
 }
+
+const ALL = '';
 
 export function degradationVerdict(
   points: K6Point[],

@@ -21,6 +21,9 @@ export interface RecoveryVerdict {
   pass: boolean;
 }
 
+/** Seed 001's "recovery < 30 s", for a table that names no time of its own. */
+export const DEFAULT_RECOVERY_SECONDS = 30;
+
 export interface RecoveryOptions {
   withinSeconds?: number;
   /** Custom Rate metrics that count as trouble, beside http_req_failed. */
@@ -50,7 +53,7 @@ export async function recoveryFromTimeline(
   points: () => AsyncIterable<K6Point> | Iterable<K6Point>,
   options: RecoveryOptions = {},
 ): Promise<RecoveryVerdict> {
-  const withinSeconds = options.withinSeconds ?? 30;
+  const withinSeconds = options.withinSeconds ?? DEFAULT_RECOVERY_SECONDS;
   const rates = options.rates ?? [];
   const hold = options.holdPeriods ?? 3;
   const notJudged = (reason: string): RecoveryVerdict => ({

@@ -1,5 +1,7 @@
 // Runs the k6kit CLI as a user would, as a child process, and collects what it printed.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -40,4 +42,30 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the tests read of a run's summary.json. */
+export interface Summary {
+  exitCode: number;
+  verdict: string;
+  k6: { peakRssBytes?: number };
+  ending: {
+    thresholds?: { metric: string; threshold: string; ok: boolean; observed?: number }[];
+    leaks?: {
+      resource: string;
+      pass: boolean;
+      deltaPercent: number;
+      tolerance: { percent?: number; absolute?: number };
+    }[];
+    degradation?: { judged: boolean; pass: boolean; ratio?: number };
+    recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
+    targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
+  };
+}
+
+/** The run folder named on the CLI's artifacts line, and its summary.json. */
+export function summaryOf(stderr: string): { dir: string; summary: Summary } {
+  const dir = join(ROOT, /artifacts: (\S+)/.exec(stderr)?.[1] ?? 'none');
+  assert.ok(existsSync(join(dir, 'summary.json')), `no summary in ${dir}:\n${stderr}`);
+  return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary };
 }

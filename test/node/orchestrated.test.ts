@@ -3,32 +3,15 @@
 // target or k6 dies must say so and leave nothing behind.
 import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cli, isAlive, ROOT, startCli } from './cli.ts';
+import { cli, isAlive, startCli, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
 // Quick enough for a test, long enough for a verdict: 2 s of warmup, 3 samples each side.
 const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
-
-interface Summary {
-  exitCode: number;
-  verdict: string;
-  ending: {
-    leaks?: { resource: string; pass: boolean; deltaPercent: number }[];
-    degradation?: { judged: boolean; pass: boolean; ratio?: number };
-    recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
-    targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
-  };
-}
-
-function summaryOf(stderr: string): { dir: string; summary: Summary } {
-  const dir = join(ROOT, /artifacts: (\S+)/.exec(stderr)?.[1] ?? 'none');
-  assert.ok(existsSync(join(dir, 'summary.json')), `no summary in ${dir}:\n${stderr}`);
-  return { dir, summary: JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary };
-}
 
 const leak = (s: Summary, resource: string) => s.ending.leaks?.find((l) => l.resource === resource);
 

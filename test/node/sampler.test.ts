@@ -13,6 +13,7 @@ import { toSample } from '../../scripts/sampler/sample.ts';
 import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
 import { leakVerdicts, medianLevels } from '../../scripts/verdicts/leaks.ts';
+import { describeDegradation } from '../../scripts/verdict.ts';
 
 test('parseStat reads a command name with spaces and parentheses', () => {
   const stat = '4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 12 0 1000 1 1';
@@ -150,6 +151,28 @@ test('degradation compares the first and last fifth of the steady state, past a 
   const noise = Array.from({ length: 20 }, (_, i) => point(3 + i, 3, i < 10 ? 1 : 3));
   assert.equal((await degradationVerdict(noise)).pass, true, '1 ms → 3 ms is +200% but under the 5 ms floor');
   assert.equal((await degradationVerdict(flat.slice(0, 5))).judged, false);
+});
+
+test('degradation is judged per operation: a change of mix is not a slowdown; a slowing operation is named', async () => {
+  const op = (p95: number) => ({ count: 10, rate: 10, errorRate: 0, p50: p95 / 2, p95, p99: p95, max: p95 });
+  // 1 MB uploads at 40 ms, then 100 MB uploads at 600 ms: the totals' p95 grows ×15, neither operation does.
+  const small = Array.from({ length: 20 }, (_, i) => ({
+    ...point(i, 1, 40),
+    ops: { small: op(40 + (i % 2)) },
+  }));
+  const large = Array.from({ length: 20 }, (_, i) => ({
+    ...point(20 + i, 1, 600),
+    ops: { large: op(600 + (i % 3)) },
+  }));
+  const mix = await degradationVerdict([...small, ...large]);
+  assert.deepEqual([mix.judged, mix.pass], [true, true], JSON.stringify(mix));
+  const slowing = large.map((p, i) => ({ ...p, ops: { large: op(600 + i * 20) } }));
+  const slow = await degradationVerdict([...small, ...slowing]);
+  assert.deepEqual([slow.pass, slow.operation], [false, 'large'], JSON.stringify(slow));
+  assert.match(
+    describeDegradation(slow),
+    /^large p95 630ms in the first 4 s of steady state, 950ms in the last/,
+  );
 });
 
 test('readRecordingLine follows the recorder: metrics in name order, per-op submetrics, empty rows', () => {

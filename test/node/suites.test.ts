@@ -1,0 +1,94 @@
+// The seed suites at CI scale against the reference target, with real k6: each passes on the
+// normal target, and the verdict its seed cares about fails in the fault mode that breaks it.
+// Seed 000's leak verdicts and seed 001's recovery are in orchestrated.test.ts; seed 000 quick and
+// seed 001 agents passing are in e2e.test.ts.
+import { test as nodeTest, type TestFn } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, summaryOf, type Summary } from './cli.ts';
+
+const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
+
+/** Enough for a leak verdict on a short run: 2 s of warmup, 3 samples each side. */
+const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
+
+const threshold = (s: Summary, metric: string) => s.ending.thresholds?.find((t) => t.metric === metric);
+
+async function suite(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { code, stdout, stderr } = await cli(['run', ...args, ...FAST], env);
+  return { code, output: `${stdout}\n${stderr}`, ...summaryOf(stderr) };
+}
+
+test('seed 003 short messages: every message accounted for at > 10K msg/s; a target that drops 1 in 1,000 fails', async () => {
+  const ok = await suite(['streaming', '--profile', 'short', '--scale', '0.1']);
+  assert.equal(ok.code, 0, ok.output);
+  const rate = threshold(ok.summary, 'stream_messages{op:stream_short}');
+  assert.equal(rate?.threshold, 'rate>=10000', 'the throughput target holds on a scaled run (every_scale)');
+  assert.ok(rate?.ok && (rate.observed ?? 0) >= 10_000, JSON.stringify(rate));
+  assert.equal(threshold(ok.summary, 'stream_intact')?.ok, true);
+  const memory = ok.summary.ending.leaks?.find((l) => l.resource === 'memory');
+  assert.deepEqual(
+    memory?.tolerance,
+    { absolute: 100 * 1024 * 1024 },
+    'seed 003 bounds memory growth by 100 MB',
+  );
+  assert.ok((ok.summary.k6.peakRssBytes ?? 0) > 0, "k6's own peak RSS is recorded");
+
+  const lossy = await suite(['streaming', '--profile', 'short', '--scale', '0.1'], {
+    TARGET_FAULTS: 'stream-drop=1000',
+  });
+  assert.equal(lossy.code, 99, lossy.output);
+  assert.equal(threshold(lossy.summary, 'stream_intact')?.ok, false);
+  assert.match(lossy.output, /stream_short: 99900 of 100000 messages received/);
+});
+
+test('seed 003 backpressure and token streaming: a slow consumer loses nothing; quitting under load takes < 1 s', async () => {
+  const slow = await suite(['streaming', '--profile', 'backpressure', '--scale', '0.1']);
+  assert.equal(slow.code, 0, slow.output);
+  assert.equal(threshold(slow.summary, 'stream_intact')?.ok, true);
+
+  const tokens = await suite(['streaming', '--profile', 'tokens', '--scale', '0.1']);
+  assert.equal(tokens.code, 0, tokens.output);
+  const quit = threshold(tokens.summary, 'quit_latency{op:quit}');
+  assert.ok(quit?.ok && (quit.observed ?? Infinity) < 1000, JSON.stringify(quit));
+});
+
+test('seed 001 isolation: a cache shared between agents fails the isolation rate', async () => {
+  const leaky = await suite(['semantic-cache', '--profile', 'agents', '--scale', '0.2'], {
+    TARGET_FAULTS: 'shared-cache',
+  });
+  assert.equal(leaky.code, 99, leaky.output);
+  assert.equal(threshold(leaky.summary, 'isolated')?.ok, false);
+  assert.equal(threshold(leaky.summary, 'http_req_failed')?.ok, true, 'only isolation is broken');
+});
+
+test("seed 002 light load passes the seed's success rate; a target failing 20% of requests does not", async () => {
+  const ok = await suite(['perf-agent', '--profile', 'light', '--scale', '0.05']);
+  assert.equal(ok.code, 0, ok.output);
+  const failing = await suite(['perf-agent', '--profile', 'light', '--scale', '0.05'], {
+    TARGET_ERROR_RATE: '0.2',
+  });
+  assert.equal(failing.code, 99, failing.output);
+  assert.ok(
+    failing.summary.ending.thresholds?.some((t) => t.metric.startsWith('http_req_failed') && !t.ok),
+    JSON.stringify(failing.summary.ending.thresholds),
+  );
+});
+
+test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's own peak memory is reported", async () => {
+  const run = await suite(['file-service', '--profile', 'file-matrix', '--scale', '0.02']);
+  // Back-to-back uploads queue a repackaging task each, faster than the target's workers take them:
+  // a growing p95 within a phase is a finding (exit 11), not a failure of the suite. The change of
+  // size between phases is not one: degradation is judged per operation.
+  assert.ok(run.code === 0 || run.code === 11, run.output);
+  if (run.code === 11) assert.match(run.summary.verdict, /degraded: upload_(small|medium|large) p95/);
+  assert.ok(
+    run.summary.ending.thresholds?.every((t) => t.ok),
+    run.output,
+  );
+  for (const op of ['upload_small', 'upload_medium', 'upload_large'])
+    assert.equal(threshold(run.summary, `http_reqs{op:${op}}`)?.ok, true, op);
+  assert.equal(run.summary.ending.recovery?.judged, false, 'the matrix has no stress phase to recover from');
+  // The peak is k6's, not its shell's: a 100 MB upload body passed through it.
+  const peak = run.summary.k6.peakRssBytes ?? 0;
+  assert.ok(peak > 100 * 1024 * 1024, `k6 peaked at ${Math.round(peak / 2 ** 20)} MB`);
+});
