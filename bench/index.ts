@@ -1,14 +1,56 @@
-// npm run bench: every benchmark in one run, ratios measured side by side.
-import { reportRendering } from './reports.ts';
+// npm run bench: every benchmark in one run, ratios measured side by side, and BENCHMARKS.md
+// written from what this run printed, with the machine and versions it ran on.
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { provisionK6 } from '../scripts/k6/provision.ts';
+import { libraryOverhead } from './library.ts';
+import { memory } from './memory.ts';
 import { orchestration } from './orchestration.ts';
+import { reportRendering } from './reports.ts';
+import { streaming } from './streaming.ts';
 import { targetCapacity } from './target-capacity.ts';
 import { targetStart } from './target-start.ts';
 
-console.log('Reference target capacity against k6 (issue 3 bar: ≥ 2×)');
-await targetCapacity();
-console.log('\nReference target start (issue 3 bar: under a second)');
-await targetStart();
-console.log('\nOrchestration overhead (issue 5 bars: ≥ 0.97 of bare k6; sampler ≤ 1% of a core)');
-await orchestration();
-console.log('\nReport rendering (issue 6 bar: seconds for 24 hours, memory flat with the run length)');
-await reportRendering();
+const ROOT = join(import.meta.dirname, '..');
+
+const SECTIONS: [string, (log: (line: string) => void) => Promise<unknown>][] = [
+  ['Library overhead (issue 8 bars: ≥ 0.95 of hand-written k6, ≥ 0.90 of bare)', libraryOverhead],
+  ['Orchestration overhead (bars: ≥ 0.97 of bare k6; sampler ≤ 1% of a core)', orchestration],
+  [
+    'Memory: per VU, per bundle, large uploads (bars: ≤ 1.2× bare per VU; uploads ≤ 1.5× one file + bare)',
+    memory,
+  ],
+  ['Streaming through k6/websockets (seed 003: > 10K msg/s good, > 50K excellent)', streaming],
+  ['Reference target capacity against k6 (issue 3 bar: ≥ 2×)', targetCapacity],
+  ['Reference target start (issue 3 bar: under a second)', targetStart],
+  ['Report rendering (issue 6 bar: seconds for 24 hours, memory flat with the run length)', reportRendering],
+];
+
+const started = performance.now();
+const k6 = await provisionK6({ root: ROOT });
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const kernel = readFileSync('/proc/version', 'utf8').split(' ').slice(0, 3).join(' ');
+const machine = [
+  `- Date: ${new Date().toISOString().slice(0, 10)}`,
+  `- Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, ${kernel}`,
+  `- Node ${process.version}, k6 v${k6.version}`,
+  '- Load generator and target share the machine (loopback); figures are medians, ratios per repetition.',
+];
+const sections: string[] = [];
+for (const [title, bench] of SECTIONS) {
+  console.log(`\n${title}`);
+  const lines: string[] = [];
+  await bench((line) => {
+    console.log(line);
+    lines.push(line);
+  });
+  sections.push(`## ${title}\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``);
+}
+const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+await writeFile(
+  join(ROOT, 'BENCHMARKS.md'),
+  `# k6kit benchmarks\n\nWritten by \`npm run bench\` (${minutes} min); do not edit by hand.\n\n${machine.join('\n')}\n\n${sections.join('\n\n')}\n`,
+);
+console.log(`\nnpm run bench: ${minutes} min; BENCHMARKS.md written`);

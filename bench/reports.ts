@@ -98,7 +98,7 @@ function render(dir: string): { ms: number; rssMb: number } {
   return JSON.parse(out.trim().split('\n').at(-1) as string) as { ms: number; rssMb: number };
 }
 
-export async function reportRendering(): Promise<void> {
+export async function reportRendering(log: (line: string) => void = console.log): Promise<void> {
   const rows: (string | number)[][] = [
     ['recorded', 'lines', 'render (median of 3)', 'peak RSS', 'time ×10 min', 'RSS ×10 min'],
   ];
@@ -126,7 +126,7 @@ export async function reportRendering(): Promise<void> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  console.log(table(rows));
+  log(table(rows));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await reportRendering();

@@ -75,10 +75,10 @@ const scenario = defineScenario({
   },
   requestsPerIteration: { default: 0, short: 0, medium: 0, long: 0, tokens: 0, quit: 0, backpressure: 0 },
   profiles: {
-    short: single('short', '1M short messages (10 chars) as fast as possible', 90),
-    medium: single('medium', '1M medium messages (100 chars) as fast as possible', 180),
-    long: single('long', '1K long messages (10K chars)', 90),
-    tokens: {
+    'stream-short': single('short', '1M short messages (10 chars) as fast as possible', 90),
+    'stream-medium': single('medium', '1M medium messages (100 chars) as fast as possible', 180),
+    'stream-long': single('long', '1K long messages (10K chars)', 90),
+    'stream-tokens': {
       title: 'Rapid token streaming: 1M tokens of 5 chars at 100K/s, and a quit while it streams',
       source: 'seed 003',
       phases: [
@@ -88,7 +88,7 @@ const scenario = defineScenario({
       ],
       thinkTime: [0, 0],
     },
-    backpressure: single(
+    'stream-backpressure': single(
       'backpressure',
       'Backpressure: 100K messages to a slow consumer (100 µs a message)',
       600,

@@ -19,7 +19,7 @@ async function suite(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 test('seed 003 short messages: every message accounted for at > 10K msg/s; a target that drops 1 in 1,000 fails', async () => {
-  const ok = await suite(['streaming', '--profile', 'short', '--scale', '0.1']);
+  const ok = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1']);
   assert.equal(ok.code, 0, ok.output);
   const rate = threshold(ok.summary, 'stream_messages{op:stream_short}');
   assert.equal(rate?.threshold, 'rate>=10000', 'the throughput target holds on a scaled run (every_scale)');
@@ -33,7 +33,7 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
   );
   assert.ok((ok.summary.k6.peakRssBytes ?? 0) > 0, "k6's own peak RSS is recorded");
 
-  const lossy = await suite(['streaming', '--profile', 'short', '--scale', '0.1'], {
+  const lossy = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1'], {
     TARGET_FAULTS: 'stream-drop=1000',
   });
   assert.equal(lossy.code, 99, lossy.output);
@@ -42,11 +42,11 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
 });
 
 test('seed 003 backpressure and token streaming: a slow consumer loses nothing; quitting under load takes < 1 s', async () => {
-  const slow = await suite(['streaming', '--profile', 'backpressure', '--scale', '0.1']);
+  const slow = await suite(['streaming', '--profile', 'stream-backpressure', '--scale', '0.1']);
   assert.equal(slow.code, 0, slow.output);
   assert.equal(threshold(slow.summary, 'stream_intact')?.ok, true);
 
-  const tokens = await suite(['streaming', '--profile', 'tokens', '--scale', '0.1']);
+  const tokens = await suite(['streaming', '--profile', 'stream-tokens', '--scale', '0.1']);
   assert.equal(tokens.code, 0, tokens.output);
   const quit = threshold(tokens.summary, 'quit_latency{op:quit}');
   assert.ok(quit?.ok && (quit.observed ?? Infinity) < 1000, JSON.stringify(quit));

@@ -1,0 +1,81 @@
+// What lib/ costs on k6's hot path: a k6kit scenario (one tagged request, its check, per-operation
+// thresholds) against the hand-written k6 script with the same options, request, tags and check,
+// and against a bare http.get loop. 50 VUs for 10 s each, alternated in one run, same target.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundle } from '../build.mjs';
+import { inspectBundle } from '../scripts/k6/inspect.ts';
+import { provisionK6 } from '../scripts/k6/provision.ts';
+import { startTarget } from '../scripts/target/launch.ts';
+import { fmt, k6Run, median, table } from './lib.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REPS = 3;
+
+/** The same request, tags and check as lib/scenario.ts makes for the bench's one SLA row. */
+function handWritten(options: Record<string, unknown>): string {
+  return `import http from 'k6/http';
+import { check } from 'k6';
+export const options = ${JSON.stringify(options)};
+const params = { tags: { op: 'health', name: 'health' } };
+const checks = { 'health: status is 200 or 201 or 202 or 204': (r) => r.status === 200 };
+export default function () {
+  check(http.get(__ENV.BASE_URL + '/api/v1/health', params), checks);
+}
+`;
+}
+
+const BARE = `import http from 'k6/http';
+export const options = { vus: 50, duration: '10s' };
+export default function () { http.get(__ENV.BASE_URL + '/api/v1/health'); }
+`;
+
+export async function libraryOverhead(log: (line: string) => void = console.log): Promise<void> {
+  const k6 = await provisionK6({ root: ROOT });
+  const dir = await mkdtemp(join(tmpdir(), 'k6kit-bench-lib-'));
+  const target = await startTarget(ROOT);
+  try {
+    const [built] = await bundle({ entries: [join(ROOT, 'bench', 'k6', 'overhead.ts')], outdir: dir });
+    if (!built) throw new Error('no bundle');
+    const { options } = await inspectBundle(k6, built.bundle, {});
+    const { ext: _, ...rest } = options as Record<string, unknown>;
+    await writeFile(join(dir, 'hand.js'), handWritten(rest));
+    const scripts = {
+      k6kit: await readFile(built.bundle, 'utf8'),
+      hand: await readFile(join(dir, 'hand.js'), 'utf8'),
+      bare: BARE,
+    };
+    const rates = { k6kit: [] as number[], hand: [] as number[], bare: [] as number[] };
+    for (let rep = 1; rep <= REPS; rep++) {
+      for (const name of ['k6kit', 'hand', 'bare'] as const) {
+        const metrics = await k6Run(k6, scripts[name], { BASE_URL: target.url });
+        rates[name].push(metrics['http_reqs']?.['rate'] ?? 0);
+      }
+      log(
+        `  rep ${rep}: k6kit ${fmt(rates.k6kit.at(-1) ?? 0)}, hand-written ${fmt(rates.hand.at(-1) ?? 0)}, bare ${fmt(rates.bare.at(-1) ?? 0)} req/s`,
+      );
+    }
+    const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
+    log(
+      table([
+        ['GET /api/v1/health, 50 VUs, 10 s, same target', `req/s, median of ${REPS}`],
+        ['k6kit scenario (scenario.request: tags, check, SLA thresholds)', fmt(median(rates.k6kit))],
+        ['hand-written k6 script, same options, tags and check', fmt(median(rates.hand))],
+        ['bare http.get loop', fmt(median(rates.bare))],
+        ['k6kit / hand-written, per rep (goal ≥ 0.95)', ratio(rates.k6kit, rates.hand).toFixed(3)],
+        ['k6kit / bare, per rep (goal ≥ 0.90)', ratio(rates.k6kit, rates.bare).toFixed(3)],
+        [
+          'hand-written / bare: what the check and thresholds cost k6 itself',
+          ratio(rates.hand, rates.bare).toFixed(3),
+        ],
+      ]),
+    );
+  } finally {
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await libraryOverhead();

@@ -1,0 +1,137 @@
+// What k6 holds in memory: per VU with a k6kit bundle against a bare script (1,000 sleeping VUs),
+// the bundle each scenario makes, and ten VUs uploading a 100 MB file, k6kit's way (one copy
+// opened with k6/experimental/fs, read per upload) against open() at init in every VU. Peak RSS
+// is k6's own high-water mark (VmHWM), read while it runs.
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
+import { bundle, findEntries } from '../build.mjs';
+import { provisionK6, type K6 } from '../scripts/k6/provision.ts';
+import { watchPeakRss } from '../scripts/sampler/peak.ts';
+import { startTarget } from '../scripts/target/launch.ts';
+import { median, table } from './lib.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const REPS = 3;
+const MB = 1024 * 1024;
+const UPLOAD_MB = 100;
+
+const BARE_IDLE = `import { sleep } from 'k6';
+export const options = { scenarios: { idle: { executor: 'ramping-vus', startVUs: 1000, stages: [{ duration: '5s', target: 1000 }] } } };
+export default function () { sleep(1); }
+`;
+
+/** 10 VUs, one 100 MB upload each; FILE is made before the run. */
+const upload = (way: 'fs' | 'open' | 'none') => `import http from 'k6/http';
+import { open as openShared, SeekMode } from 'k6/experimental/fs';
+export const options = { vus: 10, iterations: 10 };
+${way === 'fs' ? 'const file = await openShared(__ENV.FILE);' : ''}
+${way === 'open' ? "const copy = open(__ENV.FILE, 'b');" : ''}
+export default async function () {
+  ${
+    way === 'fs'
+      ? `const body = new Uint8Array(${UPLOAD_MB * MB});
+  await file.seek(0, SeekMode.Start);
+  await file.read(body);
+  const data = body.buffer;`
+      : way === 'open'
+        ? 'const data = copy;'
+        : 'const data = new ArrayBuffer(16);'
+  }
+  http.post(__ENV.BASE_URL + '/api/v1/tasks/upload', {
+    platform: 'manylinux2014_x86_64',
+    file: http.file(data, 'upload.bin', 'application/octet-stream'),
+  });
+}
+`;
+
+async function peakOf(k6: K6, script: string, env: Record<string, string>): Promise<number> {
+  const run = $({
+    quiet: true,
+    nothrow: true,
+    env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' },
+  })`${k6.bin} run --quiet ${script}`;
+  const watch = watchPeakRss(run.pid as number, 200);
+  const result = await run;
+  const peak = watch.stop();
+  if (result.exitCode !== 0) throw new Error(`k6 exited ${result.exitCode}: ${result.stderr.slice(-500)}`);
+  return peak ?? 0;
+}
+
+export async function memory(log: (line: string) => void = console.log): Promise<void> {
+  const k6 = await provisionK6({ root: ROOT });
+  const dir = await mkdtemp(join(tmpdir(), 'k6kit-bench-mem-'));
+  const target = await startTarget(ROOT);
+  try {
+    const [k6kit] = await bundle({ entries: [join(ROOT, 'bench', 'k6', 'overhead.ts')], outdir: dir });
+    await writeFile(join(dir, 'bare-idle.js'), BARE_IDLE);
+    const file = join(dir, 'upload.bin');
+    await writeFile(file, '');
+    await truncate(file, UPLOAD_MB * MB);
+    for (const way of ['fs', 'open', 'none'] as const)
+      await writeFile(join(dir, `upload-${way}.js`), upload(way));
+
+    const idle = { k6kit: [] as number[], bare: [] as number[] };
+    const uploads = { fs: [] as number[], open: [] as number[], none: [] as number[] };
+    for (let rep = 1; rep <= REPS; rep++) {
+      idle.k6kit.push(await peakOf(k6, k6kit?.bundle ?? '', { K6KIT_PROFILE: 'idle', BASE_URL: target.url }));
+      idle.bare.push(await peakOf(k6, join(dir, 'bare-idle.js'), {}));
+      for (const way of ['fs', 'open', 'none'] as const)
+        uploads[way].push(
+          await peakOf(k6, join(dir, `upload-${way}.js`), { FILE: file, BASE_URL: target.url }),
+        );
+      log(
+        `  rep ${rep}: 1,000 idle VUs k6kit ${mbOf(idle.k6kit.at(-1))}, bare ${mbOf(idle.bare.at(-1))}; ` +
+          `10 × 100 MB uploads fs ${mbOf(uploads.fs.at(-1))}, open() ${mbOf(uploads.open.at(-1))}, none ${mbOf(uploads.none.at(-1))}`,
+      );
+    }
+    const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / (b[i] as number)));
+    const oneFilePlusBare = uploads.none.map((n) => n + UPLOAD_MB * MB);
+    log(
+      table([
+        [`k6 peak RSS, median of ${REPS}`, 'k6kit', 'bare', 'k6kit / bare'],
+        [
+          '1,000 sleeping VUs (goal ≤ 1.2×)',
+          mbOf(median(idle.k6kit)),
+          mbOf(median(idle.bare)),
+          ratio(idle.k6kit, idle.bare).toFixed(2),
+        ],
+        [
+          '10 VUs × one 100 MB upload: k6/experimental/fs vs open() in every VU',
+          mbOf(median(uploads.fs)),
+          mbOf(median(uploads.open)),
+          ratio(uploads.fs, uploads.open).toFixed(2),
+        ],
+        [
+          'the same, fs against one file + k6 without uploads (goal ≤ 1.5×)',
+          mbOf(median(uploads.fs)),
+          mbOf(median(oneFilePlusBare)),
+          ratio(uploads.fs, oneFilePlusBare).toFixed(2),
+        ],
+      ]),
+    );
+
+    // Bundle size per scenario: what every VU parses at init.
+    const built = await bundle({
+      entries: await findEntries('scenarios', /\.ts$/),
+      outdir: join(dir, 'scenarios'),
+    });
+    log(
+      table([
+        ['scenario bundle', 'bytes'],
+        ...built.map((b) => [relative(ROOT, b.entry), b.bytes.toLocaleString('en-US')]),
+      ]),
+    );
+  } finally {
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function mbOf(bytes: number | undefined): string {
+  return `${Math.round((bytes ?? 0) / MB)} MB`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await memory();
