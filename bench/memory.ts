@@ -18,13 +18,23 @@ const REPS = 3;
 const MB = 1024 * 1024;
 const UPLOAD_MB = 100;
 
+const IDLE_OPTIONS = `export const options = { scenarios: { idle: { executor: 'ramping-vus', startVUs: 1000, stages: [{ duration: '5s', target: 1000 }] } } };`;
 const BARE_IDLE = `import { sleep } from 'k6';
-export const options = { scenarios: { idle: { executor: 'ramping-vus', startVUs: 1000, stages: [{ duration: '5s', target: 1000 }] } } };
+${IDLE_OPTIONS}
 export default function () { sleep(1); }
+`;
+/** The least an HTTP test holds per VU: k6/http loaded and one custom Trend. */
+const HTTP_IDLE = `import { sleep } from 'k6';
+import http from 'k6/http';
+import { Trend } from 'k6/metrics';
+const latency = new Trend('op_latency', true);
+${IDLE_OPTIONS}
+export default function () { if (!http || !latency) throw new Error(); sleep(1); }
 `;
 
 /** 10 VUs, one 100 MB upload each; FILE is made before the run. */
 const upload = (way: 'fs' | 'open' | 'none') => `import http from 'k6/http';
+import { sleep } from 'k6';
 import { open as openShared, SeekMode } from 'k6/experimental/fs';
 export const options = { vus: 10, iterations: 10 };
 ${way === 'fs' ? 'const file = await openShared(__ENV.FILE);' : ''}
@@ -44,6 +54,8 @@ export default async function () {
     platform: 'manylinux2014_x86_64',
     file: http.file(data, 'upload.bin', 'application/octet-stream'),
   });
+  // Long enough for the watcher's 200 ms reads to see every variant, the one without uploads too.
+  sleep(1);
 }
 `;
 
@@ -67,23 +79,26 @@ export async function memory(log: (line: string) => void = console.log): Promise
   try {
     const [k6kit] = await bundle({ entries: [join(ROOT, 'bench', 'k6', 'overhead.ts')], outdir: dir });
     await writeFile(join(dir, 'bare-idle.js'), BARE_IDLE);
+    await writeFile(join(dir, 'http-idle.js'), HTTP_IDLE);
     const file = join(dir, 'upload.bin');
     await writeFile(file, '');
     await truncate(file, UPLOAD_MB * MB);
     for (const way of ['fs', 'open', 'none'] as const)
       await writeFile(join(dir, `upload-${way}.js`), upload(way));
 
-    const idle = { k6kit: [] as number[], bare: [] as number[] };
+    const idle = { k6kit: [] as number[], bare: [] as number[], http: [] as number[] };
     const uploads = { fs: [] as number[], open: [] as number[], none: [] as number[] };
     for (let rep = 1; rep <= REPS; rep++) {
       idle.k6kit.push(await peakOf(k6, k6kit?.bundle ?? '', { K6KIT_PROFILE: 'idle', BASE_URL: target.url }));
       idle.bare.push(await peakOf(k6, join(dir, 'bare-idle.js'), {}));
+      idle.http.push(await peakOf(k6, join(dir, 'http-idle.js'), {}));
       for (const way of ['fs', 'open', 'none'] as const)
         uploads[way].push(
           await peakOf(k6, join(dir, `upload-${way}.js`), { FILE: file, BASE_URL: target.url }),
         );
       log(
-        `  rep ${rep}: 1,000 idle VUs k6kit ${mbOf(idle.k6kit.at(-1))}, bare ${mbOf(idle.bare.at(-1))}; ` +
+        `  rep ${rep}: 1,000 idle VUs k6kit ${mbOf(idle.k6kit.at(-1))}, bare ${mbOf(idle.bare.at(-1))}, ` +
+          `k6/http + a Trend ${mbOf(idle.http.at(-1))}; ` +
           `10 × 100 MB uploads fs ${mbOf(uploads.fs.at(-1))}, open() ${mbOf(uploads.open.at(-1))}, none ${mbOf(uploads.none.at(-1))}`,
       );
     }
@@ -97,6 +112,12 @@ export async function memory(log: (line: string) => void = console.log): Promise
           mbOf(median(idle.k6kit)),
           mbOf(median(idle.bare)),
           ratio(idle.k6kit, idle.bare).toFixed(2),
+        ],
+        [
+          '1,000 sleeping VUs, against k6/http and one Trend loaded',
+          mbOf(median(idle.k6kit)),
+          mbOf(median(idle.http)),
+          ratio(idle.k6kit, idle.http).toFixed(2),
         ],
         [
           '10 VUs × one 100 MB upload: k6/experimental/fs vs open() in every VU',

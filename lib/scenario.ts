@@ -13,7 +13,7 @@ import {
 } from './contract.ts';
 import { egressBlacklist } from './egress.ts';
 import { allowOtherHosts, authHeaders, baseUrl, profileName, scale } from './env.ts';
-import { profiles as presets, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
+import { presetProfiles, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
 
 export interface ScenarioSpec<Op extends string> {
   sla: CompiledSla;
@@ -39,8 +39,10 @@ export interface ScenarioSpec<Op extends string> {
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
 export interface Scenario<Op extends string> {
+  /** The k6 options; built in k6's first instance of the script only (__VU 0), empty in the VUs. */
   options: Options;
-  profile: ResolvedProfile;
+  /** The run's scale, in (0, 1]: the profile's users and durations were multiplied by it. */
+  scale: number;
   /** The system under test, without a trailing slash. */
   baseUrl(): string;
   /** One HTTP request of an operation: tagged op:<name>, judged by the SLA's expected statuses, checked. */
@@ -61,31 +63,12 @@ export interface Scenario<Op extends string> {
 
 export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scenario<Op> {
   const { sla, operations } = spec;
-  const catalogue = { ...presets, ...spec.profiles };
-  assertSlaCoversScenario(sla, operations);
-  assertProfilesKnown(sla, catalogue);
-  const profile = resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue);
-  const exercised = exercisedOperations(profile, operations, spec.exec ?? {});
-  assertThroughputExercised(sla, profile, exercised);
-
-  const options: Options = {
-    scenarios: profile.scenarios,
-    thresholds: mergeThresholds(
-      sla.thresholds,
-      ...Object.entries(sla.operations)
-        .filter(([op]) => exercised.has(op))
-        .map(([, row]) => row.thresholds),
-      profile.profile.thresholds ?? {},
-      profileThresholds(sla, profile),
-    ),
-    summaryTrendStats: sla.summaryTrendStats,
-    blacklistIPs: egressBlacklist(allowOtherHosts()),
-    // Everything k6kit tags is low-cardinality: keep per-URL tags out of the metrics.
-    systemTags: ['status', 'method', 'name', 'group', 'check', 'error_code', 'scenario', 'expected_response'],
-    // ext is k6's place for data of other tools; k6 inspect shows it, so plan and run can read it.
-    ext: { k6kit: bundleInfo(spec, profile, exercised) },
-  };
-
+  const runScale = scale();
+  // k6 reads options from its first instance of the script (__VU 0, k6 inspect's too), never from
+  // a VU's. The profile catalogue and the options are built there only: in every VU they would
+  // cost about a quarter of a megabyte each (bench/memory.ts, 1,000 VUs).
+  const options = __VU === 0 ? scenarioOptions(spec) : {};
+  let thinkTime: [number, number] | undefined;
   // Built once per VU at init: the per-request path only looks them up.
   const auth = authHeaders();
   const perOp = {} as Record<
@@ -111,11 +94,10 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
   const recorded = new Set<Op>();
 
   let root: string | undefined;
-  const [thinkMin, thinkMax] = profile.profile.thinkTime;
 
   return {
     options,
-    profile,
+    scale: runScale,
     baseUrl: () => (root ??= baseUrl()),
     request(op, method, path, body, params) {
       root ??= baseUrl();
@@ -144,8 +126,61 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
       }
     },
     think() {
-      if (thinkMax > 0) sleep(thinkMin + Math.random() * (thinkMax - thinkMin));
+      thinkTime ??= thinkTimeOf(spec);
+      const [min, max] = thinkTime;
+      if (max > 0) sleep(min + Math.random() * (max - min));
     },
+  };
+}
+
+/** Every k6 scenario carries its profile's think time, read in the VUs instead of the catalogue. */
+const THINK_ENV = 'K6KIT_THINK';
+
+/** The think time of the running profile: from the k6 scenario's env, or the catalogue without one. */
+function thinkTimeOf<Op extends string>(spec: ScenarioSpec<Op>): [number, number] {
+  const [min, max] = (__ENV[THINK_ENV] ?? '').split(',').map(Number);
+  if (min !== undefined && max !== undefined && Number.isFinite(min) && Number.isFinite(max))
+    return [min, max];
+  // A k6 run whose scenarios k6kit did not make (--vus and --duration given): read the catalogue.
+  const catalogue = { ...presetProfiles(), ...spec.profiles };
+  return resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue).profile.thinkTime;
+}
+
+/**
+ * The k6 options of a scenario under the profile and scale of the run, after the checks that the
+ * table and the scenario agree. What defineScenario exports in k6's first instance of the script.
+ */
+export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Options {
+  const { sla, operations } = spec;
+  const catalogue = { ...presetProfiles(), ...spec.profiles };
+  const profile = resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue);
+  assertSlaCoversScenario(sla, operations);
+  assertProfilesKnown(sla, catalogue);
+  const exercised = exercisedOperations(profile, operations, spec.exec ?? {});
+  assertThroughputExercised(sla, profile, exercised);
+  const think = profile.profile.thinkTime.join(',');
+  const scenarios = Object.fromEntries(
+    Object.entries(profile.scenarios).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, [THINK_ENV]: think } },
+    ]),
+  );
+  return {
+    scenarios,
+    thresholds: mergeThresholds(
+      sla.thresholds,
+      ...Object.entries(sla.operations)
+        .filter(([op]) => exercised.has(op))
+        .map(([, row]) => row.thresholds),
+      profile.profile.thresholds ?? {},
+      profileThresholds(sla, profile),
+    ),
+    summaryTrendStats: sla.summaryTrendStats,
+    blacklistIPs: egressBlacklist(allowOtherHosts()),
+    // Everything k6kit tags is low-cardinality: keep per-URL tags out of the metrics.
+    systemTags: ['status', 'method', 'name', 'group', 'check', 'error_code', 'scenario', 'expected_response'],
+    // ext is k6's place for data of other tools; k6 inspect shows it, so plan and run can read it.
+    ext: { k6kit: bundleInfo(spec, profile, exercised) },
   };
 }
 

@@ -170,7 +170,7 @@ export async function uploadSized(): Promise<void> {
 export function wsHold(): void {
   const rate = Number(__ENV['WS_RATE'] ?? '1');
   // The hold shrinks with the run, like the phase it belongs to.
-  const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.profile.scale));
+  const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.scale));
   const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${rate * seconds}&size=64&rate=${rate}`;
   const socket = new WebSocket(url, null, scenario.wsParams('ws_connect'));
   // The server closes after the last message; this bounds the wait if it never comes.

@@ -105,7 +105,7 @@ const intact = new Rate('stream_intact');
 const SEQ_AT = '{"seq":'.length;
 
 function scaled(count: number): number {
-  return Math.max(1000, Math.round(count * scenario.profile.scale));
+  return Math.max(1000, Math.round(count * scenario.scale));
 }
 
 /** Opens one stream and accounts for every message; resolves when the server says it is done. */

@@ -1,10 +1,10 @@
-import { resolveProfile, scaleStages, scaleUsers, profiles, type Profile } from '../../lib/profiles.ts';
+import { resolveProfile, scaleStages, scaleUsers, presetProfiles, type Profile } from '../../lib/profiles.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
 export const options = testOptions;
 
 const peakUsers = (name: string): number => {
-  const phase = profiles[name]?.phases[0];
+  const phase = presetProfiles()[name]?.phases[0];
   return phase?.model === 'closed' ? Math.max(...phase.stages.map((s) => s.target)) : -1;
 };
 
@@ -38,14 +38,14 @@ export default function (): void {
       { duration: '1200s', target: 100 },
       { duration: '300s', target: 0 },
     ]);
-    assertEqual(profiles['production']?.thinkTime, [5, 10]);
+    assertEqual(presetProfiles()['production']?.thinkTime, [5, 10]);
   });
   test('seed 004 breaking point: +100 users every 5 minutes, aborting when errors pass 50%', () => {
     const stages = (
       resolveProfile('breaking-point', 1).scenarios['breaking-point'] as { stages: { target: number }[] }
     ).stages;
     assertEqual([stages[0]?.target, stages[2]?.target, stages.at(-1)?.target], [100, 200, 2000]);
-    assertEqual(profiles['breaking-point']?.thresholds, {
+    assertEqual(presetProfiles()['breaking-point']?.thresholds, {
       http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '30s' }],
     });
   });

@@ -1,6 +1,6 @@
 import sla from '../fixtures/tagging.yaml';
 import { NON_LOOPBACK_RANGES } from '../../lib/egress.ts';
-import { profiles, resolveProfile } from '../../lib/profiles.ts';
+import { presetProfiles, resolveProfile } from '../../lib/profiles.ts';
 import {
   assertProfilesKnown,
   assertSlaCoversScenario,
@@ -9,14 +9,18 @@ import {
   exercisedOperations,
   mergeThresholds,
   profileThresholds,
+  scenarioOptions,
 } from '../../lib/scenario.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
-const scenario = defineScenario({ sla, operations: ['found', 'missing'] as const });
+const spec = { sla, operations: ['found', 'missing'] as const };
+const scenario = defineScenario(spec);
+/** What k6's first instance exports; a VU's own scenario.options is empty. */
+const built = scenarioOptions(spec);
 
 export const options = {
   ...testOptions,
-  blacklistIPs: scenario.options.blacklistIPs,
+  blacklistIPs: built.blacklistIPs,
   thresholds: {
     checks: ['rate==1.00'],
     // These prove the tagging from the outside: k6 fails the run when the counts are off.
@@ -35,12 +39,19 @@ export default function (): void {
     assertEqual(scenario.request('missing', 'GET', '/no/such/route').status, 404);
   });
   test('the options carry the SLA thresholds and a coverage threshold per operation', () => {
-    const t = scenario.options.thresholds ?? {};
+    const t = built.thresholds ?? {};
     assertEqual(t['http_req_duration{op:found}'], ['p(95)<1000']);
     assertEqual(t['http_reqs{op:missing}'], ['count>0']);
   });
+  test("a VU's own options are empty: k6 reads them from its first instance only, where they are built", () => {
+    assertEqual(__VU > 0 && Object.keys(scenario.options).length === 0, true);
+  });
+  test('each k6 scenario carries its profile think time for the VUs (K6KIT_THINK)', () => {
+    const scenarios = built.scenarios as Record<string, { env?: Record<string, string> }>;
+    assertEqual(scenarios['smoke']?.env?.['K6KIT_THINK'], '0.2,0.5');
+  });
   test('the options report p(99)', () => {
-    assertEqual(scenario.options.summaryTrendStats?.includes('p(99)'), true);
+    assertEqual(built.summaryTrendStats?.includes('p(99)'), true);
   });
   test('an SLA row whose operation the scenario never tags is refused', () => {
     assertThrows(
@@ -85,7 +96,7 @@ export default function (): void {
   });
   test('an SLA target under a profile the scenario does not have is refused', () => {
     assertThrows(
-      () => assertProfilesKnown({ ...sla, profiles: { 'peek-hour': { thresholds: {} } } }, profiles),
+      () => assertProfilesKnown({ ...sla, profiles: { 'peek-hour': { thresholds: {} } } }, presetProfiles()),
       /targets name profiles "peek-hour" that this scenario does not have; expected one of: smoke/,
     );
   });
@@ -119,9 +130,7 @@ export default function (): void {
     assertThroughputExercised(sla, resolveProfile('smoke', 1), new Set(['missing']));
   });
   test('the bundle tells plan its profile, scale and what it leaves unjudged (options.ext.k6kit)', () => {
-    const info = (
-      scenario.options.ext as { k6kit: { profile: string; scale: number; unexercised: string[] } }
-    ).k6kit;
+    const info = (built.ext as { k6kit: { profile: string; scale: number; unexercised: string[] } }).k6kit;
     assertEqual([info.profile, info.scale, info.unexercised], ['smoke', 1, []]);
   });
   test('mergeThresholds keeps the thresholds of both sets on one metric', () => {
@@ -144,7 +153,7 @@ export default function (): void {
     }
   });
   test('the options block non-loopback addresses by default', () => {
-    assertEqual(scenario.options.blacklistIPs, NON_LOOPBACK_RANGES);
+    assertEqual(built.blacklistIPs, NON_LOOPBACK_RANGES);
   });
 }
 
