@@ -142,8 +142,18 @@ function thinkTimeOf<Op extends string>(spec: ScenarioSpec<Op>): [number, number
   if (min !== undefined && max !== undefined && Number.isFinite(min) && Number.isFinite(max))
     return [min, max];
   // A k6 run whose scenarios k6kit did not make (--vus and --duration given): read the catalogue.
+  return runProfile(spec).profile.profile.thinkTime;
+}
+
+/** The profile the run asked for (K6KIT_PROFILE, K6KIT_SCALE), among the presets and the scenario's own. */
+function runProfile<Op extends string>(
+  spec: ScenarioSpec<Op>,
+): { catalogue: Record<string, Profile>; profile: ResolvedProfile } {
   const catalogue = { ...presetProfiles(), ...spec.profiles };
-  return resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue).profile.thinkTime;
+  return {
+    catalogue,
+    profile: resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue),
+  };
 }
 
 /**
@@ -152,8 +162,7 @@ function thinkTimeOf<Op extends string>(spec: ScenarioSpec<Op>): [number, number
  */
 export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Options {
   const { sla, operations } = spec;
-  const catalogue = { ...presetProfiles(), ...spec.profiles };
-  const profile = resolveProfile(profileName(spec.defaultProfile ?? 'smoke'), scale(), catalogue);
+  const { catalogue, profile } = runProfile(spec);
   assertSlaCoversScenario(sla, operations);
   assertProfilesKnown(sla, catalogue);
   const exercised = exercisedOperations(profile, operations, spec.exec ?? {});

@@ -138,8 +138,9 @@ function sizeClass(sizeMb: number): 'upload_small' | 'upload_medium' | 'upload_l
 }
 
 /**
- * The matrix's files, opened once for all VUs with k6/experimental/fs: k6 keeps one copy, where
- * open() would keep one in every VU (10 VUs × 100 MB). Absent under k6 inspect.
+ * The matrix's files, opened once for all VUs with k6/experimental/fs: k6 keeps one copy of each,
+ * where open() at init would keep all four (161 MB) in every VU of every phase. Absent under k6
+ * inspect.
  */
 const matrix = new Map<number, File>();
 for (const mb of MATRIX_SIZES_MB) {
@@ -147,22 +148,31 @@ for (const mb of MATRIX_SIZES_MB) {
   if (path) matrix.set(mb, await open(path));
 }
 
-/** One upload of the matrix: the body is read for this request only and dropped with it. */
-export async function uploadSized(): Promise<void> {
-  const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
+/**
+ * The body this VU uploads, read from the shared file on its first upload of a size and kept for
+ * the next ones (k6's http needs the whole body in the VU; reading it again per upload would only
+ * add garbage). A VU holds only the size its phase uploads; a VU that uploads nothing holds none.
+ */
+let body: { sizeMb: number; data: ArrayBuffer } | undefined;
+
+async function bodyOf(sizeMb: number): Promise<ArrayBuffer> {
+  if (body?.sizeMb === sizeMb) return body.data;
+  body = undefined;
   const file = matrix.get(sizeMb);
   if (!file)
     throw new Error(`No payload of ${sizeMb} MB; run through k6kit, which makes ${matrixFile(sizeMb)}.`);
-  const body = new Uint8Array(sizeMb * 1024 * 1024);
+  const data = new Uint8Array(sizeMb * 1024 * 1024);
   await file.seek(0, SeekMode.Start);
-  for (let at = 0; at < body.length;) {
-    const read = await file.read(body.subarray(at));
-    if (read === null) break;
-    at += read;
-  }
+  await file.read(data);
+  body = { sizeMb, data: data.buffer };
+  return body.data;
+}
+
+export async function uploadSized(): Promise<void> {
+  const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
   scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
-    file: http.file(body.buffer, matrixFile(sizeMb), 'application/octet-stream'),
+    file: http.file(await bodyOf(sizeMb), matrixFile(sizeMb), 'application/octet-stream'),
   });
 }
 

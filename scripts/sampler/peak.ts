@@ -25,7 +25,8 @@ export function watchPeakRss(root: number, intervalMs = 1000): PeakWatch {
       }
     }
   };
-  const timer = setInterval(read, intervalMs);
+  // unref: a watch that someone forgets to stop never holds the process open.
+  const timer = setInterval(read, intervalMs).unref();
   return {
     stop() {
       clearInterval(timer);

@@ -92,3 +92,19 @@ test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's o
   const peak = run.summary.k6.peakRssBytes ?? 0;
   assert.ok(peak > 100 * 1024 * 1024, `k6 peaked at ${Math.round(peak / 2 ** 20)} MB`);
 });
+
+test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
+  const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
+  assert.equal(ok.code, 0, ok.output);
+  const slow = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5'], {
+    TARGET_LATENCY: 'tasks=600-900',
+  });
+  assert.equal(slow.code, 99, slow.output);
+  const taskCreate = slow.summary.ending.thresholds?.filter(
+    (t) => t.metric === 'http_req_duration{op:task_create}',
+  );
+  assert.ok(
+    taskCreate?.some((t) => t.threshold === 'p(95)<500' && !t.ok),
+    JSON.stringify(taskCreate),
+  );
+});
