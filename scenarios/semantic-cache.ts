@@ -13,6 +13,14 @@ const rateLimited = new Rate('rate_limited');
 const MAX_HISTORY = 100;
 
 const MIN = 60;
+/** A phase of whole conversations: `turns` turns each, with think time between them. */
+const conversations = (name: string, turns: number, [min, max]: [number, number]) => ({
+  name,
+  exec: 'conversation',
+  env: { TURNS: String(turns), THINK_MIN: String(min), THINK_MAX: String(max) },
+});
+/** The mix's ten minutes at a steady number of agents. */
+const steady = (agents: number) => [{ duration: 10 * MIN, target: agents }];
 /** Ten minutes of bursts: quiet for 50 s, then 10 agents at once for 10 s. */
 const bursts = Array.from({ length: 10 }, () => [
   { duration: 50, target: 0 },
@@ -56,33 +64,11 @@ const scenario = defineScenario({
         'Conversation mixes side by side for 10 minutes: short and frequent, long and occasional, bursty, sporadic',
       source: 'seed 001, Realistic Scenarios (conversation patterns)',
       phases: [
+        { ...conversations('short_frequent', 3, [0.5, 1.5]), model: 'closed', start: 4, stages: steady(4) },
+        { ...conversations('long_occasional', 20, [5, 15]), model: 'closed', start: 2, stages: steady(2) },
+        { ...conversations('bursty', 5, [0, 0.2]), model: 'closed', stages: bursts },
         {
-          name: 'short_frequent',
-          exec: 'conversation',
-          env: { TURNS: '3', THINK_MIN: '0.5', THINK_MAX: '1.5' },
-          model: 'closed',
-          start: 4,
-          stages: [{ duration: 10 * MIN, target: 4 }],
-        },
-        {
-          name: 'long_occasional',
-          exec: 'conversation',
-          env: { TURNS: '20', THINK_MIN: '5', THINK_MAX: '15' },
-          model: 'closed',
-          start: 2,
-          stages: [{ duration: 10 * MIN, target: 2 }],
-        },
-        {
-          name: 'bursty',
-          exec: 'conversation',
-          env: { TURNS: '5', THINK_MIN: '0', THINK_MAX: '0.2' },
-          model: 'closed',
-          stages: bursts,
-        },
-        {
-          name: 'sporadic',
-          exec: 'conversation',
-          env: { TURNS: '2', THINK_MIN: '1', THINK_MAX: '3' },
+          ...conversations('sporadic', 2, [1, 3]),
           model: 'open',
           rate: 3,
           timeUnit: '1m',
