@@ -39,14 +39,18 @@ export async function degradationFromTimeline(
   points: () => AsyncIterable<K6Point> | Iterable<K6Point>,
   options: DegradationOptions = {},
 ): Promise<DegradationVerdict> {
+  // One pass finds each series' peak VU count, for the operations and for the totals alike; the
+  // totals are judged only when no operation is tagged.
+  const peaks = new Map<string, number>();
   let tagged = false;
-  for await (const p of points()) if (Object.keys(p.ops).length > 0) tagged = true;
+  for await (const p of points()) {
+    for (const op of Object.keys(p.ops)) peaks.set(op, Math.max(peaks.get(op) ?? 0, p.vus));
+    if (p.requests > 0) peaks.set(ALL, Math.max(peaks.get(ALL) ?? 0, p.vus));
+    tagged ||= Object.keys(p.ops).length > 0;
+  }
   const seriesOf = (p: K6Point): [string, number][] =>
     tagged ? Object.entries(p.ops).map(([op, v]) => [op, v.p95]) : p.requests > 0 ? [[ALL, p.p95]] : [];
 
-  const peaks = new Map<string, number>();
-  for await (const p of points())
-    for (const [name] of seriesOf(p)) peaks.set(name, Math.max(peaks.get(name) ?? 0, p.vus));
   const counts = new Map<string, number>();
   for await (const p of points())
     for (const [name] of seriesOf(p))
