@@ -9,7 +9,6 @@ import sla from '../thresholds/file-service.yaml';
 import { payloadPath } from '../lib/env.ts';
 import { defineScenario } from '../lib/scenario.ts';
 
-const UPLOAD_BYTES = 1024 * 1024;
 /** A task that has not finished by then is abandoned, so no iteration waits without bound. */
 const FOLLOW_TIMEOUT_MS = 30_000;
 const JSON_BODY = { headers: { 'content-type': 'application/json' } };
@@ -54,7 +53,15 @@ const scenario = defineScenario({
     'ws_connect',
   ] as const,
   exec: {
-    default: ['upload_small', 'task_create', 'task_status', 'download', 'listing', 'ws_connect'],
+    default: [
+      'upload_small',
+      'upload_medium',
+      'task_create',
+      'task_status',
+      'download',
+      'listing',
+      'ws_connect',
+    ],
     uploadSized: ['upload_small', 'upload_medium', 'upload_large'],
     wsHold: ['ws_connect'],
   },
@@ -81,19 +88,21 @@ const scenario = defineScenario({
 
 export const options = scenario.options;
 
-// One payload per VU, made once at init.
-const payload = new Uint8Array(UPLOAD_BYTES).fill(107).buffer;
-
 interface Task {
   id: string;
   status: string;
   output_file_id: string | null;
 }
 
-function upload(): void {
-  scenario.request('upload_small', 'POST', '/api/v1/tasks/upload', {
+/** Seed 004's uploads of 5–50 MB, in a fixed cycle per VU, so that a short run sees both size classes. */
+const UPLOAD_SIZES_MB = [5, 20, 8, 35, 50, 12];
+let uploads = 0;
+
+async function upload(): Promise<void> {
+  const sizeMb = UPLOAD_SIZES_MB[uploads++ % UPLOAD_SIZES_MB.length] as number;
+  scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
-    file: http.file(payload, 'sample.difypkg', 'application/octet-stream'),
+    file: http.file(await readBody(sizeMb), `sample_${sizeMb}mb.difypkg`, 'application/octet-stream'),
   });
 }
 
@@ -124,12 +133,12 @@ function marketplaceTask(): void {
   };
 }
 
-function download(): void {
+async function download(): Promise<void> {
   const listing = scenario.request('listing', 'GET', '/api/v1/files?limit=50');
   const files = listing.status === 200 ? (listing.json('files') as { id: string; kind: string }[]) : [];
   const output = files.find((f) => f.kind === 'output');
   if (output) scenario.request('download', 'GET', `/api/v1/files/${output.id}/download`);
-  else upload();
+  else await upload();
 }
 
 /** Seed 004 §5.1's size classes: < 10 MB, 10–50 MB, 50–100 MB. */
@@ -157,15 +166,23 @@ let body: { sizeMb: number; data: ArrayBuffer } | undefined;
 
 async function bodyOf(sizeMb: number): Promise<ArrayBuffer> {
   if (body?.sizeMb === sizeMb) return body.data;
-  body = undefined;
-  const file = matrix.get(sizeMb);
-  if (!file)
-    throw new Error(`No payload of ${sizeMb} MB; run through k6kit, which makes ${matrixFile(sizeMb)}.`);
-  const data = new Uint8Array(sizeMb * 1024 * 1024);
-  await file.seek(0, SeekMode.Start);
-  await file.read(data);
-  body = { sizeMb, data: data.buffer };
+  body = undefined; // the last size's body goes before the next one is read
+  body = { sizeMb, data: await readBody(sizeMb) };
   return body.data;
+}
+
+/**
+ * sizeMb MB of the smallest payload file that holds them, read into this VU. Without k6kit's
+ * payload files (a bare `k6 run` of the bundle) the same zeros are made in memory.
+ */
+async function readBody(sizeMb: number): Promise<ArrayBuffer> {
+  const data = new Uint8Array(sizeMb * 1024 * 1024);
+  const file = MATRIX_SIZES_MB.filter((mb) => mb >= sizeMb).map((mb) => matrix.get(mb))[0];
+  if (file) {
+    await file.seek(0, SeekMode.Start);
+    await file.read(data);
+  }
+  return data.buffer;
 }
 
 export async function uploadSized(): Promise<void> {
@@ -188,11 +205,11 @@ export function wsHold(): void {
   socket.onclose = () => clearTimeout(timer);
 }
 
-export default function (): void {
+export default async function (): Promise<void> {
   const slot = (__VU + __ITER) % 10;
-  if (slot < 4) upload();
+  if (slot < 4) await upload();
   else if (slot < 7) marketplaceTask();
-  else if (slot < 9) download();
+  else if (slot < 9) await download();
   else scenario.request('listing', 'GET', '/api/v1/files?limit=50');
   scenario.think();
 }
