@@ -50,6 +50,7 @@ export interface Summary {
   verdict: string;
   k6: { peakRssBytes?: number };
   ending: {
+    k6: { code: number | null };
     thresholds?: { metric: string; threshold: string; ok: boolean; observed?: number }[];
     leaks?: {
       resource: string;
