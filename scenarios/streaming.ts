@@ -108,7 +108,7 @@ function scaled(count: number): number {
   return Math.max(1000, Math.round(count * scenario.scale));
 }
 
-/** Opens one stream and accounts for every message; resolves when the server says it is done. */
+/** Opens one stream and accounts for every message when it closes: received once, in order, as many as announced. */
 function stream(spec: StreamSpec): void {
   const count = scaled(spec.count);
   const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${count}&size=${spec.size}&rate=${spec.rate}`;
