@@ -45,6 +45,8 @@ export interface Scenario<Op extends string> {
   scale: number;
   /** The system under test, without a trailing slash. */
   baseUrl(): string;
+  /** A WebSocket URL on the system under test: the base URL's http(s) becomes ws(s). */
+  wsUrl(path: string): string;
   /** One HTTP request of an operation: tagged op:<name>, judged by the SLA's expected statuses, checked. */
   request(
     op: Op,
@@ -99,6 +101,7 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
     options,
     scale: runScale,
     baseUrl: () => (root ??= baseUrl()),
+    wsUrl: (path) => (root ??= baseUrl()).replace(/^http/, 'ws') + path,
     request(op, method, path, body, params) {
       root ??= baseUrl();
       const own = perOp[op];

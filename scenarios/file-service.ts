@@ -121,11 +121,7 @@ function marketplaceTask(): void {
   );
   if (response.status !== 202) return;
   const task = response.json() as unknown as Task;
-  const socket = new WebSocket(
-    `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/tasks/${task.id}`,
-    null,
-    scenario.wsParams('ws_connect'),
-  );
+  const socket = new WebSocket(scenario.wsUrl(`/ws/tasks/${task.id}`), null, scenario.wsParams('ws_connect'));
   const timer = setTimeout(() => socket.close(), FOLLOW_TIMEOUT_MS);
   socket.onclose = () => {
     clearTimeout(timer);
@@ -198,7 +194,7 @@ export function wsHold(): void {
   const rate = Number(__ENV['WS_RATE'] ?? '1');
   // The hold shrinks with the run, like the phase it belongs to.
   const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.scale));
-  const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${rate * seconds}&size=64&rate=${rate}`;
+  const url = scenario.wsUrl(`/ws/stream?count=${rate * seconds}&size=64&rate=${rate}`);
   const socket = new WebSocket(url, null, scenario.wsParams('ws_connect'));
   // The server closes after the last message; this bounds the wait if it never comes.
   const timer = setTimeout(() => socket.close(), (seconds + 30) * 1000);

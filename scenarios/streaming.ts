@@ -111,7 +111,7 @@ function scaled(count: number): number {
 /** Opens one stream and accounts for every message when it closes: received once, in order, as many as announced. */
 function stream(spec: StreamSpec): void {
   const count = scaled(spec.count);
-  const url = `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=${count}&size=${spec.size}&rate=${spec.rate}`;
+  const url = scenario.wsUrl(`/ws/stream?count=${count}&size=${spec.size}&rate=${spec.rate}`);
   const stride = Math.max(1, Math.floor(count / LATENCY_SAMPLES));
   const socket = new WebSocket(url, null, scenario.wsParams(spec.op));
   const started = Date.now();
@@ -171,7 +171,7 @@ export const backpressure = () => stream(STREAMS['backpressure'] as StreamSpec);
 /** Opens a token stream, quits it after a second, and measures how long the quit takes. */
 export function quit(): void {
   const socket = new WebSocket(
-    `${scenario.baseUrl().replace(/^http/, 'ws')}/ws/stream?count=1000000&size=5&rate=100000`,
+    scenario.wsUrl('/ws/stream?count=1000000&size=5&rate=100000'),
     null,
     scenario.wsParams('quit'),
   );

@@ -38,6 +38,11 @@ export default function (): void {
   test('a status the SLA row expects (404) counts as success for that operation', () => {
     assertEqual(scenario.request('missing', 'GET', '/no/such/route').status, 404);
   });
+  test('wsUrl() turns the base URL into a WebSocket URL on the same host and port', () => {
+    const url = scenario.wsUrl('/ws/stream?count=1');
+    assertEqual(url, `${scenario.baseUrl().replace(/^http:/, 'ws:')}/ws/stream?count=1`);
+    assertEqual(url.startsWith('ws://127.0.0.1:'), true);
+  });
   test('the options carry the SLA thresholds and a coverage threshold per operation', () => {
     const t = built.thresholds ?? {};
     assertEqual(t['http_req_duration{op:found}'], ['p(95)<1000']);

@@ -268,6 +268,8 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
       ['extreme', ['rate<=0.1']],
     ],
   );
+  // "Memory increase: < 100MB under load": an amount, judged beside every run.
+  assert.deepEqual(sla.verdicts.leaks, { memory: { absolute: 100 * 1024 * 1024 } });
 });
 
 const ROOT_DIR = join(import.meta.dirname, '..', '..');
@@ -287,6 +289,9 @@ test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 e
     thresholds: { http_req_failed: ['rate<0.001'], http_req_duration: ['p(95)<2000'] },
     throughput: 50,
   });
+  // §4.3's "< 5% growth" is the soak's criterion; shorter runs bound what the target keeps by an amount.
+  assert.deepEqual(sla.profiles['soak']?.leaks, { memory: { percent: 5 } });
+  assert.deepEqual(sla.verdicts.leaks, { memory: { absolute: 200 * 1024 * 1024 } });
 });
 
 test('seed 000: load and unload P95/P99 and 100% success', async () => {

@@ -95,10 +95,11 @@ test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's o
 
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
-  // Its subject is the SLA rows. The 5-second smoke moves 5–50 MB bodies through the target, whose
-  // allocator keeps up to ~10% more RSS after them: the table's 5% (seed 004's soak criterion) is
-  // then a coin toss, as it is for the matrix (see thresholds/file-service.yaml).
-  assert.ok(ok.summary.ending.thresholds?.every((t) => t.ok) && ok.summary.ending.k6.code === 0, ok.output);
+  assert.equal(ok.code, 0, ok.output);
+  // Outside the soak, the memory the target keeps after 5–50 MB bodies is bounded by an amount, not
+  // by the soak's 5% (thresholds/file-service.yaml).
+  const memory = ok.summary.ending.leaks?.find((l) => l.resource === 'memory');
+  assert.ok(memory?.pass && memory.tolerance.absolute === 200 * 1024 * 1024, JSON.stringify(memory));
   const slow = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5'], {
     TARGET_LATENCY: 'tasks=600-900',
   });
