@@ -1,5 +1,7 @@
 // Pure: k6's --summary-export JSON → the threshold results and the run's one-line verdict.
 
+import { ms, pct } from '../format.ts';
+
 export interface ThresholdResult {
   metric: string;
   threshold: string;
@@ -54,10 +56,10 @@ export function describeThreshold(result: ThresholdResult): string {
 
 function formatObserved(metric: string, value: number, stat: string | undefined): string {
   if (/duration|waiting|connecting|blocked|sending|receiving/.test(metric) && stat !== 'count') {
-    return value < 1 ? `${(value * 1000).toFixed(0)}µs` : `${Number(value.toPrecision(3))}ms`;
+    return ms(value);
   }
   if (stat === 'value' || (stat === 'rate' && value <= 1 && !metric.startsWith('http_reqs'))) {
-    return `${(value * 100).toFixed(2)}%`;
+    return pct(value);
   }
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

@@ -14,6 +14,7 @@ import { lineChart, type Chart } from './charts.ts';
 import { analyse, type Analysis } from './findings.ts';
 import type { Bucketer } from './series.ts';
 import { describeTolerance } from '../verdicts/leaks.ts';
+import { ms, pct } from '../format.ts';
 
 export interface Cell {
   value: string;
@@ -325,14 +326,4 @@ function flatten(value: Record<string, unknown>, prefix = ''): { name: string; v
       ? flatten(v as Record<string, unknown>, `${prefix}${key}.`)
       : [{ name: `${prefix}${key}`, value: typeof v === 'string' ? v : JSON.stringify(v) }],
   );
-}
-
-export function ms(value: number): string {
-  if (value < 1) return `${(value * 1000).toFixed(0)}µs`;
-  if (value >= 10_000) return `${(value / 1000).toFixed(1)}s`;
-  return `${Number(value.toPrecision(3))}ms`;
-}
-
-export function pct(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
 }

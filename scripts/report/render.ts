@@ -8,7 +8,8 @@ import Handlebars from 'handlebars';
 import { junitCases } from './junit.ts';
 import { loadRun } from './load.ts';
 import { compareRuns, type Comparison } from './compare.ts';
-import { buildReport, ms, pct, type ReportModel, type SlaRow } from './model.ts';
+import { ms, pct } from '../format.ts';
+import { buildReport, type ReportModel, type SlaRow } from './model.ts';
 
 export interface RenderedReports {
   model: ReportModel;

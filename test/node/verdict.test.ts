@@ -47,6 +47,17 @@ test('the verdict line names every failed threshold with its value', () => {
     }),
     'http_req_failed rate<0.01 (value=3.12%)',
   );
+  // Durations read as the reports write them: seconds from 10 s (the upload rows run to a minute).
+  assert.equal(
+    describeThreshold({
+      metric: 'http_req_duration{op:upload_large}',
+      threshold: 'p(95)<20000',
+      ok: false,
+      stat: 'p(95)',
+      observed: 23_456,
+    }),
+    'http_req_duration{op:upload_large} p(95)<20000 (p(95)=23.5s)',
+  );
 });
 
 test('exit codes: pass, thresholds, k6 failure, target death, interruption', () => {
