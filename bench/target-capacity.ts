@@ -1,7 +1,9 @@
 // Is the reference target ever the bottleneck? Its rate on GET /api/v1/health under a fast
 // generator, against the rate k6 itself drives, on the same machine, route and connection count,
 // alternated within one run. A bare Node server under the same generator shows the generator's
-// own ceiling: the target cannot be measured above it.
+// own ceiling: the target cannot be measured above it. k6 driving that bare server as well answers
+// the question behind the bar directly: does k6 go slower against the target than against a
+// server that does nothing?
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { $, which } from 'zx';
@@ -50,6 +52,8 @@ export interface CapacityResult {
   target: number;
   k6: number;
   ratio: number;
+  /** k6's rate against the target over its rate against the bare server, per rep: 1 = no cost. */
+  k6Ratio: number;
 }
 
 export async function targetCapacity(log: (line: string) => void = console.log): Promise<CapacityResult> {
@@ -63,14 +67,21 @@ export async function targetCapacity(log: (line: string) => void = console.log):
   const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}/api/v1/health`;
   const target = await startTarget(ROOT);
   const url = `${target.url}/api/v1/health`;
-  const runs = { ceiling: [] as number[], target: [] as number[], k6: [] as number[] };
+  const runs = {
+    ceiling: [] as number[],
+    target: [] as number[],
+    k6: [] as number[],
+    k6Bare: [] as number[],
+  };
   try {
     for (let rep = 1; rep <= REPS; rep++) {
       runs.ceiling.push(await gen.rate(bareUrl));
       runs.target.push(await gen.rate(url));
       runs.k6.push((await k6Run(k6, BARE_K6, { URL: url }))['http_reqs']?.['rate'] ?? 0);
+      runs.k6Bare.push((await k6Run(k6, BARE_K6, { URL: bareUrl }))['http_reqs']?.['rate'] ?? 0);
       log(
-        `  rep ${rep}: bare Node ${fmt(runs.ceiling.at(-1) ?? 0)}, target ${fmt(runs.target.at(-1) ?? 0)}, k6 drove ${fmt(runs.k6.at(-1) ?? 0)} req/s`,
+        `  rep ${rep}: bare Node ${fmt(runs.ceiling.at(-1) ?? 0)}, target ${fmt(runs.target.at(-1) ?? 0)}, ` +
+          `k6 drove the target ${fmt(runs.k6.at(-1) ?? 0)} and bare Node ${fmt(runs.k6Bare.at(-1) ?? 0)} req/s`,
       );
     }
   } finally {
@@ -83,6 +94,7 @@ export async function targetCapacity(log: (line: string) => void = console.log):
     target: median(runs.target),
     k6: median(runs.k6),
     ratio: median(runs.target.map((t, i) => t / (runs.k6[i] as number))),
+    k6Ratio: median(runs.k6.map((k, i) => k / (runs.k6Bare[i] as number))),
   };
   log(
     table([
@@ -90,7 +102,12 @@ export async function targetCapacity(log: (line: string) => void = console.log):
       [`bare Node http server under ${gen.name} (generator ceiling)`, fmt(result.ceiling)],
       [`reference target under ${gen.name}`, fmt(result.target)],
       [`k6 v${k6.version} driving the target (bare http.get loop)`, fmt(result.k6)],
+      [`k6 v${k6.version} driving the bare Node server`, fmt(median(runs.k6Bare))],
       ['target / k6, per rep (goal ≥ 2)', result.ratio.toFixed(2)],
+      [
+        'k6 on the target / k6 on bare Node, per rep (1.00: the target costs k6 nothing)',
+        result.k6Ratio.toFixed(2),
+      ],
     ]),
   );
   return result;
