@@ -26,6 +26,18 @@ export interface K6Process {
   stop(): void;
 }
 
+/** k6's web-dashboard recorder without its HTTP server: per-second aggregates written to `file`. */
+export function recorderEnv(file: string): Record<string, string> {
+  return {
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_PERIOD: '1s',
+    K6_WEB_DASHBOARD_RECORD: file,
+    // Per-operation submetrics in every period (the default tag is group).
+    K6_WEB_DASHBOARD_TAGS: 'op',
+  };
+}
+
 export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions): K6Process {
   const terminal = process.stdout.isTTY === true;
   const child = $({
@@ -38,16 +50,7 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
       ...process.env,
       ...env,
       K6_NO_USAGE_REPORT: 'true',
-      ...(record
-        ? {
-            K6_WEB_DASHBOARD: 'true',
-            K6_WEB_DASHBOARD_PORT: '-1',
-            K6_WEB_DASHBOARD_PERIOD: '1s',
-            K6_WEB_DASHBOARD_RECORD: record,
-            // Per-operation submetrics in every period (the default tag is group).
-            K6_WEB_DASHBOARD_TAGS: 'op',
-          }
-        : {}),
+      ...(record ? recorderEnv(record) : {}),
     },
   })`${k6.bin} run ${flags} ${script}`;
   if (!terminal) {
