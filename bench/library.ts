@@ -1,7 +1,7 @@
 // What lib/ costs on k6's hot path: a k6kit scenario (one tagged request judged by its expected
 // statuses, per-operation thresholds) against the hand-written k6 script with the same options,
 // request, tags and status judgement, and against a bare http.get loop. 50 VUs for 10 s each,
-// alternated in one run, same target.
+// alternated in one run (the order turning each repetition), same target.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,10 @@ export async function libraryOverhead(log: (line: string) => void = console.log)
     };
     const rates = { k6kit: [] as number[], hand: [] as number[], bare: [] as number[] };
     for (let rep = 1; rep <= REPS; rep++) {
-      for (const name of ['k6kit', 'hand', 'bare'] as const) {
+      // The order turns each repetition, so that a drift in the machine's other load favours none.
+      const names = ['k6kit', 'hand', 'bare'] as const;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(i + rep - 1) % names.length] as (typeof names)[number];
         const metrics = await k6Run(k6, scripts[name], { BASE_URL: target.url });
         rates[name].push(metrics['http_reqs']?.['rate'] ?? 0);
       }

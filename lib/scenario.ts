@@ -87,8 +87,9 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
     const row = sla.operations[op];
     const statuses = row?.expectedStatuses ?? [];
     // The status is judged by k6 itself: a response outside the expected statuses counts in
-    // http_req_failed{op}, which the SLA's error rates read. A check() saying the same again would
-    // add a sample per request and cost k6 about a tenth of its request rate (bench/library.ts).
+    // http_req_failed{op}, which the SLA's error rates read. A check() saying the same again adds
+    // a sample per request: a hand-written loop with it ran at 0.84-0.88 of a bare one, 0.94
+    // without it (bench/library.ts, BENCHMARKS.md before and after).
     perOp[op] = {
       tags: { op, name: op },
       headers: auth,
