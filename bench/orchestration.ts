@@ -47,12 +47,12 @@ export async function orchestration(
       bundle = join(dir, 'perf-agent.js');
       return rateOf(join(dir, 'k6-summary.json'));
     },
-    bare: (rep) => bareRate(rep, {}),
-    recorded: (rep) => bareRate(rep, recorderEnv(join(scratch, `recording-${rep}.ndjson.gz`))),
+    bare: (rep) => k6Rate(`bare-${rep}`, {}),
+    recorded: (rep) => k6Rate(`recorded-${rep}`, recorderEnv(join(scratch, `recording-${rep}.ndjson.gz`))),
   };
   /** `k6 run` of the orchestrated run's bundle, with the given extra environment. */
-  async function bareRate(rep: number, env: Record<string, string>): Promise<number> {
-    const summary = join(scratch, `bare-${rep}-${Object.keys(env).length}.json`);
+  async function k6Rate(name: string, env: Record<string, string>): Promise<number> {
+    const summary = join(scratch, `${name}.json`);
     await $({
       quiet: true,
       env: {
