@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { lazyImportPlugin } from './scripts/lazy-import-plugin.ts';
 import { slaPlugin } from './scripts/sla/esbuild-plugin.ts';
 
 export const ROOT = fileURLToPath(new URL('.', import.meta.url));
@@ -37,7 +38,10 @@ export async function bundle({ entries, outdir, sla, root = ROOT }) {
     sourcesContent: false,
     logLevel: 'silent',
     absWorkingDir: root,
-    plugins: [slaPlugin({ root, ...(sla ? { override: sla } : {}) })],
+    plugins: [
+      lazyImportPlugin([slaPlugin({ root })]),
+      slaPlugin({ root, ...(sla ? { override: sla } : {}) }),
+    ],
   });
   return Promise.all(
     entries.map(async (entry) => {

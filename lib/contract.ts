@@ -88,6 +88,9 @@ export interface CompiledSla {
 /** The counter lib/ adds to once per VU and operation recorded on a custom Trend, for coverage. */
 export const SEEN_METRIC = 'k6kit_op_seen';
 
+/** Every k6 scenario k6kit makes carries its profile's think time, read in the VUs instead of the catalogue. */
+export const THINK_ENV = 'K6KIT_THINK';
+
 /** The k6 metrics an operation's rows are judged on. */
 export function operationMetrics(
   op: string,

@@ -6,17 +6,17 @@ import {
   assertProfilesKnown,
   assertSlaCoversScenario,
   assertThroughputExercised,
-  defineScenario,
   exercisedOperations,
   mergeThresholds,
   profileThresholds,
   scenarioOptions,
-} from '../../lib/scenario.ts';
+} from '../../lib/options.ts';
+import { defineScenario } from '../../lib/scenario.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
 const spec = { sla, operations: ['found', 'missing'] as const };
 const scenario = defineScenario(spec);
-/** What k6's first instance exports; a VU's own scenario.options is empty. */
+/** What k6's first instance exports; a VU exports none. */
 const built = scenarioOptions(spec);
 
 export const options = {
@@ -65,8 +65,16 @@ export default function (): void {
     assertEqual(t['http_req_duration{op:found}'], ['p(95)<1000']);
     assertEqual(t['http_reqs{op:missing}'], ['count>0']);
   });
-  test("a VU's own options are empty: k6 reads them from its first instance only, where they are built", () => {
-    assertEqual(__VU > 0 && Object.keys(scenario.options).length === 0, true);
+  test('a VU exports no options: k6 reads them from its first instance only, where they are built', () => {
+    // k6 copies the consolidated options into the options export of every VU that has one.
+    assertEqual(__VU > 0 && scenario.options === undefined, true);
+  });
+  test("without k6kit's scenario env (K6KIT_THINK), a VU's think() reads the catalogue: smoke waits 0.2-0.5 s", () => {
+    assertEqual(__ENV['K6KIT_THINK'], undefined);
+    const started = Date.now();
+    scenario.think();
+    const waited = Date.now() - started;
+    assertEqual(waited >= 200 && waited < 5000, true);
   });
   test('each k6 scenario carries its profile think time for the VUs (K6KIT_THINK)', () => {
     const scenarios = built.scenarios as Record<string, { env?: Record<string, string> }>;

@@ -1,0 +1,205 @@
+// The k6 options of a scenario: its load profile under the run's scale, its SLA thresholds, and
+// what plan and run read of it (options.ext.k6kit). Only k6's first instance of the script
+// (__VU 0) builds them: lib/scenario.ts imports this module lazily (`?lazy`, see
+// scripts/lazy-import-plugin.ts), so that none of its functions exists in the VUs.
+import type { Options } from 'k6/options';
+import {
+  THINK_ENV,
+  throughputMetric,
+  type BundleInfo,
+  type CompiledSla,
+  type Threshold,
+} from './contract.ts';
+import { egressBlacklist } from './egress.ts';
+import { allowOtherHosts, profileName, scale } from './env.ts';
+import { presetProfiles, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
+import type { ScenarioSpec } from './scenario.ts';
+
+/** The profile the run asked for (K6KIT_PROFILE, K6KIT_SCALE), among the presets and the scenario's own. */
+export function runProfile(
+  profiles: Record<string, Profile> | undefined,
+  defaultProfile: string | undefined,
+): { catalogue: Record<string, Profile>; profile: ResolvedProfile } {
+  const catalogue = { ...presetProfiles(), ...profiles };
+  return {
+    catalogue,
+    profile: resolveProfile(profileName(defaultProfile ?? 'smoke'), scale(), catalogue),
+  };
+}
+
+/**
+ * The k6 options of a scenario under the profile and scale of the run, after the checks that the
+ * table and the scenario agree. What defineScenario exports in k6's first instance of the script.
+ */
+export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Options {
+  const { sla, operations } = spec;
+  const { catalogue, profile } = runProfile(spec.profiles, spec.defaultProfile);
+  assertSlaCoversScenario(sla, operations);
+  assertProfilesKnown(sla, catalogue);
+  const exercised = exercisedOperations(profile, operations, spec.exec ?? {});
+  assertThroughputExercised(sla, profile, exercised);
+  const think = profile.profile.thinkTime.join(',');
+  const scenarios = Object.fromEntries(
+    Object.entries(profile.scenarios).map(([name, s]) => [
+      name,
+      { ...s, env: { ...s.env, [THINK_ENV]: think } },
+    ]),
+  );
+  return {
+    scenarios,
+    thresholds: mergeThresholds(
+      sla.thresholds,
+      ...Object.entries(sla.operations)
+        .filter(([op]) => exercised.has(op))
+        .map(([, row]) => row.thresholds),
+      profile.profile.thresholds ?? {},
+      profileThresholds(sla, profile),
+    ),
+    summaryTrendStats: sla.summaryTrendStats,
+    blacklistIPs: egressBlacklist(allowOtherHosts()),
+    // Everything k6kit tags is low-cardinality: keep per-URL tags out of the metrics.
+    systemTags: ['status', 'method', 'name', 'group', 'check', 'error_code', 'scenario', 'expected_response'],
+    // ext is k6's place for data of other tools; k6 inspect shows it, so plan and run can read it.
+    ext: { k6kit: bundleInfo(spec, profile, exercised) },
+  };
+}
+
+function bundleInfo<Op extends string>(
+  spec: ScenarioSpec<Op>,
+  profile: ResolvedProfile,
+  exercised: Set<string>,
+): BundleInfo {
+  const operations: BundleInfo['operations'] = {};
+  for (const [op, row] of Object.entries(spec.sla.operations)) {
+    if (exercised.has(op))
+      operations[op] = {
+        title: row.title,
+        metric: row.metric,
+        targets: row.targets,
+        maxEnforced: row.maxEnforced,
+      };
+  }
+  return {
+    profile: profile.name,
+    title: profile.profile.title,
+    source: profile.profile.source,
+    scale: profile.scale,
+    thinkTime: profile.profile.thinkTime,
+    phases: profile.profile.phases.map((phase) => {
+      const exec = phase.exec ?? 'default';
+      return {
+        name: phase.name ?? profile.name,
+        exec,
+        requestsPerIteration: spec.requestsPerIteration?.[exec] ?? null,
+      };
+    }),
+    sla: {
+      file: spec.sla.file,
+      title: spec.sla.title,
+      ...(spec.sla.errorRate !== undefined ? { errorRate: spec.sla.errorRate } : {}),
+    },
+    unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
+    payloads: spec.payloads ?? {},
+    stress: profile.profile.stress === true,
+    operations,
+    verdicts: {
+      ...spec.sla.verdicts,
+      leaks: { ...spec.sla.verdicts.leaks, ...spec.sla.profiles[profile.name]?.leaks },
+    },
+  };
+}
+
+/** Adds to a metric's thresholds instead of replacing them (a throughput target beside the coverage check). */
+export function mergeThresholds(...sets: Record<string, Threshold[]>[]): Record<string, Threshold[]> {
+  const merged: Record<string, Threshold[]> = {};
+  for (const set of sets) {
+    for (const [metric, entries] of Object.entries(set))
+      merged[metric] = [...(merged[metric] ?? []), ...entries];
+  }
+  return merged;
+}
+
+/** An SLA row for an operation the scenario never measures would be a threshold nothing feeds. */
+export function assertSlaCoversScenario(sla: CompiledSla, operations: readonly string[]): void {
+  const declared = new Set(operations);
+  const orphans = Object.keys(sla.operations).filter((op) => !declared.has(op));
+  if (orphans.length > 0) {
+    throw new Error(
+      `${sla.file}: operations ${orphans.map((o) => `"${o}"`).join(', ')} have SLA rows but the scenario ` +
+        `tags no request with them; expected each SLA operation among the scenario's operations ` +
+        `(${operations.join(', ')}). k6 would pass such thresholds silently (grafana/k6#1526).`,
+    );
+  }
+}
+
+/** The operations the profile's phases run, by the exec function each phase names. */
+export function exercisedOperations(
+  profile: ResolvedProfile,
+  operations: readonly string[],
+  exec: Record<string, readonly string[]>,
+): Set<string> {
+  const exercised = new Set<string>();
+  for (const phase of profile.profile.phases) {
+    const fn = phase.exec ?? 'default';
+    const ops = exec[fn] ?? (fn === 'default' ? operations : undefined);
+    if (!ops) {
+      throw new Error(
+        `Profile "${profile.name}" runs ${fn}(), which this scenario does not declare; expected one of: ` +
+          `${['default', ...Object.keys(exec).filter((f) => f !== 'default')].join(', ')}.`,
+      );
+    }
+    for (const op of ops) exercised.add(op);
+  }
+  return exercised;
+}
+
+/** A throughput target on an operation the profile never runs could never hold. */
+export function assertThroughputExercised(
+  sla: CompiledSla,
+  profile: ResolvedProfile,
+  exercised: Set<string>,
+): void {
+  for (const target of sla.throughput) {
+    const applies = target.profiles.length === 0 || target.profiles.includes(profile.name);
+    if (
+      applies &&
+      target.operation !== '*' &&
+      target.metric === undefined &&
+      !exercised.has(target.operation)
+    ) {
+      throw new Error(
+        `${sla.file}: throughput target on "${target.operation}" under profile "${profile.name}", which never runs ` +
+          `that operation; expected the target's profiles to run it.`,
+      );
+    }
+  }
+}
+
+/** A target under a profile no preset has would never be enforced. */
+export function assertProfilesKnown(sla: CompiledSla, catalogue: Record<string, Profile>): void {
+  const named = [...Object.keys(sla.profiles), ...sla.throughput.flatMap((t) => t.profiles)];
+  const unknown = [...new Set(named.filter((name) => !(name in catalogue)))];
+  if (unknown.length > 0) {
+    throw new Error(
+      `${sla.file}: targets name profiles ${unknown.map((p) => `"${p}"`).join(', ')} that this scenario does not have; ` +
+        `expected one of: ${Object.keys(catalogue).join(', ')}.`,
+    );
+  }
+}
+
+/**
+ * The SLA's targets for the chosen profile. Throughput targets hold only at full scale: a scaled
+ * run has fewer VUs, and its request rate says nothing about the target's. A target marked
+ * every_scale (a stream's message rate, which no VU count changes) holds at any scale.
+ */
+export function profileThresholds(sla: CompiledSla, profile: ResolvedProfile): Record<string, Threshold[]> {
+  const own = sla.profiles[profile.name];
+  const full = profile.scale === 1;
+  const sets: Record<string, Threshold[]>[] = [own?.thresholds ?? {}];
+  if (full && own?.throughput !== undefined) sets.push({ http_reqs: [`rate>=${own.throughput}`] });
+  for (const target of sla.throughput) {
+    if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
+    if (full || target.everyScale) sets.push({ [throughputMetric(target)]: [`rate>=${target.min}`] });
+  }
+  return mergeThresholds(...sets);
+}
