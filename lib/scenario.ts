@@ -5,7 +5,7 @@ import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { SEEN_METRIC, THINK_ENV, type CompiledSla } from './contract.ts';
-import { authHeaders, baseUrl, scale } from './env.ts';
+import { authHeaders, baseUrl, profileName, scale } from './env.ts';
 import type { Profile } from './profiles.ts';
 import loadOptionsModule from './options.ts?lazy';
 
@@ -85,8 +85,9 @@ export function defineScenario<Op extends string>(spec: ScenarioSpec<Op>): Scena
     scale: scale(),
     slaFile: spec.sla.file,
     ...measurement(spec.sla, spec.operations),
-    profiles: spec.profiles,
     defaultProfile: spec.defaultProfile,
+    // Not the profiles themselves: the VU would keep every object in them.
+    ownThinkTime: spec.profiles?.[profileName(spec.defaultProfile ?? 'smoke')]?.thinkTime,
   });
 }
 
@@ -103,9 +104,10 @@ interface VuState<Op extends string> {
   trends: Partial<Record<Op, Trend>>;
   /** The coverage counter of those operations. */
   seen: Counter | undefined;
-  /** The scenario's own profiles and default, for the think time of a run k6kit did not shape. */
-  profiles: Record<string, Profile> | undefined;
+  /** For the think time of a run whose k6 scenarios k6kit did not make: the default profile, */
   defaultProfile: string | undefined;
+  /** and the think time of the run's profile when it is the scenario's own, not a preset. */
+  ownThinkTime: [number, number] | undefined;
 }
 
 /** The per-operation request params and custom Trends, built once per VU at init. */
@@ -178,7 +180,7 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
       }
     },
     think() {
-      thinkTime ??= thinkTimeOf(state.profiles, state.defaultProfile);
+      thinkTime ??= thinkTimeOf(state);
       const min = thinkTime[0];
       const max = thinkTime[1];
       if (max > 0) sleep(min + Math.random() * (max - min));
@@ -186,15 +188,15 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
   };
 }
 
-/** The think time of the running profile: from the k6 scenario's env, or the catalogue without one. */
-function thinkTimeOf(
-  profiles: Record<string, Profile> | undefined,
-  defaultProfile: string | undefined,
-): [number, number] {
+/** The think time of the running profile: from the k6 scenario's env, or the profile itself without one. */
+function thinkTimeOf(state: Pick<VuState<string>, 'defaultProfile' | 'ownThinkTime'>): [number, number] {
   const parts = (__ENV[THINK_ENV] ?? '').split(',');
   const min = Number(parts[0]);
   const max = Number(parts[1]);
   if (parts.length === 2 && Number.isFinite(min) && Number.isFinite(max)) return [min, max];
-  // A k6 run whose scenarios k6kit did not make (--vus and --duration given): read the catalogue.
-  return loadOptions().runProfile(profiles, defaultProfile).profile.profile.thinkTime;
+  // A k6 run whose scenarios k6kit did not make (--vus and --duration given): the scenario's own
+  // profile, or a preset from the catalogue.
+  return (
+    state.ownThinkTime ?? loadOptions().runProfile(undefined, state.defaultProfile).profile.profile.thinkTime
+  );
 }

@@ -16,6 +16,19 @@ import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
 const spec = { sla, operations: ['found', 'missing'] as const };
 const scenario = defineScenario(spec);
+/** A scenario whose default profile is its own, with a think time no preset has. */
+const ownProfile = defineScenario({
+  ...spec,
+  defaultProfile: 'patient',
+  profiles: {
+    patient: {
+      title: 'Patient',
+      source: 'test',
+      phases: [{ model: 'closed', stages: [{ duration: 1, target: 1 }] }],
+      thinkTime: [0.6, 0.6],
+    },
+  },
+});
 /** What k6's first instance exports; a VU exports none. */
 const built = scenarioOptions(spec);
 
@@ -75,6 +88,12 @@ export default function (): void {
     scenario.think();
     const waited = Date.now() - started;
     assertEqual(waited >= 200 && waited < 5000, true);
+  });
+  test("... and the scenario's own profile, when that is the run's (0.6 s here)", () => {
+    const started = Date.now();
+    ownProfile.think();
+    const waited = Date.now() - started;
+    assertEqual(waited >= 600 && waited < 5000, true);
   });
   test('each k6 scenario carries its profile think time for the VUs (K6KIT_THINK)', () => {
     const scenarios = built.scenarios as Record<string, { env?: Record<string, string> }>;
