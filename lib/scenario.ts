@@ -68,13 +68,15 @@ export interface Scenario<Op extends string> {
 
 // Memory per VU (bench/memory.ts, 1,000 idle VUs) decides much of what follows. Every VU runs the
 // bundle's top level and keeps what its functions can still reach, and k6's JavaScript engine
-// makes each of those values a map-backed object: about half a kilobyte for each object or array
-// a VU keeps. So:
+// makes each of those values a map-backed object: about half a kilobyte for each object, array or
+// function a VU keeps. So:
 // - k6 reads options from its first instance of the script (__VU 0, k6 inspect's too) and copies
 //   the consolidated options into the `options` export of every VU that has one. Options and the
-//   profile catalogue are built there only, and a VU exports none.
+//   profile catalogue are built there only, by lib/options.ts behind a lazy import (no function
+//   of it exists in a VU), and a VU exports none.
 // - The helpers a VU keeps are made by vuHelpers() from the little they need, never in a scope
-//   that holds the spec or the SLA table: a closure keeps its whole enclosing scope alive.
+//   that holds the spec, its profiles or the SLA table: a closure keeps its whole enclosing scope
+//   alive.
 // - A VU's engine builds a builtin's prototype the first time the VU touches it: a Set, an
 //   iterator (for-of, spread, array destructuring) or a RegExp costs 8-20 kB in each VU. The VU
 //   path keeps to objects, arrays and indexed loops.
