@@ -22,6 +22,7 @@ export const ROOT = fileURLToPath(new URL('.', import.meta.url));
  * @returns {Promise<{ entry: string, bundle: string, bytes: number }[]>}
  */
 export async function bundle({ entries, outdir, sla, root = ROOT }) {
+  const tables = slaPlugin({ root, ...(sla ? { override: sla } : {}) });
   await build({
     entryPoints: entries,
     outdir,
@@ -38,10 +39,7 @@ export async function bundle({ entries, outdir, sla, root = ROOT }) {
     sourcesContent: false,
     logLevel: 'silent',
     absWorkingDir: root,
-    plugins: [
-      lazyImportPlugin([slaPlugin({ root })]),
-      slaPlugin({ root, ...(sla ? { override: sla } : {}) }),
-    ],
+    plugins: [lazyImportPlugin([tables]), tables],
   });
   return Promise.all(
     entries.map(async (entry) => {

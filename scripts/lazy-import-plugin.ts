@@ -23,7 +23,7 @@ export function lazyImportPlugin(plugins: Plugin[] = []): Plugin {
         namespace: 'k6kit-lazy',
       }));
       parent.onLoad({ filter: /.*/, namespace: 'k6kit-lazy' }, async (args) => {
-        let result: BuildResult<{ write: false; metafile: true }>;
+        let result: BuildResult<{ write: false }>;
         try {
           result = await build({
             entryPoints: [args.path],
@@ -32,10 +32,11 @@ export function lazyImportPlugin(plugins: Plugin[] = []): Plugin {
             format: 'iife',
             globalName: 'lazyModule',
             platform: 'neutral',
+            // The parent's resolution of npm packages and its target.
+            ...(parent.initialOptions.mainFields ? { mainFields: parent.initialOptions.mainFields } : {}),
             target: parent.initialOptions.target ?? 'es2020',
             absWorkingDir: root,
             logLevel: 'silent',
-            metafile: true,
             plugins,
           });
         } catch (error) {
@@ -48,7 +49,6 @@ export function lazyImportPlugin(plugins: Plugin[] = []): Plugin {
           // `var lazyModule` is local to load(): nothing of the module exists before the first call.
           contents: `let loaded;\nexport default function load() {\n  if (loaded === undefined) {\n${code}\n    loaded = lazyModule;\n  }\n  return loaded;\n}\n`,
           loader: 'js',
-          watchFiles: Object.keys(result.metafile.inputs).map((input) => resolve(root, input)),
         };
       });
     },
