@@ -89,7 +89,7 @@ export default function (): void {
     const waited = Date.now() - started;
     assertEqual(waited >= 200 && waited < 5000, true);
   });
-  test("... and the scenario's own profile, when that is the run's (0.6 s here)", () => {
+  test("without K6KIT_THINK, a scenario whose own profile is the run's waits that profile's think time (0.6 s)", () => {
     const started = Date.now();
     ownProfile.think();
     const waited = Date.now() - started;
