@@ -38,6 +38,20 @@ export async function k6Run(
   }
 }
 
+/** A bare k6 script: 50 VUs calling GET /api/v1/health on BASE_URL for the given seconds. */
+export const bareLoop = (seconds: number): string => `import http from 'k6/http';
+export const options = { vus: 50, duration: '${seconds}s' };
+export default function () { http.get(__ENV.BASE_URL + '/api/v1/health'); }
+`;
+
+/**
+ * A fresh reference target runs its first seconds cold (V8 has not compiled its hot paths yet):
+ * whatever a bench ran first was the slowest, 12-13K against 15K req/s. Drive it for 5 s first.
+ */
+export async function warmUp(k6: K6, baseUrl: string): Promise<void> {
+  await k6Run(k6, bareLoop(5), { BASE_URL: baseUrl });
+}
+
 export function table(rows: (string | number)[][]): string {
   return formatTable(rows).join('\n');
 }

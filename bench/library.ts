@@ -10,7 +10,7 @@ import { bundle } from '../build.mjs';
 import { inspectBundle } from '../scripts/k6/inspect.ts';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { startTarget } from '../scripts/target/launch.ts';
-import { fmt, k6Run, median, table } from './lib.ts';
+import { bareLoop, fmt, k6Run, median, table, warmUp } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPS = 3;
@@ -29,10 +29,7 @@ export default function () {
 `;
 }
 
-const BARE = `import http from 'k6/http';
-export const options = { vus: 50, duration: '10s' };
-export default function () { http.get(__ENV.BASE_URL + '/api/v1/health'); }
-`;
+const BARE = bareLoop(10);
 
 export async function libraryOverhead(log: (line: string) => void = console.log): Promise<void> {
   const k6 = await provisionK6({ root: ROOT });
@@ -49,6 +46,7 @@ export async function libraryOverhead(log: (line: string) => void = console.log)
       hand: await readFile(join(dir, 'hand.js'), 'utf8'),
       bare: BARE,
     };
+    await warmUp(k6, target.url);
     const rates = { k6kit: [] as number[], hand: [] as number[], bare: [] as number[] };
     for (let rep = 1; rep <= REPS; rep++) {
       // The order turns each repetition, so that a drift in the machine's other load favours none.

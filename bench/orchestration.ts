@@ -1,9 +1,11 @@
 // What orchestration costs k6: an orchestrated run (sampler, recorder, log tee) against bare
 // `k6 run` of the same bundle, same target, same VUs, alternated in one run, the order turning
 // each repetition so that a drift in the machine's other load favours neither; bare k6 with k6's
-// own per-second recorder, as k6kit runs it, says how much of the cost is that recorder's; and
-// what the sampler costs by itself at its 1 s interval.
-import { createWriteStream } from 'node:fs';
+// own per-second recorder, as k6kit runs it, says how much of the cost is that recorder's; the
+// CPU time the orchestrator's own process takes while k6 runs, against k6's, says what k6kit's
+// part costs in a figure the machine's other load moves far less than a rate; and what the sampler
+// costs by itself at its 1 s interval.
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { $ } from 'zx';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { recorderEnv } from '../scripts/k6/run.ts';
+import { parseStat } from '../scripts/sampler/proc.ts';
+import { processTree } from '../scripts/sampler/read.ts';
 import { Sampler } from '../scripts/sampler/sampler.ts';
 import { startTarget, targetInfo } from '../scripts/target/launch.ts';
-import { fmt, median, table } from './lib.ts';
+import { fmt, median, table, warmUp } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPS = 3;
@@ -34,15 +38,20 @@ export async function orchestration(
   const { pid } = await targetInfo(target.url);
   const scratch = await mkdtemp(join(tmpdir(), 'k6kit-bench-orch-'));
   const rates = { orchestrated: [] as number[], bare: [] as number[], recorded: [] as number[] };
+  /** The orchestrator's CPU time while k6 ran, per k6's own CPU time. */
+  const orchestratorCpu: number[] = [];
   let bundle = '';
   const kinds = ['orchestrated', 'bare', 'recorded'] as const;
   const runs: Record<(typeof kinds)[number], (rep: number) => Promise<number>> = {
     async orchestrated() {
-      const run = await $({
+      const child = $({
         cwd: ROOT,
         quiet: true,
         nothrow: true,
       })`${process.execPath} --import tsx scripts/cli.ts run ${RUN} --base-url ${target.url} --watch-pid ${pid} --warmup 0 --samples 1 --quiet`;
+      const cpu = watchOrchestratorCpu(child.pid as number);
+      const run = await child;
+      orchestratorCpu.push(cpu.stop());
       const dir = join(ROOT, /artifacts: (\S+)/.exec(run.stderr)?.[1] ?? '');
       bundle = join(dir, 'perf-agent.js');
       return rateOf(join(dir, 'k6-summary.json'));
@@ -67,6 +76,7 @@ export async function orchestration(
     return rateOf(summary);
   }
   try {
+    await warmUp(k6, target.url);
     for (let rep = 1; rep <= REPS; rep++) {
       // The first repetition runs the orchestrated one first: it builds the bundle the others run.
       for (let i = 0; i < kinds.length; i++) {
@@ -103,6 +113,10 @@ export async function orchestration(
           'orchestrated / k6 with its recorder, per rep: what k6kit adds',
           per(rates.orchestrated, rates.recorded).toFixed(3),
         ],
+        [
+          "the orchestrator's CPU while k6 ran, per k6's CPU, per rep",
+          `${(median(orchestratorCpu) * 100).toFixed(2)}%`,
+        ],
         ['sampler CPU at 1 s (goal ≤ 1% of a core)', `${samplerCpu.toFixed(2)}%`],
       ]),
     );
@@ -110,6 +124,59 @@ export async function orchestration(
   } finally {
     await target.stop();
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** CPU clock ticks (user + system) of a process, or undefined once it is gone. */
+function ticksOf(pid: number): number | undefined {
+  try {
+    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return stat.utime + stat.stime;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches an orchestrated run (started under the shell `root`) for its Node process and its
+ * `k6 run` child; stop() gives the Node process's CPU time from that child's start to its end, per
+ * the child's own CPU time.
+ */
+function watchOrchestratorCpu(root: number): { stop(): number } {
+  let node: number | undefined;
+  let k6: number | undefined;
+  let first: number | undefined;
+  let last = { node: 0, k6: 0 };
+  const read = () => {
+    if (node === undefined || k6 === undefined) {
+      for (const { pid } of processTree(root)) {
+        const argv = argvOf(pid);
+        if (argv.includes('scripts/cli.ts')) node = pid;
+        else if (argv.includes('run') && /k6$/.test(argv[0] ?? '')) k6 = pid;
+      }
+      if (node === undefined || k6 === undefined) return;
+    }
+    const nodeTicks = ticksOf(node);
+    const k6Ticks = ticksOf(k6);
+    if (nodeTicks === undefined || k6Ticks === undefined) return;
+    first ??= nodeTicks;
+    last = { node: nodeTicks, k6: k6Ticks };
+  };
+  const timer = setInterval(read, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      if (first === undefined || last.k6 === 0) throw new Error('the orchestrated run started no k6 run');
+      return (last.node - first) / last.k6;
+    },
+  };
+}
+
+function argvOf(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
   }
 }
 
