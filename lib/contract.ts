@@ -8,8 +8,14 @@ export interface OperationTargets {
   p50?: number;
   p95?: number;
   p99?: number;
+  avg?: number;
   max?: number;
 }
+
+/** How a latency must compare with its target: the table's "< 300ms" or "<= 300ms". */
+export type Below = '<' | '<=';
+/** How a rate must compare with its floor: ">= 50/s" or "> 80%". */
+export type Above = '>=' | '>';
 
 /** 'http' (requests), 'ws' (WebSocket connects), or the name of a custom Trend the scenario records. */
 export type OperationMetric = string;
@@ -18,6 +24,8 @@ export interface CompiledOperation {
   title: string;
   metric: OperationMetric;
   targets: OperationTargets;
+  /** The comparison of each target, as the table wrote it ('<' where it wrote none). */
+  operators: Partial<Record<keyof OperationTargets, Below>>;
   /** Max is reported, not enforced, unless the table says so (k6 advises against max thresholds). */
   maxEnforced: boolean;
   /** Statuses that count as success for this operation; empty means k6's default (200–399). */
@@ -31,6 +39,7 @@ export interface ThroughputTarget {
   operation: string;
   /** Per second. */
   min: number;
+  op: Above;
   /** A custom Counter to take the rate of; http_reqs when absent. */
   metric?: string;
   /** Profiles under which the target applies; empty means every profile. */
@@ -43,9 +52,12 @@ export interface ProfileTargets {
   /** Thresholds that hold under this profile at any scale. */
   thresholds: Record<string, Threshold[]>;
   /** Requests per second over the whole run; held at full scale only. */
-  throughput?: number;
+  throughput?: { min: number; op: Above };
+  /** The largest error rate this profile allows, replacing the table's; a fraction. */
+  errorRate?: number;
   /** Leak tolerances of this profile, over the table's. */
   leaks?: VerdictSettings['leaks'];
+  leakDirection?: VerdictSettings['leakDirection'];
 }
 
 /**
@@ -61,6 +73,8 @@ export interface LeakTolerance {
 export interface VerdictSettings {
   /** Growth allowed per resource from baseline to cooldown. */
   leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
+  /** 'both': a fall past the tolerance is a leak verdict too (seed 000's abs()); 'growth' when absent. */
+  leakDirection?: 'growth' | 'both';
   /** Growth of p95 allowed from the first window of steady state to the last, percent. */
   degradationPercent?: number;
   /** Seconds allowed from the end of a stress phase until latency and errors are back (seed 001: 30). */
@@ -132,6 +146,9 @@ export interface BundleInfo {
   /** Files the orchestrator makes before the run, by name, in bytes: large upload bodies k6 shares between VUs. */
   payloads: Record<string, number>;
   /** The SLA rows the profile runs, for verdicts and reports. */
-  operations: Record<string, Pick<CompiledOperation, 'title' | 'metric' | 'targets' | 'maxEnforced'>>;
+  operations: Record<
+    string,
+    Pick<CompiledOperation, 'title' | 'metric' | 'targets' | 'operators' | 'maxEnforced'>
+  >;
   verdicts: VerdictSettings;
 }

@@ -48,7 +48,7 @@ export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Opti
   return {
     scenarios,
     thresholds: mergeThresholds(
-      sla.thresholds,
+      tableThresholds(sla, profile),
       ...Object.entries(sla.operations)
         .filter(([op]) => exercised.has(op))
         .map(([, row]) => row.thresholds),
@@ -69,6 +69,7 @@ function bundleInfo<Op extends string>(
   profile: ResolvedProfile,
   exercised: Set<string>,
 ): BundleInfo {
+  const errorRate = spec.sla.profiles[profile.name]?.errorRate ?? spec.sla.errorRate;
   const operations: BundleInfo['operations'] = {};
   for (const [op, row] of Object.entries(spec.sla.operations)) {
     if (exercised.has(op))
@@ -76,6 +77,7 @@ function bundleInfo<Op extends string>(
         title: row.title,
         metric: row.metric,
         targets: row.targets,
+        operators: row.operators,
         maxEnforced: row.maxEnforced,
       };
   }
@@ -96,16 +98,24 @@ function bundleInfo<Op extends string>(
     sla: {
       file: spec.sla.file,
       title: spec.sla.title,
-      ...(spec.sla.errorRate !== undefined ? { errorRate: spec.sla.errorRate } : {}),
+      ...(errorRate !== undefined ? { errorRate } : {}),
     },
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
     payloads: spec.payloads ?? {},
     stress: profile.profile.stress === true,
     operations,
-    verdicts: {
-      ...spec.sla.verdicts,
-      leaks: { ...spec.sla.verdicts.leaks, ...spec.sla.profiles[profile.name]?.leaks },
-    },
+    verdicts: profileVerdicts(spec.sla, profile.name),
+  };
+}
+
+/** The table's verdict settings under one profile: its leak tolerances and direction over the table's. */
+function profileVerdicts(sla: CompiledSla, profile: string): BundleInfo['verdicts'] {
+  const own = sla.profiles[profile];
+  const direction = own?.leakDirection ?? sla.verdicts.leakDirection;
+  return {
+    ...sla.verdicts,
+    leaks: { ...sla.verdicts.leaks, ...own?.leaks },
+    ...(direction ? { leakDirection: direction } : {}),
   };
 }
 
@@ -188,6 +198,16 @@ export function assertProfilesKnown(sla: CompiledSla, catalogue: Record<string, 
 }
 
 /**
+ * The table-wide thresholds less those the profile sets itself: seed 002's 200-user row allows 5%
+ * errors, and the table's 1% beside it would fail the run at 1%. A profile's target replaces the
+ * table's on the same metric; it does not add to it.
+ */
+export function tableThresholds(sla: CompiledSla, profile: ResolvedProfile): Record<string, Threshold[]> {
+  const own = sla.profiles[profile.name]?.thresholds ?? {};
+  return Object.fromEntries(Object.entries(sla.thresholds).filter(([metric]) => !(metric in own)));
+}
+
+/**
  * The SLA's targets for the chosen profile. Throughput targets hold only at full scale: a scaled
  * run has fewer VUs, and its request rate says nothing about the target's. A target marked
  * every_scale (a stream's message rate, which no VU count changes) holds at any scale.
@@ -196,10 +216,14 @@ export function profileThresholds(sla: CompiledSla, profile: ResolvedProfile): R
   const own = sla.profiles[profile.name];
   const full = profile.scale === 1;
   const sets: Record<string, Threshold[]>[] = [own?.thresholds ?? {}];
-  if (full && own?.throughput !== undefined) sets.push({ http_reqs: [`rate>=${own.throughput}`] });
+  if (full && own?.throughput !== undefined)
+    sets.push({ http_reqs: [`rate${own.throughput.op}${own.throughput.min}`] });
   for (const target of sla.throughput) {
     if (target.profiles.length > 0 && !target.profiles.includes(profile.name)) continue;
-    if (full || target.everyScale) sets.push({ [throughputMetric(target)]: [`rate>=${target.min}`] });
+    // The profile's own request rate replaces a table-wide one on the same metric.
+    if (own?.throughput !== undefined && throughputMetric(target) === 'http_reqs') continue;
+    if (full || target.everyScale)
+      sets.push({ [throughputMetric(target)]: [`rate${target.op}${target.min}`] });
   }
   return mergeThresholds(...sets);
 }

@@ -8,7 +8,7 @@ import { ExitCode, InputError, TargetError } from './errors.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
 import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
-import { writeTimeline, type K6Point } from './k6/recording.ts';
+import { pointFromSummary, writeTimeline, type K6Point } from './k6/recording.ts';
 import { readJsonLines } from './jsonl.ts';
 import { runK6 } from './k6/run.ts';
 import { watchPeakRss } from './sampler/peak.ts';
@@ -25,7 +25,7 @@ import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
 import { growthFromTimeline } from './verdicts/growth.ts';
 import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from './verdicts/recovery.ts';
-import { leakVerdicts, medianLevels, type Levels, type Tolerances } from './verdicts/leaks.ts';
+import { leakVerdicts, levelsSettled, medianLevels, type Levels, type Tolerances } from './verdicts/leaks.ts';
 
 export interface RunRequest {
   root: string;
@@ -177,6 +177,22 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       if (settleUrl && watched !== undefined && !(await settle(settleUrl)))
         log(`settle: POST ${redactUrl(settleUrl)} failed; sampling as it is`);
     };
+    /** Settle, then sample until a window of samples shows memory at rest (bounded rounds). */
+    const sampleSettled = async (phase: 'baseline' | 'cooldown'): Promise<Sample[]> => {
+      for (let round = 1; ; round++) {
+        await settleTarget();
+        const samples = await sampler.collect(request.samples, phase);
+        const levels = samples.map(levelsOf).filter((l): l is Levels => l !== undefined);
+        if (levelsSettled(levels)) return samples;
+        if (round === SETTLE_ROUNDS) {
+          log(
+            `${phase}: memory still moving after ${round} rounds; its last ${request.samples} samples kept`,
+          );
+          return samples;
+        }
+        checkInterrupted();
+      }
+    };
 
     if (request.warmupSeconds > 0) {
       log(`phase: warmup (${request.warmupSeconds} s of the smoke profile, not judged)`);
@@ -198,9 +214,10 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       dead();
     }
 
-    log(`phase: baseline (median of ${request.samples} samples, ${request.intervalMs / 1000} s apart)`);
-    await settleTarget();
-    const baseline = await sampler.collect(request.samples, 'baseline');
+    log(
+      `phase: baseline (median of ${request.samples} samples, ${request.intervalMs / 1000} s apart, once memory is at rest)`,
+    );
+    const baseline = await sampleSettled('baseline');
     checkInterrupted();
     dead();
 
@@ -223,23 +240,33 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     ending.k6 = await k6Run.result;
     k6PeakRss = k6Memory?.stop();
     await sampler.stop();
+    let summaryMetrics: SummaryExport['metrics'] | undefined;
     if (existsSync(summaryExport)) {
-      ending.thresholds = thresholdResults(
-        JSON.parse(await readFile(summaryExport, 'utf8')) as SummaryExport,
-      );
+      const exported = JSON.parse(await readFile(summaryExport, 'utf8')) as SummaryExport;
+      ending.thresholds = thresholdResults(exported);
+      summaryMetrics = exported.metrics;
     }
     const k6Timeline = join(runDir, 'k6-timeline.jsonl');
     const metricOf = Object.fromEntries(Object.entries(info.operations).map(([op, row]) => [op, row.metric]));
-    if (existsSync(recording)) await writeTimeline(recording, k6Timeline, metricOf);
+    const recorded = existsSync(recording) ? await writeTimeline(recording, k6Timeline, metricOf) : 0;
+    if (recorded === 0 && summaryMetrics) {
+      const loadSeconds = (performance.now() - loadStarted) / 1000;
+      const point = pointFromSummary(summaryMetrics, metricOf, loadSeconds, Date.now());
+      await writeFile(k6Timeline, `${JSON.stringify(point)}\n`);
+    }
     checkInterrupted();
     dead();
 
     if (watched !== undefined && ending.k6.code !== null && (ending.k6.code === 0 || ending.k6.code === 99)) {
       log(`phase: cooldown (median of ${request.samples} samples once the load has stopped)`);
-      await settleTarget();
-      const cooldown = await sampler.collect(request.samples, 'cooldown');
+      const cooldown = await sampleSettled('cooldown');
       dead();
-      ending.leaks = leakVerdicts(levelsMedian(baseline), levelsMedian(cooldown), tolerances);
+      ending.leaks = leakVerdicts(
+        levelsMedian(baseline),
+        levelsMedian(cooldown),
+        tolerances,
+        info.verdicts.leakDirection,
+      );
     }
     await judgeTimelines(ending, runDir, info, tolerances);
   } catch (error) {
@@ -314,6 +341,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
 }
 
 class Interrupted extends Error {}
+
+/** Windows of samples tried before a baseline or cooldown is taken as it is: 4 × 5 s at most. */
+const SETTLE_ROUNDS = 4;
 
 /** The verdicts read from the timelines, each streamed from its file. */
 async function judgeTimelines(

@@ -26,7 +26,9 @@ export function describeLeak(v: LeakVerdict): string {
   const share = Number.isFinite(v.deltaPercent)
     ? `${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%`
     : 'from none';
-  return `${v.resource} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${describeTolerance(v.resource, v.tolerance)})`;
+  const moved = v.delta > 0 ? 'grew' : v.delta < 0 ? 'fell' : 'held';
+  const bound = `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`;
+  return `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
 }
 
 export function describeDegradation(v: DegradationVerdict): string {

@@ -37,6 +37,8 @@ export interface K6Point {
   ops: Record<string, OpPoint>;
   /** The scenario's custom Rate metrics that saw samples (checks too), as fractions. */
   rates: Record<string, number>;
+  /** The run ended within its first period: this one point is the whole run, from k6's summary. */
+  whole?: true;
 }
 
 /** The recorder's stats per metric type, in the order of its arrays. */
@@ -169,13 +171,70 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** The recording, one point a line: k6-timeline.jsonl, which reports and verdicts read. */
+/** A metric of k6's --summary-export: trends by stat, counters count/rate, rates their value. */
+export type ExportedStats = Record<string, number | unknown>;
+
+/**
+ * Pure: k6's end-of-test summary → one point for the whole run. k6's recorder writes a period only
+ * once it has passed, so a run that ends within its first (seed 000's quick preset: 0.3 s) leaves
+ * no point at all; its summary holds the same aggregates over the whole run.
+ */
+export function pointFromSummary(
+  metrics: Record<string, ExportedStats>,
+  operations: Record<string, string>,
+  seconds: number,
+  at: number,
+): K6Point {
+  const get = (metric: string, stat: string) => {
+    const value = metrics[metric]?.[stat];
+    return typeof value === 'number' ? round(value) : 0;
+  };
+  const ops: Record<string, OpPoint> = {};
+  for (const [op, metric] of Object.entries(operations)) {
+    const m = operationMetrics(op, metric);
+    if (!metrics[m.duration]) continue;
+    const counted = !m.coverage.startsWith(SEEN_METRIC) && metrics[m.coverage];
+    ops[op] = {
+      ...(counted ? { count: get(m.coverage, 'count'), rate: get(m.coverage, 'rate') } : {}),
+      ...(m.failed && metrics[m.failed] ? { errorRate: get(m.failed, 'value') } : {}),
+      p50: get(m.duration, 'med'),
+      p95: get(m.duration, 'p(95)'),
+      p99: get(m.duration, 'p(99)'),
+      max: get(m.duration, 'max'),
+    };
+  }
+  return {
+    t: Math.round(seconds * 10) / 10,
+    at,
+    vus: get('vus', 'max'),
+    requests: get('http_reqs', 'count'),
+    requestRate: get('http_reqs', 'rate'),
+    errorRate: get('http_req_failed', 'value'),
+    p50: get('http_req_duration', 'med'),
+    p95: get('http_req_duration', 'p(95)'),
+    p99: get('http_req_duration', 'p(99)'),
+    iterations: get('iterations', 'count'),
+    ops,
+    rates: {},
+    whole: true,
+  };
+}
+
+/**
+ * The recording, one point a line: k6-timeline.jsonl, which reports and verdicts read. Returns how
+ * many points it wrote.
+ */
 export async function writeTimeline(
   recording: string,
   out: string,
   operations: Record<string, string> = {},
-): Promise<void> {
+): Promise<number> {
   const file = createWriteStream(out);
-  for await (const point of readRecording(recording, operations)) file.write(`${JSON.stringify(point)}\n`);
+  let points = 0;
+  for await (const point of readRecording(recording, operations)) {
+    file.write(`${JSON.stringify(point)}\n`);
+    points++;
+  }
   await new Promise((resolve) => file.end(resolve));
+  return points;
 }

@@ -16,6 +16,8 @@ export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private pending?: Promise<unknown>;
   private phase: Phase = 'baseline';
+  /** Samples taken since start(): a load shorter than one interval still gets one at stop(). */
+  private taken = 0;
   private readonly tree: TreeReader | undefined;
   last?: Sample;
 
@@ -32,6 +34,7 @@ export class Sampler {
     const sample = toSample(previous, current, phase);
     this.options.out.write(`${JSON.stringify(sample)}\n`);
     this.last = sample;
+    this.taken++;
     return sample;
   }
 
@@ -50,6 +53,7 @@ export class Sampler {
   /** Samples in the background until stop(). */
   start(phase: Phase): void {
     this.phase = phase;
+    this.taken = 0;
     const tick = () => {
       this.pending = this.take().finally(() => {
         if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
@@ -58,10 +62,12 @@ export class Sampler {
     this.timer = setTimeout(tick, this.options.intervalMs);
   }
 
+  /** Stops sampling; a phase that ended before its first interval gets its one sample now. */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.pending;
+    if (this.taken === 0) await this.take();
   }
 }
 

@@ -1,18 +1,22 @@
 // Pure: a validated SLA table → the thresholds k6 enforces and the data lib/ needs at run time.
+// Every target keeps the comparison the table wrote: a seed's "≤ 300ms" is k6's `<=300`.
 import {
   operationMetrics,
   type CompiledOperation,
   type CompiledSla,
+  type OperationTargets,
   type ProfileTargets,
   type Threshold,
   type VerdictSettings,
 } from '../../lib/contract.ts';
 import type { OperationInput, SlaInput } from './schema.ts';
+import type { Bound } from './units.ts';
 
 /** P99 is in the seeds' tables, and k6 leaves it out of its summary unless asked. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
 type Rates = SlaInput['rates'];
+type Leaks = NonNullable<NonNullable<SlaInput['verdicts']>['leaks']>;
 
 export function compileSla(sla: SlaInput, file: string): CompiledSla {
   const operations: Record<string, CompiledOperation> = {};
@@ -22,14 +26,19 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
 
   const profiles: Record<string, ProfileTargets> = {};
   for (const [name, target] of Object.entries(sla.profiles ?? {})) {
+    const leaks = target.leaks ? splitLeaks(target.leaks) : undefined;
     profiles[name] = {
       thresholds: {
         ...failureThresholds(target.error_rate, target.success_rate),
-        ...(target.p95 !== undefined ? { http_req_duration: [`p(95)<${target.p95}`] } : {}),
+        ...(target.p95 !== undefined ? { http_req_duration: [threshold('p(95)', target.p95)] } : {}),
         ...rateThresholds(target.rates),
       },
-      ...(target.throughput !== undefined ? { throughput: target.throughput } : {}),
-      ...(target.leaks ? { leaks: definedOnly(target.leaks) } : {}),
+      ...(target.throughput !== undefined
+        ? { throughput: { min: target.throughput.value, op: target.throughput.op as '>=' | '>' } }
+        : {}),
+      ...errorRateOf(target.error_rate, target.success_rate),
+      ...(leaks && Object.keys(leaks.tolerances).length > 0 ? { leaks: leaks.tolerances } : {}),
+      ...(leaks?.direction ? { leakDirection: leaks.direction } : {}),
     };
   }
 
@@ -41,66 +50,89 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     thresholds: { ...failureThresholds(sla.error_rate, sla.success_rate), ...rateThresholds(sla.rates) },
     throughput: Object.entries(sla.throughput ?? {}).map(([operation, target]) => ({
       operation,
-      min: target.min,
+      min: target.min.value,
+      op: target.min.op as '>=' | '>',
       ...(target.metric !== undefined ? { metric: target.metric } : {}),
       profiles: target.profiles ?? [],
       ...(target.every_scale ? { everyScale: true } : {}),
     })),
     profiles,
     summaryTrendStats: SUMMARY_TREND_STATS,
-    ...(sla.error_rate !== undefined
-      ? { errorRate: sla.error_rate }
-      : sla.success_rate !== undefined
-        ? { errorRate: round(1 - sla.success_rate) }
-        : {}),
+    ...errorRateOf(sla.error_rate, sla.success_rate),
     verdicts: compileVerdicts(sla.verdicts),
   };
 }
 
+/** `p(95)<=300`: a k6 threshold from a stat and a bound. */
+function threshold(stat: string, bound: Bound): string {
+  return `${stat}${bound.op}${bound.value}`;
+}
+
+/** The largest error rate a row allows, however it says it. */
+function errorRateOf(errorRate: Bound | undefined, successRate: Bound | undefined): { errorRate?: number } {
+  if (errorRate !== undefined) return { errorRate: errorRate.value };
+  return successRate !== undefined ? { errorRate: round(1 - successRate.value) } : {};
+}
+
 /** Percent units become percent numbers (the leak and degradation verdicts speak in percent). */
 function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
-  const leaks = definedOnly(verdicts?.leaks ?? {});
+  const { tolerances, direction } = splitLeaks(verdicts?.leaks ?? {});
   const degradation = verdicts?.degradation?.p95_growth;
   const recovery = verdicts?.recovery;
   return {
-    leaks,
+    leaks: tolerances,
+    ...(direction ? { leakDirection: direction } : {}),
     ...(degradation !== undefined ? { degradationPercent: round(degradation * 100) } : {}),
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
   };
 }
 
-/** The leak tolerances the table sets, without the resources it leaves out. */
-function definedOnly(
-  leaks: NonNullable<NonNullable<SlaInput['verdicts']>['leaks']>,
-): VerdictSettings['leaks'] {
-  return Object.fromEntries(Object.entries(leaks).filter(([, tolerance]) => tolerance !== undefined));
+/** The leak tolerances the table sets, without the resources it leaves out, and the direction apart. */
+function splitLeaks(leaks: Leaks): {
+  tolerances: VerdictSettings['leaks'];
+  direction?: VerdictSettings['leakDirection'];
+} {
+  const { direction, ...resources } = leaks;
+  return {
+    tolerances: Object.fromEntries(Object.entries(resources).filter(([, t]) => t !== undefined)),
+    ...(direction ? { direction } : {}),
+  };
 }
+
+const LATENCY_STATS: [keyof OperationTargets, string][] = [
+  ['p50', 'med'],
+  ['p95', 'p(95)'],
+  ['p99', 'p(99)'],
+  ['avg', 'avg'],
+  ['max', 'max'],
+];
 
 function compileOperation(name: string, op: OperationInput, defaultStatuses: number[]): CompiledOperation {
   const targets: CompiledOperation['targets'] = {};
-  for (const key of ['p50', 'p95', 'p99', 'max'] as const) {
-    const value = op[key];
-    if (value !== undefined) targets[key] = value;
+  const operators: CompiledOperation['operators'] = {};
+  const latency: string[] = [];
+  for (const [key, stat] of LATENCY_STATS) {
+    const bound = op[key];
+    if (bound === undefined) continue;
+    targets[key] = bound.value;
+    operators[key] = bound.op as '<' | '<=';
+    // Max is reported, not enforced, unless the row says so (k6 advises against max thresholds).
+    if (key !== 'max' || op.enforce_max === true) latency.push(threshold(stat, bound));
   }
   const metric = op.metric ?? 'http';
   const metrics = operationMetrics(name, metric);
-  const latency = [
-    ...(op.p50 !== undefined ? [`med<${op.p50}`] : []),
-    ...(op.p95 !== undefined ? [`p(95)<${op.p95}`] : []),
-    ...(op.p99 !== undefined ? [`p(99)<${op.p99}`] : []),
-    ...(op.max !== undefined && op.enforce_max === true ? [`max<${op.max}`] : []),
-  ];
   return {
     title: op.title ?? name,
     metric,
     targets,
+    operators,
     maxEnforced: op.enforce_max ?? false,
     expectedStatuses: op.expected_statuses ?? defaultStatuses,
     thresholds: {
       ...(latency.length > 0 ? { [metrics.duration]: latency } : {}),
       ...(op.error_rate !== undefined && metrics.failed
-        ? { [metrics.failed]: [`rate<${op.error_rate}`] }
+        ? { [metrics.failed]: [threshold('rate', op.error_rate)] }
         : {}),
       // k6 passes a threshold whose tag no sample carries (grafana/k6#1526); this one fails instead.
       [metrics.coverage]: ['count>0'],
@@ -108,13 +140,19 @@ function compileOperation(name: string, op: OperationInput, defaultStatuses: num
   };
 }
 
+/**
+ * k6 judges http_req_failed, the error rate. A success rate ">= 99%" is an error rate "<= 1%", and
+ * "> 99%" is "< 1%": "100% success" allows no failure at all, rate<=0.
+ */
 function failureThresholds(
-  errorRate: number | undefined,
-  successRate: number | undefined,
+  errorRate: Bound | undefined,
+  successRate: Bound | undefined,
 ): Record<string, Threshold[]> {
-  if (errorRate !== undefined) return { http_req_failed: [`rate<${errorRate}`] };
-  // "100% success" must allow no failure at all: rate<=0, not rate<0.
-  if (successRate !== undefined) return { http_req_failed: [`rate<=${round(1 - successRate)}`] };
+  if (errorRate !== undefined) return { http_req_failed: [threshold('rate', errorRate)] };
+  if (successRate !== undefined) {
+    const op = successRate.op === '>' ? '<' : '<=';
+    return { http_req_failed: [threshold('rate', { value: round(1 - successRate.value), op })] };
+  }
   return {};
 }
 
@@ -122,8 +160,8 @@ function rateThresholds(rates: Rates): Record<string, Threshold[]> {
   const thresholds: Record<string, Threshold[]> = {};
   for (const [metric, rate] of Object.entries(rates ?? {})) {
     thresholds[metric] = [
-      ...(rate.min !== undefined ? [`rate>=${rate.min}`] : []),
-      ...(rate.max !== undefined ? [`rate<=${rate.max}`] : []),
+      ...(rate.min !== undefined ? [threshold('rate', rate.min)] : []),
+      ...(rate.max !== undefined ? [threshold('rate', rate.max)] : []),
     ];
   }
   return thresholds;

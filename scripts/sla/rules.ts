@@ -27,10 +27,13 @@ const atLeastOneOperation: Rule = (sla) =>
 
 const everyOperationHasATarget: Rule = (sla) =>
   Object.entries(sla.operations)
-    .filter(([, op]) => PERCENTILES.every((p) => op[p] === undefined) && op.error_rate === undefined)
+    .filter(
+      ([, op]) =>
+        PERCENTILES.every((p) => op[p] === undefined) && op.avg === undefined && op.error_rate === undefined,
+    )
     .map(([name]) => ({
       path: ['operations', name],
-      expected: 'at least one of p50, p95, p99, max or error_rate',
+      expected: 'at least one of p50, p95, p99, avg, max or error_rate',
     }));
 
 const percentilesAscend: Rule = (sla) => {
@@ -38,7 +41,7 @@ const percentilesAscend: Rule = (sla) => {
   for (const [name, op] of Object.entries(sla.operations)) {
     let previous: { key: string; value: number } | undefined;
     for (const key of PERCENTILES) {
-      const value = op[key];
+      const value = op[key]?.value;
       if (value === undefined) continue;
       if (previous && value < previous.value) {
         issues.push({
@@ -84,8 +87,8 @@ const rateIssues = (rows: RateRows | undefined, at: (string | number)[]): SlaIss
     if (rate.min === undefined && rate.max === undefined) {
       return [{ path: [...at, name], expected: 'a min or a max' }];
     }
-    if (rate.min !== undefined && rate.max !== undefined && rate.min > rate.max) {
-      return [{ path: [...at, name, 'max'], expected: `a value not below min (${rate.min * 100}%)` }];
+    if (rate.min !== undefined && rate.max !== undefined && rate.min.value > rate.max.value) {
+      return [{ path: [...at, name, 'max'], expected: `a value not below min (${rate.min.value * 100}%)` }];
     }
     return [];
   });

@@ -2,7 +2,7 @@
 // that a schema cannot say live in rules.ts.
 import { z } from 'zod';
 import type { LeakTolerance } from '../../lib/contract.ts';
-import { parseDuration, parsePercent, parseRate, parseSize } from './units.ts';
+import { parseBound, parseDuration, parsePercent, parseRate, parseSize, type Operator } from './units.ts';
 
 function unit<T>(parse: (text: string) => T | undefined, expected: string) {
   return z.unknown().transform((value, ctx): T => {
@@ -17,7 +17,22 @@ function unit<T>(parse: (text: string) => T | undefined, expected: string) {
 
 const duration = unit(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
 const percent = unit(parsePercent, 'a percentage such as 1% or 0.1%');
-const rate = unit(parseRate, 'a rate such as 50/s or 10/min');
+
+/** A target with the comparison the seed writes; the first operator is the default. */
+function bound(parse: (text: string) => number | undefined, example: string, ops: [Operator, Operator]) {
+  return unit(
+    (text) => parseBound(text, parse, ops),
+    `${example}, optionally after ${ops[0]} or ${ops[1]} (${ops[0]} when none is written)`,
+  );
+}
+const below = (parse: (text: string) => number | undefined, example: string) =>
+  bound(parse, example, ['<', '<=']);
+const above = (parse: (text: string) => number | undefined, example: string) =>
+  bound(parse, example, ['>=', '>']);
+const latency = below(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
+const errorShare = below(parsePercent, 'a percentage such as 1% or 0.1%');
+const successShare = above(parsePercent, 'a percentage such as 99% or 100%');
+const rate = above(parseRate, 'a rate such as 50/s or 10/min');
 /** A percentage as leak verdicts speak it: "5%" → 5. */
 const asPercent = (text: string) => {
   const share = parsePercent(text);
@@ -38,6 +53,8 @@ const countLimit = z.unknown().transform((value, ctx): LeakTolerance => {
 });
 const leaks = z
   .strictObject({
+    /** growth (the default): only a rise is a leak. both: seed 000's abs((final − baseline) / baseline). */
+    direction: z.enum(['growth', 'both'], { error: 'growth or both' }).optional(),
     memory: memoryLimit.optional(),
     threads: countLimit.optional(),
     fds: countLimit.optional(),
@@ -58,19 +75,25 @@ const metricName = z.string({ error: 'http, ws, or a custom Trend metric name' }
 export const operationSchema = z.strictObject({
   title: text.optional(),
   metric: metricName.optional(),
-  p50: duration.optional(),
-  p95: duration.optional(),
-  p99: duration.optional(),
-  max: duration.optional(),
+  p50: latency.optional(),
+  p95: latency.optional(),
+  p99: latency.optional(),
+  /** The mean (seed 002: "average response time < 1 second"); enforced. */
+  avg: latency.optional(),
+  max: latency.optional(),
   enforce_max: z.boolean({ error: 'true or false' }).optional(),
-  error_rate: percent.optional(),
+  error_rate: errorShare.optional(),
   expected_statuses: statuses.optional(),
 });
 
 const rates = z
   .record(
     z.string(),
-    z.strictObject({ title: text.optional(), min: percent.optional(), max: percent.optional() }),
+    z.strictObject({
+      title: text.optional(),
+      min: above(parsePercent, 'a percentage such as 80%').optional(),
+      max: bound(parsePercent, 'a percentage such as 5%', ['<=', '<']).optional(),
+    }),
     {
       error: 'a map of custom Rate metric name to { title, min, max }',
     },
@@ -84,8 +107,8 @@ export const slaSchema = z.strictObject({
   title: text,
   source: text,
   expected_statuses: statuses.optional(),
-  error_rate: percent.optional(),
-  success_rate: percent.optional(),
+  error_rate: errorShare.optional(),
+  success_rate: successShare.optional(),
   operations: z.record(z.string(), operationSchema, { error: 'a map of operation name to targets' }),
   throughput: z
     .record(
@@ -105,9 +128,9 @@ export const slaSchema = z.strictObject({
     .record(
       z.string(),
       z.strictObject({
-        error_rate: percent.optional(),
-        success_rate: percent.optional(),
-        p95: duration.optional(),
+        error_rate: errorShare.optional(),
+        success_rate: successShare.optional(),
+        p95: latency.optional(),
         throughput: rate.optional(),
         rates,
         /** Leak tolerances of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */

@@ -45,3 +45,29 @@ export function parseSize(text: string): number | undefined {
 function round(value: number): number {
   return Number(value.toPrecision(12));
 }
+
+export type Operator = '<' | '<=' | '>' | '>=';
+
+/** A target as a table writes it: a value, and the comparison the seed states ("≤ 300ms", "> 80%"). */
+export interface Bound {
+  value: number;
+  op: Operator;
+}
+
+const BOUND = /^\s*(<=|>=|≤|≥|<|>)?\s*(.*)$/;
+const ASCII: Record<string, Operator> = { '≤': '<=', '≥': '>=' };
+
+/**
+ * "<= 300ms", "≤300ms" or "300ms" (the field's default operator) → a bound. An operator the field
+ * cannot take (a latency kept above a value) is refused, like a value without its unit.
+ */
+export function parseBound(
+  text: string,
+  parse: (value: string) => number | undefined,
+  allowed: readonly [Operator, Operator],
+): Bound | undefined {
+  const match = BOUND.exec(text) as RegExpExecArray;
+  const op = match[1] === undefined ? allowed[0] : (ASCII[match[1]] ?? (match[1] as Operator));
+  const value = parse(match[2] as string);
+  return value === undefined || !allowed.includes(op) ? undefined : { value, op };
+}

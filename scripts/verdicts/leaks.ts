@@ -1,7 +1,10 @@
 // Pure: resource levels at baseline and after cooldown → one leak verdict per resource.
 // Seed 000: leak when |final − baseline| / baseline > tolerance, ±2% by default. Seed 003 bounds
 // memory growth by an amount instead (< 100 MB): a tolerance may be a share, an amount, or both.
-import type { LeakTolerance } from '../../lib/contract.ts';
+// Growth is a leak; a fall is one too where the table says direction: both (seed 000's abs()).
+import type { LeakTolerance, VerdictSettings } from '../../lib/contract.ts';
+
+export type LeakDirection = NonNullable<VerdictSettings['leakDirection']>;
 
 export type Resource = 'memory' | 'threads' | 'fds' | 'connections';
 export const RESOURCES: Resource[] = ['memory', 'threads', 'fds', 'connections'];
@@ -12,11 +15,20 @@ export type Tolerances = Partial<Record<Resource, LeakTolerance>>;
 /** Seed 000's ±2%, for a resource the SLA and the command line say nothing of. */
 export const DEFAULT_TOLERANCE: LeakTolerance = { percent: 2 };
 
-/** Growth within every bound the tolerance sets. A level that drops below its baseline is not a leak. */
-export function withinTolerance(delta: number, deltaPercent: number, tolerance: LeakTolerance): boolean {
+/**
+ * A change within every bound the tolerance sets. Under 'growth' a level that drops below its
+ * baseline is not a leak; under 'both' the size of the change is judged, whichever way it went.
+ */
+export function withinTolerance(
+  delta: number,
+  deltaPercent: number,
+  tolerance: LeakTolerance,
+  direction: LeakDirection = 'growth',
+): boolean {
+  const size = (x: number) => (direction === 'both' ? Math.abs(x) : x);
   return (
-    (tolerance.percent === undefined || deltaPercent <= tolerance.percent) &&
-    (tolerance.absolute === undefined || delta <= tolerance.absolute)
+    (tolerance.percent === undefined || size(deltaPercent) <= tolerance.percent) &&
+    (tolerance.absolute === undefined || size(delta) <= tolerance.absolute)
   );
 }
 
@@ -41,6 +53,8 @@ export interface LeakVerdict {
   /** Percent of the baseline; Infinity when the baseline is zero and the final is not. */
   deltaPercent: number;
   tolerance: LeakTolerance;
+  /** Which changes the tolerance bounds: a rise only, or a rise or a fall. */
+  direction: LeakDirection;
   pass: boolean;
 }
 
@@ -53,11 +67,29 @@ export function median(values: number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/**
+ * Whether a window of samples shows a level at rest: memory within `spreadPercent` of its median
+ * from lowest to highest. After a load, a process returns freed pages to the system for seconds
+ * (measured on the reference target: RSS 108 → 84 MB over 7 s of forced GCs, then flat); a
+ * baseline or cooldown taken during that fall reads as a leak in one direction or the other.
+ */
+export function levelsSettled(samples: Levels[], spreadPercent = 1): boolean {
+  if (samples.length === 0) return true;
+  const memory = samples.map((s) => s.memory);
+  const mid = median(memory);
+  return mid === 0 || ((Math.max(...memory) - Math.min(...memory)) / mid) * 100 <= spreadPercent;
+}
+
 export function medianLevels(samples: Levels[]): Levels {
   return Object.fromEntries(RESOURCES.map((r) => [r, median(samples.map((s) => s[r]))])) as Levels;
 }
 
-export function leakVerdicts(baseline: Levels, final: Levels, tolerances: Tolerances = {}): LeakVerdict[] {
+export function leakVerdicts(
+  baseline: Levels,
+  final: Levels,
+  tolerances: Tolerances = {},
+  direction: LeakDirection = 'growth',
+): LeakVerdict[] {
   return RESOURCES.map((resource) => {
     const b = baseline[resource];
     const f = final[resource];
@@ -71,7 +103,8 @@ export function leakVerdicts(baseline: Levels, final: Levels, tolerances: Tolera
       delta: f - b,
       deltaPercent: Math.round(deltaPercent * 100) / 100,
       tolerance,
-      pass: withinTolerance(f - b, deltaPercent, tolerance),
+      direction,
+      pass: withinTolerance(f - b, deltaPercent, tolerance, direction),
     };
   });
 }

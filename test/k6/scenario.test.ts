@@ -125,6 +125,7 @@ export default function (): void {
     const stream = {
       operation: 'found',
       min: 10000,
+      op: '>=' as const,
       metric: 'stream_messages',
       profiles: [],
       everyScale: true,

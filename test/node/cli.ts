@@ -57,6 +57,7 @@ export interface Summary {
       pass: boolean;
       deltaPercent: number;
       tolerance: { percent?: number; absolute?: number };
+      direction: 'growth' | 'both';
     }[];
     degradation?: { judged: boolean; pass: boolean; ratio?: number };
     recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };

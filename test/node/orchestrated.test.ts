@@ -3,7 +3,7 @@
 // target or k6 dies must say so and leave nothing behind.
 import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cli, isAlive, startCli, summaryOf, type Summary } from './cli.ts';
@@ -35,13 +35,32 @@ test('leak verdicts: memory and FD leaks fail with exit 10; the normal target pa
   assert.equal(memory.code, 10, memory.stderr);
   const m = summaryOf(memory.stderr).summary;
   assert.equal(leak(m, 'memory')?.pass, false);
-  assert.match(m.verdict, /^FAIL: .*leak: memory [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance 2%\)/);
+  assert.match(m.verdict, /^FAIL: .*leak: memory grew [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance ±2%\)/);
 
   const fds = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], { TARGET_FAULTS: 'leak-fds' });
   assert.equal(fds.code, 10, fds.stderr);
   const f = summaryOf(fds.stderr).summary;
   assert.equal(leak(f, 'fds')?.pass, false);
   assert.equal(leak(f, 'memory')?.pass, true);
+});
+
+test('seed 000 quick ends within one k6 period and still leaves its detail file and a run-phase sample', async () => {
+  const run = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
+  assert.equal(run.code, 0, run.stderr);
+  const { summary, dir: runDir } = summaryOf(run.stderr);
+  // Seed 000's leak test is abs(): its table judges both directions, on a baseline taken at rest.
+  assert.ok(summary.ending.leaks?.every((l) => l.direction === 'both'));
+  const detail = readFileSync(join(runDir, 'k6-timeline.jsonl'), 'utf8').trim().split('\n');
+  assert.ok(detail.length >= 1 && detail[0] !== '', 'the detailed per-operation file is not empty');
+  const last = JSON.parse(detail.at(-1) as string) as { ops: Record<string, { count?: number }> };
+  const counted = (last.ops['load']?.count ?? 0) + (last.ops['unload']?.count ?? 0);
+  assert.ok(counted > 0, 'the detail holds per-operation counts');
+  const samples = readFileSync(join(runDir, 'resource-timeline.jsonl'), 'utf8').trim().split('\n');
+  const during = samples.map((l) => JSON.parse(l) as { phase: string; process?: unknown });
+  assert.ok(
+    during.some((s) => s.phase === 'run' && s.process),
+    'at least one sample of the target taken in the run phase',
+  );
 });
 
 test('the plugin-leak fault of seed 000 is found as an FD leak', async () => {

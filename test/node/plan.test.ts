@@ -25,10 +25,27 @@ test('plan shows the seed 002 throughput targets as k6 thresholds, and what the 
   const model = await plan('perf-agent', 'throughput');
   const thresholds = Object.fromEntries(model.thresholds);
   assert.deepEqual(thresholds['http_reqs{op:health}'], ['count>0', 'rate>=1000']);
-  assert.deepEqual(thresholds['http_req_duration{op:health}'], ['med<50', 'p(95)<100']);
+  assert.deepEqual(thresholds['http_req_duration{op:health}'], [
+    'med<50',
+    'p(95)<100',
+    'avg<1000',
+    'max<2000',
+  ]);
   assert.equal(thresholds['http_req_duration{op:metrics}'], undefined);
   assert.deepEqual(model.info.unexercised, ['metrics', 'analysis', 'optimization']);
   assert.equal(model.phases[0]?.exec, 'saturate');
+});
+
+test("a profile's error rate replaces the table's: seed 002 heavy allows 5% and extreme 10%, nothing else", async () => {
+  for (const [profile, expected] of [
+    ['heavy', ['rate<0.05']], // "200 users: > 95% success"
+    ['extreme', ['rate<0.1']],
+    ['throughput', ['rate<0.01']], // no row of its own: the table's 1% holds
+  ] as const) {
+    const model = await plan('perf-agent', profile, 0.01);
+    assert.deepEqual(Object.fromEntries(model.thresholds)['http_req_failed'], expected, profile);
+    assert.equal(model.info.sla.errorRate, Number(expected[0].replace(/^rate<=?/, '')), profile);
+  }
 });
 
 test('plan counts exact iterations and requests for rounds: seed 000 standard is 10 rounds × 4 workers', async () => {
@@ -37,7 +54,7 @@ test('plan counts exact iterations and requests for rounds: seed 000 standard is
   assert.equal(model.phases[0]?.requests, 160, 'load A, B and unload B, A: 4 requests a round');
   const text = renderPlan(model, '2.2.0');
   assert.match(text, /Expected: 5m of load .* up to 4 VUs, 40 iterations, 160 requests\n/);
-  assert.match(text, /http_req_duration\{op:load\}\s+p\(95\)<300 {2}p\(99\)<500/);
+  assert.match(text, /http_req_duration\{op:load\}\s+p\(95\)<=300 {2}p\(99\)<=500/);
   assert.match(text, /http_req_failed\s+rate<=0/);
 });
 
@@ -55,7 +72,7 @@ test('plan of a looping profile estimates from think time, and says so', async (
     renderPlan(model, '2.2.0'),
     /≈ 20,000 iterations, ≈ 40,000 requests \(looping VUs estimated from think time alone/,
   );
-  assert.deepEqual(Object.fromEntries(model.thresholds)['http_reqs'], ['rate>=50']);
+  assert.deepEqual(Object.fromEntries(model.thresholds)['http_reqs'], ['rate>50']);
 });
 
 test('every npm script k6:<profile> names a profile its scenario has, and k6 accepts the bundle', async () => {

@@ -12,8 +12,8 @@ import {
 import { toSample } from '../../scripts/sampler/sample.ts';
 import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
-import { leakVerdicts, medianLevels } from '../../scripts/verdicts/leaks.ts';
-import { describeDegradation } from '../../scripts/verdict.ts';
+import { leakVerdicts, medianLevels, type LeakVerdict } from '../../scripts/verdicts/leaks.ts';
+import { decideExit, describeDegradation, describeLeak } from '../../scripts/verdict.ts';
 
 test('parseStat reads a command name with spaces and parentheses', () => {
   const stat = '4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 12 0 1000 1 1';
@@ -121,6 +121,31 @@ test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', ()
   assert.equal(byAmount(50 * MB, { percent: 60, absolute: 40 * MB }), false);
   assert.equal(byAmount(50 * MB, { percent: 40, absolute: 60 * MB }), false);
   assert.equal(byAmount(50 * MB, { percent: 60, absolute: 60 * MB }), true);
+});
+
+test("leak direction both: seed 000's abs() fails a fall past the tolerance, and the verdict says it fell", () => {
+  const baseline = { memory: 100 * 1024 * 1024, threads: 10, fds: 20, connections: 4 };
+  const final = { memory: 90.31 * 1024 * 1024, threads: 10, fds: 20, connections: 4 };
+  const growthOnly = leakVerdicts(baseline, final, {}, 'growth')[0];
+  assert.equal(growthOnly?.pass, true, 'a fall is no leak when only growth is judged');
+  const both = leakVerdicts(baseline, final, {}, 'both');
+  assert.deepEqual(
+    both.map((v) => [v.resource, v.pass]),
+    [
+      ['memory', false],
+      ['threads', true],
+      ['fds', true],
+      ['connections', true],
+    ],
+  );
+  assert.equal(
+    describeLeak(both[0] as LeakVerdict),
+    'memory fell 100.0 MB → 90.3 MB (-9.69%, tolerance ±2%)',
+  );
+  const grew = leakVerdicts(baseline, { ...baseline, threads: 11 }, {}, 'both')[1] as LeakVerdict;
+  assert.equal(grew.pass, false);
+  assert.match(describeLeak(grew), /^threads grew 10 → 11 \(\+10%/);
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, leaks: both }).exitCode, 10);
 });
 
 const point = (t: number, vus: number, p95: number): K6Point => ({

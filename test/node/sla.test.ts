@@ -42,7 +42,7 @@ test('a valid table compiles into k6 thresholds on per-operation tagged metrics'
   assert.deepEqual(sla.operations['listing']?.thresholds['http_req_failed{op:listing}'], ['rate<0.001']);
   assert.deepEqual(sla.thresholds['http_req_failed'], ['rate<0.01']);
   assert.deepEqual(sla.thresholds['cache_hit'], ['rate>=0.8']);
-  assert.deepEqual(sla.throughput, [{ operation: '*', min: 50, profiles: ['normal'] }]);
+  assert.deepEqual(sla.throughput, [{ operation: '*', min: 50, op: '>=', profiles: ['normal'] }]);
   assert.deepEqual(sla.operations['listing']?.expectedStatuses, [200, 429]);
   assert.ok(sla.summaryTrendStats.includes('p(99)'));
 });
@@ -90,8 +90,68 @@ test('profile targets: a 100% success rate allows no failure; rates and throughp
   const sla = parseSlaText(text, 'x.yaml').sla;
   assert.deepEqual(sla?.profiles['peak'], {
     thresholds: { http_req_failed: ['rate<=0'], http_req_duration: ['p(95)<1000'], cache_hit: ['rate>=0.9'] },
-    throughput: 20,
+    throughput: { min: 20, op: '>=' },
+    errorRate: 0,
   });
+});
+
+test('operators as written: "<= 300ms" is k6\'s <=300, "> 80%" is >0.8, "> 99%" success is < 1% errors', () => {
+  const text = `system: demo
+title: Demo
+source: tests
+success_rate: "> 99%"
+operations:
+  load: { p95: "<= 300ms", p99: ≤500ms, avg: 1s, max: "<= 2s", enforce_max: true }
+  unload: { p95: 150ms, error_rate: "<= 0.5%" }
+throughput:
+  '*': { min: "> 50/s" }
+rates:
+  cache_hit: { min: "> 80%", max: "< 99%" }
+profiles:
+  peak: { success_rate: 95%, throughput: "> 20/s" }
+`;
+  const { sla, errors } = parseSlaText(text, 'thresholds/demo.yaml');
+  assert.deepEqual(errors, []);
+  assert.ok(sla);
+  assert.deepEqual(sla.operations['load']?.thresholds['http_req_duration{op:load}'], [
+    'p(95)<=300',
+    'p(99)<=500',
+    'avg<1000',
+    'max<=2000',
+  ]);
+  assert.deepEqual(sla.operations['load']?.operators, { p95: '<=', p99: '<=', avg: '<', max: '<=' });
+  assert.deepEqual(sla.operations['unload']?.thresholds['http_req_duration{op:unload}'], ['p(95)<150']);
+  assert.deepEqual(sla.operations['unload']?.thresholds['http_req_failed{op:unload}'], ['rate<=0.005']);
+  assert.deepEqual(sla.thresholds['http_req_failed'], ['rate<0.01']);
+  assert.deepEqual(sla.thresholds['cache_hit'], ['rate>0.8', 'rate<0.99']);
+  assert.deepEqual(sla.throughput[0]?.op, '>');
+  assert.deepEqual(sla.profiles['peak']?.thresholds['http_req_failed'], ['rate<=0.05']);
+  assert.deepEqual(sla.profiles['peak']?.throughput, { min: 20, op: '>' });
+});
+
+test('an operator a field cannot take is refused with the field and what it takes', () => {
+  const text = `${VALID.replace('p95: 200ms', 'p95: "> 200ms"')}`;
+  const { errors } = parseSlaText(text, 'thresholds/demo.yaml');
+  assert.equal(errors.length, 1);
+  assert.match(
+    errors[0] as string,
+    /row "listing", field "p95": got "> 200ms"; expected .*optionally after < or <=/,
+  );
+});
+
+test('leak direction: growth by default, both where the table says so, per profile too', () => {
+  const growth = parseSlaText(`${VALID}verdicts:\n  leaks: { memory: 2% }\n`, 'x.yaml').sla;
+  assert.equal(growth?.verdicts.leakDirection, undefined);
+  const both = parseSlaText(
+    `${VALID}profiles:\n  peak: { leaks: { direction: growth } }\nverdicts:\n  leaks: { direction: both, memory: 2% }\n`,
+    'x.yaml',
+  );
+  assert.deepEqual(both.errors, []);
+  assert.equal(both.sla?.verdicts.leakDirection, 'both');
+  assert.deepEqual(both.sla?.verdicts.leaks, { memory: { percent: 2 } });
+  assert.deepEqual(both.sla?.profiles['peak'], { thresholds: {}, leakDirection: 'growth' });
+  const bad = parseSlaText(`${VALID}verdicts:\n  leaks: { direction: down }\n`, 'x.yaml');
+  assert.match(bad.errors[0] as string, /verdicts\.leaks\.direction.*growth or both/);
 });
 
 // One malformed table per class of error, each with the message it must give: file, line,
@@ -139,7 +199,7 @@ const MALFORMED: [string, string, RegExp][] = [
       'listing: { p95: 200ms, error_rate: 0.1%, expected_statuses: [200, 429] }',
       'listing: { title: L }',
     ),
-    /operations row "listing": got \{"title":"L"\}; expected at least one of p50, p95, p99, max or error_rate/,
+    /operations row "listing": got \{"title":"L"\}; expected at least one of p50, p95, p99, avg, max or error_rate/,
   ],
   [
     'throughput for an unknown operation',
@@ -239,13 +299,18 @@ test('every SLA table shipped in thresholds/ is valid', async () => {
 
 test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers', async () => {
   const sla = await readSla(join(import.meta.dirname, '..', '..', 'thresholds', 'perf-agent.yaml'));
+  // The load tests' "average < 1 second" and "max < 2 seconds", enforced on the endpoints they load.
   assert.deepEqual(sla.operations['health']?.thresholds['http_req_duration{op:health}'], [
     'med<50',
     'p(95)<100',
+    'avg<1000',
+    'max<2000',
   ]);
   assert.deepEqual(sla.operations['workflows']?.thresholds['http_req_duration{op:workflows}'], [
     'med<200',
     'p(95)<500',
+    'avg<1000',
+    'max<2000',
   ]);
   assert.deepEqual(sla.operations['metrics']?.targets, { p50: 3000, p95: 5000 });
   assert.deepEqual(sla.thresholds['http_req_failed'], ['rate<0.01']);
@@ -263,9 +328,9 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
     [
       ['light', ['rate<=0']],
       ['normal', ['rate<=0']],
-      ['peak', ['rate<=0.01']],
-      ['heavy', ['rate<=0.05']],
-      ['extreme', ['rate<=0.1']],
+      ['peak', ['rate<0.01']], // "> 99% success"
+      ['heavy', ['rate<0.05']],
+      ['extreme', ['rate<0.1']],
     ],
   );
   // "Memory increase: < 100MB under load": an amount, judged beside every run.
@@ -287,7 +352,8 @@ test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 e
   assert.equal(sla.operations['ws_connect']?.metric, 'ws');
   assert.deepEqual(sla.profiles['production'], {
     thresholds: { http_req_failed: ['rate<0.001'], http_req_duration: ['p(95)<2000'] },
-    throughput: 50,
+    throughput: { min: 50, op: '>' },
+    errorRate: 0.001,
   });
   // §4.3's "< 5% growth" is the soak's criterion; shorter runs bound what the target keeps by an amount.
   assert.deepEqual(sla.profiles['soak']?.leaks, { memory: { percent: 5 } });
@@ -308,7 +374,7 @@ test('seed 001: p95 < 2 s, errors < 5% with 429 graceful, cache hit > 80%, isola
   assert.deepEqual(sla.thresholds, { http_req_failed: ['rate<0.05'] });
   assert.deepEqual(sla.profiles['agents']?.thresholds, {
     http_req_failed: ['rate<=0'],
-    cache_hit: ['rate>=0.8'],
+    cache_hit: ['rate>0.8'],
     isolated: ['rate>=1'],
   });
   assert.deepEqual(sla.profiles['pool-exhaustion']?.thresholds, { rate_limited: ['rate>=0.001'] });
