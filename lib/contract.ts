@@ -143,6 +143,8 @@ export interface BundleInfo {
   unexercised: string[];
   /** The profile stresses, then relieves: the recovery verdict applies. */
   stress: boolean;
+  /** The orchestrator stops the run when the current step's error rate passes this (breaking point). */
+  stop?: { stepErrorRate: number };
   /** Files the orchestrator makes before the run, by name, in bytes: large upload bodies k6 shares between VUs. */
   payloads: Record<string, number>;
   /** The SLA rows the profile runs, for verdicts and reports. */

@@ -103,6 +103,7 @@ function bundleInfo<Op extends string>(
     unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
     payloads: spec.payloads ?? {},
     stress: profile.profile.stress === true,
+    ...(profile.profile.stop ? { stop: profile.profile.stop } : {}),
     operations,
     verdicts: profileVerdicts(spec.sla, profile.name),
   };

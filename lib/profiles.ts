@@ -32,8 +32,14 @@ export interface Profile {
   phases: Phase[];
   /** Seconds a VU waits between iterations, drawn uniformly from [min, max]. */
   thinkTime: [number, number];
-  /** Thresholds this profile adds, such as the breaking point's abort. */
+  /** Thresholds this profile adds. */
   thresholds?: Record<string, Threshold[]>;
+  /**
+   * The orchestrator stops the run when the current step (a plateau of the VU count) fails more
+   * than this share of its own requests: seed 004's breaking point. A k6 threshold would judge the
+   * rate since the start of the run, and fire long after the step broke.
+   */
+  stop?: { stepErrorRate: number };
   /**
    * The profile stresses the target and then relieves it, so the recovery verdict judges the
    * return. Other profiles change their load too (a ramp, a file matrix moving to larger files)
@@ -125,7 +131,7 @@ export function presetProfiles(): Record<string, Profile> {
       source: 'seed 004 §4.2 scenario 1',
       phases: [closed(breakingSteps(), 100)],
       thinkTime: [1, 3],
-      thresholds: { http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '30s' }] },
+      stop: { stepErrorRate: 0.5 },
     },
     spike: {
       title: 'Spike: 10 users, a jump to 500 in 10 s, then back to 10',

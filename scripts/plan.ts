@@ -23,6 +23,8 @@ export interface PlanModel {
   nominalSeconds: number;
   maxDuration: string;
   maxVUs: number;
+  /** Targets the profile cannot meet as planned, said before any load. */
+  warnings: string[];
 }
 
 const GO_DURATION = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|us|ns)/g;
@@ -82,15 +84,47 @@ export function buildPlan(scenario: string, inspection: Inspection): PlanModel {
       ),
     ])
     .sort(([a], [b]) => a.localeCompare(b));
+  const nominalSeconds = Math.max(0, ...phases.map((p) => p.startSeconds + p.seconds));
   return {
     scenario,
     info,
     phases,
     thresholds,
-    nominalSeconds: Math.max(0, ...phases.map((p) => p.startSeconds + p.seconds)),
+    nominalSeconds,
     maxDuration: inspection.totalDuration,
     maxVUs: inspection.maxVUs,
+    warnings: throughputWarnings(thresholds, phases, nominalSeconds, info.sla.file),
   };
+}
+
+const RATE_FLOOR = /^rate(>=?)(\d+(?:\.\d+)?)$/;
+
+/**
+ * A request-rate floor above what the profile can send fails however fast the system is: k6's
+ * http_reqs rate is the run's requests over its whole duration, and a closed profile sends at most
+ * one iteration per VU per think time (seed 004 production: > 50 req/s asked, about 22 planned).
+ */
+export function throughputWarnings(
+  thresholds: [string, string[]][],
+  phases: PhasePlan[],
+  seconds: number,
+  file: string,
+): string[] {
+  if (seconds <= 0 || phases.some((p) => p.requests === null)) return [];
+  const requests = phases.reduce((n, p) => n + (p.requests ?? 0), 0);
+  const exact = phases.every((p) => p.iterations?.exact);
+  const planned = requests / seconds;
+  const entries = thresholds.find(([metric]) => metric === 'http_reqs')?.[1] ?? [];
+  return entries.flatMap((entry) => {
+    const match = RATE_FLOOR.exec(entry);
+    const floor = Number(match?.[2]);
+    if (!match || planned > floor || (match[1] === '>=' && planned === floor)) return [];
+    return [
+      `${file}: throughput target http_reqs ${entry} cannot be met under this profile: it plans ` +
+        `${exact ? '' : 'at most about '}${Number(planned.toPrecision(3))} req/s (${count(requests)} requests over ` +
+        `${formatSeconds(seconds)}${exact ? '' : ', think time alone'}); more VUs or less think time would be needed.`,
+    ];
+  });
 }
 
 function phaseShape(s: K6Scenario, meanThink: number): Pick<PhasePlan, 'shape' | 'seconds' | 'iterations'> {
@@ -195,6 +229,7 @@ export function renderPlan(plan: PlanModel, k6Version: string): string {
     ? plan.phases.reduce((n, p) => n + (p.requests ?? 0), 0)
     : null;
   const exact = plan.phases.every((p) => p.iterations?.exact);
+  if (plan.warnings.length > 0) lines.push('', ...plan.warnings.map((w) => `Warning: ${w}`));
   lines.push(
     '',
     `Expected: ${formatSeconds(plan.nominalSeconds)} of load (at most ${plan.maxDuration} with graceful stops), up to ${plan.maxVUs} VUs` +

@@ -10,10 +10,11 @@ import { assertLoopbackUrl, redactUrl } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
 import { pointFromSummary, writeTimeline, type K6Point } from './k6/recording.ts';
 import { readJsonLines } from './jsonl.ts';
+import { freePort, stopOnStepErrors } from './k6/live.ts';
 import { runK6 } from './k6/run.ts';
 import { watchPeakRss } from './sampler/peak.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
-import { formatSeconds } from './plan.ts';
+import { buildPlan, formatSeconds } from './plan.ts';
 import { prepareBundle, type Prepared } from './prepare.ts';
 import type { BundleInfo } from '../lib/contract.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
@@ -74,6 +75,8 @@ export interface RunSummary {
   ending: RunEnding;
   exitCode: number;
   verdict: string;
+  /** What the plan warned of before the load. */
+  warnings: string[];
 }
 
 export interface RunOutcome {
@@ -112,6 +115,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   log(
     `plan: ${prepared.info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
   );
+  // Said before any load: a target the profile cannot meet fails however good the system is.
+  const warnings = buildPlan(scenario, prepared.inspection).warnings;
+  for (const warning of warnings) log(`warning: ${warning}`);
 
   const timeline = createWriteStream(join(runDir, 'resource-timeline.jsonl'));
   let target: RunningTarget | undefined;
@@ -177,13 +183,15 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       if (settleUrl && watched !== undefined && !(await settle(settleUrl)))
         log(`settle: POST ${redactUrl(settleUrl)} failed; sampling as it is`);
     };
-    /** Settle, then sample until a window of samples shows memory at rest (bounded rounds). */
+    /** Settle, then sample, until another settle no longer moves memory (bounded rounds). */
     const sampleSettled = async (phase: 'baseline' | 'cooldown'): Promise<Sample[]> => {
+      let before: Levels[] | undefined;
       for (let round = 1; ; round++) {
         await settleTarget();
         const samples = await sampler.collect(request.samples, phase);
         const levels = samples.map(levelsOf).filter((l): l is Levels => l !== undefined);
-        if (levelsSettled(levels)) return samples;
+        if (levelsSettled(levels, before)) return samples;
+        before = levels;
         if (round === SETTLE_ROUNDS) {
           log(
             `${phase}: memory still moving after ${round} rounds; its last ${request.samples} samples kept`,
@@ -224,6 +232,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     log(`phase: run ${scenario} under profile ${profile} at scale ${scale}`);
     const summaryExport = join(runDir, 'k6-summary.json');
     const recording = join(runDir, 'k6-recording.ndjson.gz');
+    // A profile that stops on its current step's error rate needs k6's live totals: its REST API.
+    const address = info.stop ? `127.0.0.1:${await freePort()}` : undefined;
     sampler.start('run');
     loadStarted = performance.now();
     const k6Run = runK6({
@@ -231,13 +241,33 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       script: bundle,
       cwd: root,
       env: { ...prepared.env, BASE_URL: baseUrl },
-      flags: [`--summary-export=${summaryExport}`, ...(request.quiet ? ['--quiet'] : [])],
+      flags: [
+        `--summary-export=${summaryExport}`,
+        ...(request.quiet ? ['--quiet'] : []),
+        ...(address ? [`--address=${address}`] : []),
+      ],
       log: join(runDir, 'k6.log'),
       record: recording,
     });
     stopK6 = k6Run.stop;
     const k6Memory = k6Run.pid === undefined ? undefined : watchPeakRss(k6Run.pid);
+    const steps =
+      address && info.stop
+        ? stopOnStepErrors({
+            address,
+            limit: info.stop.stepErrorRate,
+            intervalMs: request.intervalMs,
+            onStop: (stop) => {
+              ending.stepStop = stop;
+              log(
+                `breaking point: the ${stop.vus}-VU step failed ${(stop.errorRate * 100).toFixed(1)}% of its ` +
+                  `${stop.requests} requests (> ${stop.limit * 100}%); stopping k6 at ${stop.atSeconds} s`,
+              );
+            },
+          })
+        : undefined;
     ending.k6 = await k6Run.result;
+    steps?.stop();
     k6PeakRss = k6Memory?.stop();
     await sampler.stop();
     let summaryMetrics: SummaryExport['metrics'] | undefined;
@@ -307,6 +337,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     ending,
     exitCode,
     verdict: line,
+    warnings,
   };
   await writeArtifacts(runDir, summary, prepared, request, k6);
 
@@ -342,8 +373,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
 
 class Interrupted extends Error {}
 
-/** Windows of samples tried before a baseline or cooldown is taken as it is: 4 × 5 s at most. */
-const SETTLE_ROUNDS = 4;
+/** Windows of samples tried before a baseline or cooldown is taken as it is: 5 × 5 s at most. */
+const SETTLE_ROUNDS = 5;
 
 /** The verdicts read from the timelines, each streamed from its file. */
 async function judgeTimelines(

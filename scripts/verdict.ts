@@ -1,5 +1,6 @@
 // Pure: how a run ended and what its verdicts found → its exit code and the words for it.
 import { ExitCode } from './errors.ts';
+import { pct } from './format.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
 import { verdictLine, type ThresholdResult } from './k6/summary.ts';
 import type { BreakingPointVerdict } from './verdicts/breaking-point.ts';
@@ -7,6 +8,7 @@ import type { DegradationVerdict } from './verdicts/degradation.ts';
 import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
+import type { StepStop } from './verdicts/step-stop.ts';
 
 export interface RunEnding {
   k6: { code: number | null; signal: string | null };
@@ -20,6 +22,8 @@ export interface RunEnding {
   recovery?: RecoveryVerdict;
   /** Informational: never changes the exit code. */
   breakingPoint?: BreakingPointVerdict;
+  /** k6kit stopped k6 because the current step failed past the profile's limit (breaking point). */
+  stepStop?: StepStop;
 }
 
 export function describeLeak(v: LeakVerdict): string {
@@ -58,6 +62,10 @@ export function describeBreakingPoint(v: BreakingPointVerdict): string {
     : `${held}, the highest step reached`;
 }
 
+export function describeStepStop(v: StepStop): string {
+  return `stopped at the ${v.vus}-VU step: ${pct(v.errorRate)} of its ${v.requests} requests failed (> ${pct(v.limit)}), ${Math.round((v.atSeconds - v.stepStartedAt) * 10) / 10} s into the step, ${v.atSeconds} s into the load`;
+}
+
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
   const parts: string[] = [];
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
@@ -79,6 +87,7 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
     parts.push(`${ending.recovery.pass ? 'recovered' : 'no recovery'}: ${describeRecovery(ending.recovery)}`);
   if (ending.breakingPoint?.judged)
     parts.push(`breaking point: ${describeBreakingPoint(ending.breakingPoint)}`);
+  if (ending.stepStop) parts.push(describeStepStop(ending.stepStop));
   const details = parts.length > 0 ? ` ${parts.join('; ')}` : '';
 
   if (ending.interrupted) {
@@ -95,7 +104,9 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
       line: `ABORTED: the target died${when} (${signal ? `signal ${signal}` : `exit code ${code}`}).${details}`,
     };
   }
-  if (ending.k6.code !== 0 && ending.k6.code !== 99) {
+  // k6 ends a test stopped through its REST API with an error code of its own; k6kit asked for it.
+  const stoppedByUs = ending.stepStop !== undefined && ending.k6.code !== null;
+  if (ending.k6.code !== 0 && ending.k6.code !== 99 && !stoppedByUs) {
     return {
       exitCode: ExitCode.k6Failed,
       line: `ERROR: ${describeK6Exit(ending.k6.code, ending.k6.signal)}.${details}`,

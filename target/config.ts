@@ -28,6 +28,9 @@ export interface Faults {
   poolStuck: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
+  /** API requests served per second (0: no limit); the rest of each second is answered 503, so
+   *  errors climb with the load: the breaking point seed 004 looks for. */
+  capacity: number;
 }
 
 export interface TargetConfig {
@@ -74,6 +77,7 @@ export const NO_FAULTS: Faults = {
   sharedCache: false,
   poolStuck: false,
   streamDrop: 0,
+  capacity: 0,
 };
 
 /**
@@ -88,7 +92,8 @@ export function requestFaultsActive({ faults, errorRate }: TargetConfig): boolea
     faults.leakFds ||
     faults.leakConnections ||
     faults.slowdown > 0 ||
-    faults.crashAfter > 0
+    faults.crashAfter > 0 ||
+    faults.capacity > 0
   );
 }
 
@@ -203,7 +208,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -247,6 +252,16 @@ export function parseFault(spec: string): Partial<Faults> {
           2,
           Number.MAX_SAFE_INTEGER,
           'stream-drop=N, every Nth message lost, N from 2',
+        ),
+      };
+    case 'capacity':
+      return {
+        capacity: integer(
+          flag,
+          value ?? '',
+          1,
+          Number.MAX_SAFE_INTEGER,
+          'capacity=PER_S, requests a second from 1',
         ),
       };
     default:

@@ -15,6 +15,7 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
   const leaked = { memory: [] as Buffer[], fds: [] as number[], sockets: [] as Socket[] };
   const startedAt = Date.now();
   let requests = 0;
+  const second = { at: 0, served: 0 };
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/__target')) return;
@@ -37,6 +38,14 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
       }
     }
     if (faults.slowdown > 0) await sleep(((Date.now() - startedAt) / 1000) * faults.slowdown);
+    if (faults.capacity > 0) {
+      const now = Math.floor(Date.now() / 1000);
+      if (now !== second.at) Object.assign(second, { at: now, served: 0 });
+      if (++second.served > faults.capacity)
+        return reply
+          .code(503)
+          .send({ error: 'over capacity', fault: 'capacity', perSecond: faults.capacity });
+    }
     if (errorRate > 0 && Math.random() < errorRate) {
       return reply.code(500).send({ error: 'injected failure', fault: 'error-rate', rate: errorRate });
     }

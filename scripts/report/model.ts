@@ -5,6 +5,7 @@ import { describeThreshold, type SummaryExport, type ThresholdResult } from '../
 import type { RunSummary } from '../run.ts';
 import {
   describeBreakingPoint,
+  describeStepStop,
   describeDegradation,
   describeGrowth,
   describeLeak,
@@ -196,7 +197,10 @@ export function buildReport(input: ReportInputs): ReportModel {
           {
             name: 'breaking point',
             status: ending.breakingPoint.judged ? ('pass' as const) : ('not judged' as const),
-            detail: ending.breakingPoint.reason ?? describeBreakingPoint(ending.breakingPoint),
+            detail: [
+              ending.breakingPoint.reason ?? describeBreakingPoint(ending.breakingPoint),
+              ...(ending.stepStop ? [describeStepStop(ending.stepStop)] : []),
+            ].join('; '),
           },
         ]
       : []),

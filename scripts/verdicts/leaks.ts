@@ -68,16 +68,21 @@ export function median(values: number[]): number {
 }
 
 /**
- * Whether a window of samples shows a level at rest: memory within `spreadPercent` of its median
- * from lowest to highest. After a load, a process returns freed pages to the system for seconds
- * (measured on the reference target: RSS 108 → 84 MB over 7 s of forced GCs, then flat); a
- * baseline or cooldown taken during that fall reads as a leak in one direction or the other.
+ * Whether a window of samples, taken after a settle (a forced GC), shows memory at rest: flat
+ * within `spreadPercent` of its median, and where it stood after the settle before (a window
+ * taken before this one). After a load a process gives memory back for seconds, and one GC is not
+ * always all of it: measured on the reference target, RSS held flat at 97 MB for 3 s after one
+ * GC, and stood at 82 MB after two more. A baseline or cooldown read before that reads as a leak,
+ * one way or the other.
  */
-export function levelsSettled(samples: Levels[], spreadPercent = 1): boolean {
-  if (samples.length === 0) return true;
-  const memory = samples.map((s) => s.memory);
+export function levelsSettled(window: Levels[], before: Levels[] | undefined, spreadPercent = 1): boolean {
+  if (window.length === 0) return true;
+  if (!before || before.length === 0) return false;
+  const memory = window.map((s) => s.memory);
   const mid = median(memory);
-  return mid === 0 || ((Math.max(...memory) - Math.min(...memory)) / mid) * 100 <= spreadPercent;
+  if (mid === 0) return true;
+  const within = (a: number, b: number) => (Math.abs(a - b) / mid) * 100 <= spreadPercent;
+  return within(Math.max(...memory), Math.min(...memory)) && within(mid, median(before.map((s) => s.memory)));
 }
 
 export function medianLevels(samples: Levels[]): Levels {

@@ -40,14 +40,14 @@ export default function (): void {
     ]);
     assertEqual(presetProfiles()['production']?.thinkTime, [5, 10]);
   });
-  test('seed 004 breaking point: +100 users every 5 minutes, aborting when errors pass 50%', () => {
+  test('seed 004 breaking point: +100 users every 5 minutes, stopped when a step fails over 50%', () => {
     const stages = (
       resolveProfile('breaking-point', 1).scenarios['breaking-point'] as { stages: { target: number }[] }
     ).stages;
     assertEqual([stages[0]?.target, stages[2]?.target, stages.at(-1)?.target], [100, 200, 2000]);
-    assertEqual(presetProfiles()['breaking-point']?.thresholds, {
-      http_req_failed: [{ threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '30s' }],
-    });
+    // Judged by the orchestrator on each step's own requests, not by a threshold on the whole run.
+    assertEqual(presetProfiles()['breaking-point']?.stop, { stepErrorRate: 0.5 });
+    assertEqual(presetProfiles()['breaking-point']?.thresholds, undefined);
   });
   test('seed 000 rounds × workers: quick is 3 rounds of 2 workers, stress 50 of 16', () => {
     assertEqual(resolveProfile('quick', 1).scenarios['quick'], {

@@ -62,6 +62,7 @@ export interface Summary {
     degradation?: { judged: boolean; pass: boolean; ratio?: number };
     recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
     targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
+    stepStop?: { vus: number; stepStartedAt: number; atSeconds: number; requests: number; errorRate: number };
   };
 }
 

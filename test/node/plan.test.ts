@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { provisionK6 } from '../../scripts/k6/provision.ts';
-import { buildPlan, formatSeconds, parseGoDuration, renderPlan } from '../../scripts/plan.ts';
+import {
+  buildPlan,
+  formatSeconds,
+  parseGoDuration,
+  renderPlan,
+  throughputWarnings,
+  type PhasePlan,
+} from '../../scripts/plan.ts';
 import { inspectOnly } from '../../scripts/prepare.ts';
 import { ROOT } from './cli.ts';
 
@@ -73,6 +80,28 @@ test('plan of a looping profile estimates from think time, and says so', async (
     /≈ 20,000 iterations, ≈ 40,000 requests \(looping VUs estimated from think time alone/,
   );
   assert.deepEqual(Object.fromEntries(model.thresholds)['http_reqs'], ['rate>50']);
+});
+
+test('a throughput target the profile cannot produce is warned of, naming both figures; one it can is not', async () => {
+  const production = await plan('file-service', 'production');
+  assert.equal(production.warnings.length, 1);
+  assert.match(
+    production.warnings[0] as string,
+    /^thresholds\/file-service\.yaml: throughput target http_reqs rate>50 cannot be met under this profile: it plans at most about 22\.2 req\/s \(40,000 requests over 30m, think time alone\)/,
+  );
+  assert.match(
+    renderPlan(production, '2.2.0'),
+    /\nWarning: thresholds\/file-service\.yaml: throughput target/,
+  );
+  // 10 rounds × 4 workers × 4 requests within 5 minutes: no floor to miss.
+  assert.deepEqual((await plan('plugins', 'standard')).warnings, []);
+  // The pure check: a floor at the planned rate holds with >=, not with >.
+  const phases = [{ requests: 600, iterations: { count: 300, exact: true } }] as unknown as PhasePlan[];
+  assert.deepEqual(throughputWarnings([['http_reqs', ['rate>=10']]], phases, 60, 'x.yaml'), []);
+  assert.match(
+    throughputWarnings([['http_reqs', ['rate>10']]], phases, 60, 'x.yaml')[0] as string,
+    /plans 10 req\/s/,
+  );
 });
 
 test('every npm script k6:<profile> names a profile its scenario has, and k6 accepts the bundle', async () => {

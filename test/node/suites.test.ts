@@ -4,6 +4,8 @@
 // seed 001 agents passing are in e2e.test.ts.
 import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
@@ -22,7 +24,11 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
   const ok = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1']);
   assert.equal(ok.code, 0, ok.output);
   const rate = threshold(ok.summary, 'stream_messages{op:stream_short}');
-  assert.equal(rate?.threshold, 'rate>=10000', 'the throughput target holds on a scaled run (every_scale)');
+  assert.equal(
+    rate?.threshold,
+    'rate>10000',
+    'the seed\'s "> 10K msg/s" holds on a scaled run (every_scale)',
+  );
   assert.ok(rate?.ok && (rate.observed ?? 0) >= 10_000, JSON.stringify(rate));
   assert.equal(threshold(ok.summary, 'stream_intact')?.ok, true);
   const memory = ok.summary.ending.leaks?.find((l) => l.resource === 'memory');
@@ -110,5 +116,29 @@ test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 
   assert.ok(
     taskCreate?.some((t) => t.threshold === 'p(95)<500' && !t.ok),
     JSON.stringify(taskCreate),
+  );
+});
+
+test('seed 004 breaking point: k6 is stopped in the first step whose own error rate passes 50%', async () => {
+  // A target that serves 10 requests a second: each step of 2 more VUs fails more of its own
+  // requests, while the rate since the start of the run lags behind.
+  const run = await suite(['perf-agent', '--profile', 'breaking-point', '--scale', '0.02'], {
+    TARGET_FAULTS: 'capacity=10',
+  });
+  const stop = run.summary.ending.stepStop;
+  assert.ok(stop, `k6kit stopped the run on a step:\n${run.output}`);
+  assert.ok(stop.errorRate > 0.5 && stop.requests >= 50, JSON.stringify(stop));
+  assert.ok(stop.atSeconds - stop.stepStartedAt >= 3, 'judged on at least 3 s of the step');
+  // Stopped in that step: k6 never reached the next one, and k6's own exit was not taken for a crash.
+  const vus = readFileSync(join(run.dir, 'k6-timeline.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { vus: number }).vus);
+  assert.ok(Math.max(...vus) <= stop.vus, `VUs seen ${Math.max(...vus)} > the stopped step's ${stop.vus}`);
+  assert.ok(stop.vus < 40, "well before the profile's last step");
+  assert.notEqual(run.code, 5, run.output);
+  assert.match(
+    run.summary.verdict,
+    new RegExp(`stopped at the ${stop.vus}-VU step: [\\d.]+% of its \\d+ requests failed \\(> 50\\.00%\\)`),
   );
 });

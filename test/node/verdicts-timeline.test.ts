@@ -5,6 +5,8 @@ import type { K6Point, OpPoint } from '../../scripts/k6/recording.ts';
 import type { Sample } from '../../scripts/sampler/sample.ts';
 import { decideExit } from '../../scripts/verdict.ts';
 import { breakingPointFromTimeline } from '../../scripts/verdicts/breaking-point.ts';
+import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
+import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
 import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
 
@@ -217,4 +219,42 @@ test('exit codes: a failed recovery is 12, a growing resource is a leak (10), th
     [b.exitCode, b.line],
     [0, 'PASS: breaking point: held at 200 VUs (90 req/s), the highest step reached'],
   );
+});
+
+test('step stop: judged on the current step alone, where the run-wide rate is still under 50%', () => {
+  const watch = new StepWatch({ limit: 0.5 });
+  let requests = 0;
+  let failed = 0;
+  let stop: StepStop | undefined;
+  // Ten steps of 10 s at 100 req/s without a failure, then one at 60% failures.
+  for (let t = 0; t <= 110 && !stop; t++) {
+    const step = Math.min(10, Math.floor(t / 10));
+    requests += 100;
+    if (step === 10) failed += 60;
+    stop = watch.observe({ t, vus: (step + 1) * 10, requests, failed });
+  }
+  assert.ok(stop, 'the broken step stops the run');
+  assert.equal(stop.vus, 110);
+  assert.equal(stop.stepStartedAt, 100);
+  assert.equal(stop.atSeconds, 103, 'judged once the step has run 3 s');
+  assert.equal(stop.errorRate, 0.6);
+  assert.ok(failed / requests < 0.5, `the run-wide rate (${failed / requests}) would not have stopped it`);
+  // A step's first requests are not enough to judge it.
+  const early = new StepWatch({ limit: 0.5 });
+  early.observe({ t: 0, vus: 5, requests: 0, failed: 0 });
+  assert.equal(early.observe({ t: 5, vus: 5, requests: 30, failed: 30 }), undefined, '30 requests < 50');
+  assert.equal(early.observe({ t: 1, vus: 6, requests: 100, failed: 90 }), undefined, 'a new step starts');
+  assert.equal(early.observe({ t: 2, vus: 6, requests: 200, failed: 190 }), undefined, '1 s into it');
+});
+
+test("k6's REST metrics → live totals: failures are http_req_failed's rate of the requests", () => {
+  const doc = {
+    data: [
+      { id: 'http_reqs', attributes: { sample: { count: 200, rate: 50 } } },
+      { id: 'http_req_failed', attributes: { sample: { rate: 0.255 } } },
+      { id: 'vus', attributes: { sample: { value: 12 } } },
+    ],
+  };
+  assert.deepEqual(totalsOf(doc, 4), { t: 4, vus: 12, requests: 200, failed: 51 });
+  assert.deepEqual(totalsOf({ data: [] }, 0), { t: 0, vus: 0, requests: 0, failed: 0 });
 });
