@@ -58,6 +58,8 @@ export interface ProfileTargets {
   /** Leak tolerances of this profile, over the table's. */
   leaks?: VerdictSettings['leaks'];
   leakDirection?: VerdictSettings['leakDirection'];
+  /** Peak growth tolerances of this profile, over the table's. */
+  peakGrowth?: VerdictSettings['leaks'];
 }
 
 /**
@@ -75,12 +77,31 @@ export interface VerdictSettings {
   leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
   /** 'both': a fall past the tolerance is a leak verdict too (seed 000's abs()); 'growth' when absent. */
   leakDirection?: 'growth' | 'both';
+  /** Growth allowed per resource from baseline to the run phase's highest level; none judged when empty. */
+  peakGrowth: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
   /** Growth of p95 allowed from the first window of steady state to the last, percent. */
   degradationPercent?: number;
   /** Seconds allowed from the end of a stress phase until latency and errors are back (seed 001: 30). */
   recoverySeconds?: number;
   /** Custom Rate metrics that count as trouble while recovering (429s that are graceful, say). */
   recoveryRates: string[];
+  utilisation?: UtilisationLimits;
+}
+
+/** Limits on what the system under test uses while it runs: percent, and bytes per second. */
+export interface UtilisationLimits {
+  /** Average CPU over the run phase, percent of the machine's cores. */
+  cpuAvg?: number;
+  /** Highest one-interval CPU, percent of the machine's cores. */
+  cpuPeak?: number;
+  /** Highest resident memory, percent of the machine's memory. */
+  memory?: number;
+  /** Highest disk read + write, bytes per second. */
+  diskIo?: number;
+  /** Highest network receive + send (loopback left out), bytes per second. */
+  network?: number;
+  /** CPU after the load no more than this many points above its baseline. */
+  cpuReturns?: number;
 }
 
 export interface CompiledSla {
@@ -141,6 +162,8 @@ export interface BundleInfo {
   sla: { file: string; title: string; errorRate?: number };
   /** SLA operations the profile never runs: not judged. */
   unexercised: string[];
+  /** Why, for those the scenario says. */
+  unjudged?: Record<string, string>;
   /** The profile stresses, then relieves: the recovery verdict applies. */
   stress: boolean;
   /** The orchestrator stops the run when the current step's error rate passes this (breaking point). */

@@ -70,6 +70,11 @@ function bundleInfo<Op extends string>(
   exercised: Set<string>,
 ): BundleInfo {
   const errorRate = spec.sla.profiles[profile.name]?.errorRate ?? spec.sla.errorRate;
+  const unexercised = Object.keys(spec.sla.operations).filter((op) => !exercised.has(op));
+  const reasons: Partial<Record<string, string>> = spec.unjudged ?? {};
+  const unjudged = Object.fromEntries(
+    unexercised.flatMap((op) => (reasons[op] === undefined ? [] : [[op, reasons[op]] as const])),
+  );
   const operations: BundleInfo['operations'] = {};
   for (const [op, row] of Object.entries(spec.sla.operations)) {
     if (exercised.has(op))
@@ -100,7 +105,8 @@ function bundleInfo<Op extends string>(
       title: spec.sla.title,
       ...(errorRate !== undefined ? { errorRate } : {}),
     },
-    unexercised: Object.keys(spec.sla.operations).filter((op) => !exercised.has(op)),
+    unexercised,
+    ...(Object.keys(unjudged).length > 0 ? { unjudged } : {}),
     payloads: spec.payloads ?? {},
     stress: profile.profile.stress === true,
     ...(profile.profile.stop ? { stop: profile.profile.stop } : {}),
@@ -116,6 +122,7 @@ function profileVerdicts(sla: CompiledSla, profile: string): BundleInfo['verdict
   return {
     ...sla.verdicts,
     leaks: { ...sla.verdicts.leaks, ...own?.leaks },
+    peakGrowth: { ...sla.verdicts.peakGrowth, ...own?.peakGrowth },
     ...(direction ? { leakDirection: direction } : {}),
   };
 }

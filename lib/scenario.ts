@@ -21,6 +21,11 @@ export interface ScenarioSpec<Op extends string> {
    * exercises. The default function exercises every operation unless it is listed here.
    */
   exec?: Record<string, readonly Op[]>;
+  /**
+   * Why an operation goes unjudged under the profiles that do not run it, said in plan and every
+   * report beside its name (seed 003: a flood's delivery latency is its queue's length).
+   */
+  unjudged?: Partial<Record<Op, string>>;
   /** Presets of this scenario on top of the shared ones. */
   profiles?: Record<string, Profile>;
   defaultProfile?: string;

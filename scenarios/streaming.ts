@@ -68,10 +68,15 @@ const scenario = defineScenario({
     short: ['stream_short'],
     medium: ['stream_medium'],
     long: ['stream_long'],
-    // At 100K/s the latency measured is k6's own queue on a small machine: recorded, judged on the default's paced streams.
-    tokens: ['stream_tokens'],
+    // The seed's paced stream: its "Latency (p99) < 100ms" is judged here. On a 2-core machine k6
+    // itself takes in fewer than 100K messages a second, and the backlog it keeps counts too.
+    tokens: ['stream_tokens', 'delivery'],
     quit: ['quit'],
     backpressure: ['stream_backpressure'],
+  },
+  unjudged: {
+    delivery:
+      'the seed paces only its token stream; a flood as fast as possible queues by design, and its delivery latency is the length of that queue',
   },
   requestsPerIteration: { default: 0, short: 0, medium: 0, long: 0, tokens: 0, quit: 0, backpressure: 0 },
   profiles: {
@@ -99,6 +104,8 @@ const scenario = defineScenario({
 export const options = scenario.options;
 
 const received = new Counter('stream_messages');
+/** Messages announced and never received: the loss the reports show beside the rate. */
+const lost = new Counter('stream_lost');
 const intact = new Rate('stream_intact');
 
 /** The server's message: {"seq":N,"ts":MS,"data":"..."}; read by position, not JSON.parse, at 100K a second. */
@@ -158,6 +165,7 @@ function stream(spec: StreamSpec): void {
     }
     scenario.record(spec.op, Date.now() - started);
     received.add(got, { op: spec.op });
+    lost.add(Math.max(0, count - got), { op: spec.op });
     intact.add(ok, { op: spec.op });
   };
 }

@@ -51,7 +51,7 @@ Options of run and plan:
 
 The scenario defaults to K6KIT_SCENARIO, or perf-agent.
 Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 12 no recovery,
-13 a regression against the baseline, 2 bad input,
+13 a regression against the baseline, 14 a utilisation limit passed, 2 bad input,
 3 no usable k6, 4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
 
 const log = (line: string) => console.error(`k6kit: ${line}`);

@@ -21,11 +21,23 @@ export const ExitCode = {
   recovery: 12,
   /** A comparison against a baseline run found a regression beyond the tolerance. */
   regression: 13,
+  /** The system under test used more CPU, memory, disk or network than the SLA table allows. */
+  utilisation: 14,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
   thresholdsFailed: 99,
 } as const;
+
+/** The codes of a run that ended and was judged, and failed a verdict: a result, not an error. */
+export const FAILED_VERDICT_CODES: readonly number[] = [
+  ExitCode.thresholdsFailed,
+  ExitCode.leak,
+  ExitCode.degradation,
+  ExitCode.recovery,
+  ExitCode.regression,
+  ExitCode.utilisation,
+];
 
 export class K6kitError extends Error {
   constructor(

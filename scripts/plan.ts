@@ -221,6 +221,7 @@ export function renderPlan(plan: PlanModel, k6Version: string): string {
   }
   if (info.unexercised.length > 0) {
     lines.push('', `Not run under this profile, so not judged: ${info.unexercised.join(', ')}`);
+    for (const [op, why] of Object.entries(info.unjudged ?? {})) lines.push(`  ${op}: ${why}`);
   }
   const iterations = plan.phases.every((p) => p.iterations)
     ? plan.phases.reduce((n, p) => n + (p.iterations?.count ?? 0), 0)

@@ -25,6 +25,8 @@ import { decideExit, type RunEnding } from './verdict.ts';
 import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
 import { growthFromTimeline } from './verdicts/growth.ts';
+import { utilisationFromTimeline } from './verdicts/utilisation.ts';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from './verdicts/recovery.ts';
 import { leakVerdicts, levelsSettled, medianLevels, type Levels, type Tolerances } from './verdicts/leaks.ts';
 
@@ -270,6 +272,12 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     steps?.stop();
     k6PeakRss = k6Memory?.stop();
     await sampler.stop();
+    // During the load, not after the cooldown's GC: seed 003 bounds memory growth over a stream.
+    const peakTolerances = info.verdicts.peakGrowth;
+    if (sampler.peak && Object.keys(peakTolerances).length > 0)
+      ending.peakGrowth = leakVerdicts(levelsMedian(baseline), sampler.peak, peakTolerances).filter(
+        (v) => v.resource in peakTolerances,
+      );
     let summaryMetrics: SummaryExport['metrics'] | undefined;
     if (existsSync(summaryExport)) {
       const exported = JSON.parse(await readFile(summaryExport, 'utf8')) as SummaryExport;
@@ -384,8 +392,15 @@ async function judgeTimelines(
   tolerances: Tolerances,
 ): Promise<void> {
   const resources = join(runDir, 'resource-timeline.jsonl');
-  if (existsSync(resources))
+  if (existsSync(resources)) {
     ending.growth = await growthFromTimeline(() => readJsonLines<Sample>(resources), { tolerances });
+    if (info.verdicts.utilisation)
+      ending.utilisation = await utilisationFromTimeline(
+        readJsonLines<Sample>(resources),
+        info.verdicts.utilisation,
+        availableParallelism(),
+      );
+  }
   const k6Timeline = join(runDir, 'k6-timeline.jsonl');
   if (!existsSync(k6Timeline)) return;
   const points = () => readJsonLines<K6Point>(k6Timeline);

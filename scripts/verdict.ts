@@ -9,6 +9,7 @@ import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
+import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 
 export interface RunEnding {
   k6: { code: number | null; signal: string | null };
@@ -16,6 +17,8 @@ export interface RunEnding {
   targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
   thresholds?: ThresholdResult[];
   leaks?: LeakVerdict[];
+  /** The run phase's highest level of each resource against its baseline. */
+  peakGrowth?: LeakVerdict[];
   /** The slope of each resource over a long run's steady state. */
   growth?: GrowthResult;
   degradation?: DegradationVerdict;
@@ -24,6 +27,8 @@ export interface RunEnding {
   breakingPoint?: BreakingPointVerdict;
   /** k6kit stopped k6 because the current step failed past the profile's limit (breaking point). */
   stepStop?: StepStop;
+  /** CPU, memory, disk and network of the system under test against the table's limits. */
+  utilisation?: UtilisationVerdict;
 }
 
 export function describeLeak(v: LeakVerdict): string {
@@ -33,6 +38,11 @@ export function describeLeak(v: LeakVerdict): string {
   const moved = v.delta > 0 ? 'grew' : v.delta < 0 ? 'fell' : 'held';
   const bound = `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`;
   return `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
+}
+
+/** "memory peaked at 250.0 MB during the load, 170.0 MB over its 80.0 MB baseline (tolerance 100.0 MB)". */
+export function describePeak(v: LeakVerdict): string {
+  return `${v.resource} peaked at ${formatLevel(v.resource, v.final)} during the load, ${formatLevel(v.resource, v.delta)} over its ${formatLevel(v.resource, v.baseline)} baseline (${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%, tolerance ${describeTolerance(v.resource, v.tolerance)})`;
 }
 
 export function describeDegradation(v: DegradationVerdict): string {
@@ -62,6 +72,32 @@ export function describeBreakingPoint(v: BreakingPointVerdict): string {
     : `${held}, the highest step reached`;
 }
 
+const MEASURES: Record<UtilisationCheck['measure'], string> = {
+  cpuAvg: 'CPU average',
+  cpuPeak: 'CPU peak',
+  memory: 'memory peak',
+  diskIo: 'disk I/O peak',
+  network: 'network peak',
+  cpuReturns: 'CPU after the load, over its baseline,',
+};
+
+export function describeUtilisationCheck(c: UtilisationCheck): string {
+  const mbps = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB/s`;
+  const [observed, limit] =
+    c.measure === 'diskIo' || c.measure === 'network'
+      ? [mbps(c.observed), mbps(c.limit)]
+      : c.measure === 'cpuReturns'
+        ? [`${c.observed >= 0 ? '+' : ''}${c.observed} points`, `${c.limit}`]
+        : [`${c.observed}%`, `${c.limit}%`];
+  return `${MEASURES[c.measure]} ${observed} ${c.pass ? '≤' : '>'} ${limit}`;
+}
+
+export function describeUtilisation(v: UtilisationVerdict): string {
+  if (!v.judged) return `utilisation not judged: ${v.reason}`;
+  const of = v.subject === 'host' ? ' (the host: no process watched)' : '';
+  return `${v.checks.map(describeUtilisationCheck).join(', ')}${of}`;
+}
+
 export function describeStepStop(v: StepStop): string {
   return `stopped at the ${v.vus}-VU step: ${pct(v.errorRate)} of its ${v.requests} requests failed (> ${pct(v.limit)}), ${Math.round((v.atSeconds - v.stepStartedAt) * 10) / 10} s into the step, ${v.atSeconds} s into the load`;
 }
@@ -74,6 +110,8 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
   const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
   if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
+  const peaked = ending.peakGrowth?.filter((v) => !v.pass) ?? [];
+  if (peaked.length > 0) parts.push(`peak growth: ${peaked.map(describePeak).join('; ')}`);
   if (ending.degradation) {
     parts.push(
       ending.degradation.pass
@@ -85,6 +123,10 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   }
   if (ending.recovery?.judged)
     parts.push(`${ending.recovery.pass ? 'recovered' : 'no recovery'}: ${describeRecovery(ending.recovery)}`);
+  if (ending.utilisation?.judged)
+    parts.push(
+      `${ending.utilisation.pass ? 'within limits' : 'over limits'}: ${describeUtilisation(ending.utilisation)}`,
+    );
   if (ending.breakingPoint?.judged)
     parts.push(`breaking point: ${describeBreakingPoint(ending.breakingPoint)}`);
   if (ending.stepStop) parts.push(describeStepStop(ending.stepStop));
@@ -115,13 +157,15 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   const thresholdsFailed = ending.k6.code === 99 || ending.thresholds?.some((t) => !t.ok) === true;
   const exitCode = thresholdsFailed
     ? ExitCode.thresholdsFailed
-    : leaked.length > 0 || grew.length > 0
+    : leaked.length > 0 || grew.length > 0 || peaked.length > 0
       ? ExitCode.leak
       : ending.degradation && !ending.degradation.pass
         ? ExitCode.degradation
         : ending.recovery && !ending.recovery.pass
           ? ExitCode.recovery
-          : ExitCode.pass;
+          : ending.utilisation && !ending.utilisation.pass
+            ? ExitCode.utilisation
+            : ExitCode.pass;
   if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
     return { exitCode, line: describeK6Exit(0, null) };
   return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };

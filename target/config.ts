@@ -31,6 +31,11 @@ export interface Faults {
   /** API requests served per second (0: no limit); the rest of each second is answered 503, so
    *  errors climb with the load: the breaking point seed 004 looks for. */
   capacity: number;
+  /** Milliseconds of busy CPU work per API request (0: none): a system over its CPU limit. */
+  cpuBurn: number;
+  /** Bytes held per API request until the next settle (POST /__target/gc): memory that climbs
+   *  during the load and is gone by the cooldown, which only a peak-growth verdict sees. */
+  burstMemory: number;
 }
 
 export interface TargetConfig {
@@ -78,6 +83,8 @@ export const NO_FAULTS: Faults = {
   poolStuck: false,
   streamDrop: 0,
   capacity: 0,
+  cpuBurn: 0,
+  burstMemory: 0,
 };
 
 /**
@@ -93,7 +100,9 @@ export function requestFaultsActive({ faults, errorRate }: TargetConfig): boolea
     faults.leakConnections ||
     faults.slowdown > 0 ||
     faults.crashAfter > 0 ||
-    faults.capacity > 0
+    faults.capacity > 0 ||
+    faults.cpuBurn > 0 ||
+    faults.burstMemory > 0
   );
 }
 
@@ -208,7 +217,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -253,6 +262,12 @@ export function parseFault(spec: string): Partial<Faults> {
           Number.MAX_SAFE_INTEGER,
           'stream-drop=N, every Nth message lost, N from 2',
         ),
+      };
+    case 'burst-memory':
+      return { burstMemory: bytes(flag, value ?? '1mb') };
+    case 'cpu-burn':
+      return {
+        cpuBurn: integer(flag, value ?? '', 1, 10_000, 'cpu-burn=MS, milliseconds of CPU per request from 1'),
       };
     case 'capacity':
       return {

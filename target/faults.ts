@@ -13,12 +13,17 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
   const { faults, errorRate } = config;
 
   const leaked = { memory: [] as Buffer[], fds: [] as number[], sockets: [] as Socket[] };
+  let held: Buffer[] = [];
   const startedAt = Date.now();
   let requests = 0;
   const second = { at: 0, served: 0 };
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url.startsWith('/__target')) return;
+    if (request.url.startsWith('/__target')) {
+      // The settle before the cooldown lets go of what burst-memory held: the load is over.
+      if (request.url === '/__target/gc') held = [];
+      return;
+    }
     requests++;
     if (faults.crashAfter > 0 && requests >= faults.crashAfter) {
       console.error(
@@ -30,12 +35,18 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
     }
     // fill() touches every page, so the leak shows in RSS and not only in the heap's bookkeeping.
     if (faults.leakMemory > 0) leaked.memory.push(Buffer.allocUnsafe(faults.leakMemory).fill(1));
+    if (faults.burstMemory > 0) held.push(Buffer.allocUnsafe(faults.burstMemory).fill(1));
     if (faults.leakFds) leaked.fds.push(openSync(leakFile, 'r'));
     if (faults.leakConnections) {
       const address = app.server.address();
       if (address && typeof address === 'object') {
         leaked.sockets.push(connect(address.port, address.address).on('error', () => {}));
       }
+    }
+    if (faults.cpuBurn > 0) {
+      // Busy on purpose: the CPU the utilisation verdict must see, not a wait.
+      const until = performance.now() + faults.cpuBurn;
+      while (performance.now() < until);
     }
     if (faults.slowdown > 0) await sleep(((Date.now() - startedAt) / 1000) * faults.slowdown);
     if (faults.capacity > 0) {

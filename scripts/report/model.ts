@@ -1,14 +1,16 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
-import { operationMetrics, type BundleInfo } from '../../lib/contract.ts';
+import { operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
 import { describeThreshold, type SummaryExport, type ThresholdResult } from '../k6/summary.ts';
 import type { RunSummary } from '../run.ts';
 import {
   describeBreakingPoint,
   describeStepStop,
+  describeUtilisation,
   describeDegradation,
   describeGrowth,
   describeLeak,
+  describePeak,
   describeRecovery,
 } from '../verdict.ts';
 import { lineChart, type Chart } from './charts.ts';
@@ -16,10 +18,13 @@ import { analyse, type Analysis } from './findings.ts';
 import type { Bucketer } from './series.ts';
 import { describeTolerance } from '../verdicts/leaks.ts';
 import { ms, pct } from '../format.ts';
+import { FAILED_VERDICT_CODES } from '../errors.ts';
 
 export interface Cell {
   value: string;
   target: string;
+  /** The comparison the table wrote: '<', or '≤' for "<= 300ms". */
+  op: '<' | '≤';
   valueMs?: number;
   targetMs?: number;
   /** undefined: no target, nothing judged. */
@@ -68,6 +73,10 @@ export interface ReportModel {
   endedAt: string;
   durationSeconds: number;
   totals: { requests: number; successRate: string; throughput: string; iterations: number };
+  /** SLA rows the profile does not run that the scenario says why of (seed 003's delivery latency). */
+  notJudged: { op: string; reason: string }[];
+  /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
+  counters: { name: string; count: string; perSecond: string }[];
   sla: SlaRow[];
   slaFile: string;
   thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
@@ -115,6 +124,31 @@ interface Group {
 
 const MB = 1024 * 1024;
 
+/** k6's own counters; any other counter in the summary is the scenario's. */
+const K6_COUNTERS = new Set([
+  'http_reqs',
+  'iterations',
+  'dropped_iterations',
+  'data_received',
+  'data_sent',
+  'ws_msgs_received',
+  'ws_msgs_sent',
+  'ws_sessions',
+  SEEN_METRIC,
+]);
+
+function customCounters(metrics: SummaryExport['metrics']): ReportModel['counters'] {
+  return Object.entries(metrics)
+    .filter(([name, m]) => !name.includes('{') && !K6_COUNTERS.has(name) && 'rate' in m && !('p(95)' in m))
+    .filter(([, m]) => typeof m['count'] === 'number')
+    .map(([name, m]) => ({
+      name,
+      count: (m['count'] as number).toLocaleString('en-US'),
+      perSecond: `${Number((m['rate'] as number).toPrecision(4)).toLocaleString('en-US')}/s`,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export function buildReport(input: ReportInputs): ReportModel {
   const { summary, plan, k6Summary } = input;
   const metrics = k6Summary?.metrics ?? {};
@@ -130,14 +164,20 @@ export function buildReport(input: ReportInputs): ReportModel {
     const m = operationMetrics(op, row.metric);
     const mine = new Set([m.duration, m.coverage, ...(m.failed ? [m.failed] : [])]);
     const failures = input.thresholds.filter((t) => mine.has(t.metric) && !t.ok).map(describeThreshold);
-    const cell = (stat_: string, target: number | undefined, judged = true): Cell => {
+    const cell = (stat_: string, key: keyof typeof row.targets, judged = true): Cell => {
       const value = stat(m.duration, stat_);
+      const target = row.targets[key];
+      // Run folders from before operators were kept have none: '<' was the only one then.
+      const inclusive = row.operators?.[key] === '<=';
       return {
         value: value === undefined ? '—' : ms(value),
         target: target === undefined ? '' : ms(target),
+        op: inclusive ? '≤' : '<',
         ...(value !== undefined ? { valueMs: value } : {}),
         ...(target !== undefined ? { targetMs: target } : {}),
-        ...(target !== undefined && value !== undefined && judged ? { pass: value < target } : {}),
+        ...(target !== undefined && value !== undefined && judged
+          ? { pass: inclusive ? value <= target : value < target }
+          : {}),
       };
     };
     const totals = input.opTotals[op];
@@ -153,10 +193,10 @@ export function buildReport(input: ReportInputs): ReportModel {
       errorRate: errors === undefined ? '—' : pct(errors),
       ...(errors !== undefined ? { errors } : {}),
       ...(input.loadSeconds > 0 && counted ? { perSecond: count / input.loadSeconds } : {}),
-      p50: cell('med', row.targets.p50),
-      p95: cell('p(95)', row.targets.p95),
-      p99: cell('p(99)', row.targets.p99),
-      max: cell('max', row.targets.max, row.maxEnforced),
+      p50: cell('med', 'p50'),
+      p95: cell('p(95)', 'p95'),
+      p99: cell('p(99)', 'p99'),
+      max: cell('max', 'max', row.maxEnforced),
       pass: failures.length === 0,
       failures,
     };
@@ -165,6 +205,11 @@ export function buildReport(input: ReportInputs): ReportModel {
   const ending = summary.ending;
   // Leaks have their own table; these are the verdicts read from the timelines.
   const verdicts: VerdictRow[] = [
+    ...(ending.peakGrowth ?? []).map((v) => ({
+      name: `peak growth: ${v.resource}`,
+      status: v.pass ? ('pass' as const) : ('fail' as const),
+      detail: describePeak(v),
+    })),
     ...(ending.growth?.judged
       ? ending.growth.verdicts.map((v) => ({
           name: `growth: ${v.resource}`,
@@ -192,6 +237,15 @@ export function buildReport(input: ReportInputs): ReportModel {
           },
         ]
       : []),
+    ...(ending.utilisation
+      ? [
+          {
+            name: 'utilisation',
+            status: judged(ending.utilisation.judged, ending.utilisation.pass),
+            detail: ending.utilisation.reason ?? describeUtilisation(ending.utilisation),
+          },
+        ]
+      : []),
     ...(ending.breakingPoint
       ? [
           {
@@ -211,7 +265,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       ? 'ABORTED'
       : summary.exitCode === 0
         ? 'PASS'
-        : [99, 10, 11, 12].includes(summary.exitCode)
+        : FAILED_VERDICT_CODES.includes(summary.exitCode)
           ? 'FAIL'
           : 'ERROR';
 
@@ -243,6 +297,8 @@ export function buildReport(input: ReportInputs): ReportModel {
       throughput: `${(stat('http_reqs', 'rate') ?? (k6Seconds ? requests / k6Seconds : 0)).toFixed(1)}/s`,
       iterations: stat('iterations', 'count') ?? 0,
     },
+    counters: customCounters(metrics),
+    notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,
     slaFile: summary.sla,
     thresholds: input.thresholds.map((t) => ({

@@ -18,6 +18,8 @@ export class Sampler {
   private phase: Phase = 'baseline';
   /** Samples taken since start(): a load shorter than one interval still gets one at stop(). */
   private taken = 0;
+  /** Each resource's highest level since start(): what the run phase peaked at (peak growth). */
+  peak: Levels | undefined;
   private readonly tree: TreeReader | undefined;
   last?: Sample;
 
@@ -35,6 +37,8 @@ export class Sampler {
     this.options.out.write(`${JSON.stringify(sample)}\n`);
     this.last = sample;
     this.taken++;
+    const levels = phase === this.phase ? levelsOf(sample) : undefined;
+    if (levels) this.peak = this.peak ? highest(this.peak, levels) : levels;
     return sample;
   }
 
@@ -54,6 +58,7 @@ export class Sampler {
   start(phase: Phase): void {
     this.phase = phase;
     this.taken = 0;
+    this.peak = undefined;
     const tick = () => {
       this.pending = this.take().finally(() => {
         if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
@@ -73,9 +78,19 @@ export class Sampler {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function levelsOf(
-  sample: Sample,
-): { memory: number; threads: number; fds: number; connections: number } | undefined {
+type Levels = { memory: number; threads: number; fds: number; connections: number };
+
+/** Pure: each resource's higher level of two. */
+export function highest(a: Levels, b: Levels): Levels {
+  return {
+    memory: Math.max(a.memory, b.memory),
+    threads: Math.max(a.threads, b.threads),
+    fds: Math.max(a.fds, b.fds),
+    connections: Math.max(a.connections, b.connections),
+  };
+}
+
+export function levelsOf(sample: Sample): Levels | undefined {
   const p = sample.process;
   return p ? { memory: p.rss, threads: p.threads, fds: p.fds, connections: p.connections } : undefined;
 }

@@ -39,6 +39,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
       ...errorRateOf(target.error_rate, target.success_rate),
       ...(leaks && Object.keys(leaks.tolerances).length > 0 ? { leaks: leaks.tolerances } : {}),
       ...(leaks?.direction ? { leakDirection: leaks.direction } : {}),
+      ...(target.peak_growth ? { peakGrowth: splitLeaks(target.peak_growth).tolerances } : {}),
     };
   }
 
@@ -79,21 +80,37 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
   const { tolerances, direction } = splitLeaks(verdicts?.leaks ?? {});
   const degradation = verdicts?.degradation?.p95_growth;
   const recovery = verdicts?.recovery;
+  const u = verdicts?.utilisation;
+  const share = (value: number | undefined) => (value === undefined ? undefined : round(value * 100));
+  const utilisation = u
+    ? Object.fromEntries(
+        Object.entries({
+          cpuAvg: share(u.cpu_avg),
+          cpuPeak: share(u.cpu_peak),
+          memory: share(u.memory),
+          diskIo: u.disk_io,
+          network: u.network,
+          cpuReturns: share(u.cpu_returns),
+        }).filter(([, v]) => v !== undefined),
+      )
+    : undefined;
   return {
     leaks: tolerances,
+    peakGrowth: splitLeaks(verdicts?.peak_growth ?? {}).tolerances,
     ...(direction ? { leakDirection: direction } : {}),
     ...(degradation !== undefined ? { degradationPercent: round(degradation * 100) } : {}),
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
+    ...(utilisation ? { utilisation } : {}),
   };
 }
 
 /** The leak tolerances the table sets, without the resources it leaves out, and the direction apart. */
-function splitLeaks(leaks: Leaks): {
+function splitLeaks(leaks: Leaks | NonNullable<NonNullable<SlaInput['verdicts']>['peak_growth']>): {
   tolerances: VerdictSettings['leaks'];
   direction?: VerdictSettings['leakDirection'];
 } {
-  const { direction, ...resources } = leaks;
+  const { direction, ...resources } = { direction: undefined, ...leaks };
   return {
     tolerances: Object.fromEntries(Object.entries(resources).filter(([, t]) => t !== undefined)),
     ...(direction ? { direction } : {}),

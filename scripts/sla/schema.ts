@@ -2,7 +2,15 @@
 // that a schema cannot say live in rules.ts.
 import { z } from 'zod';
 import type { LeakTolerance } from '../../lib/contract.ts';
-import { parseBound, parseDuration, parsePercent, parseRate, parseSize, type Operator } from './units.ts';
+import {
+  parseBound,
+  parseByteRate,
+  parseDuration,
+  parsePercent,
+  parseRate,
+  parseSize,
+  type Operator,
+} from './units.ts';
 
 function unit<T>(parse: (text: string) => T | undefined, expected: string) {
   return z.unknown().transform((value, ctx): T => {
@@ -51,16 +59,21 @@ const countLimit = z.unknown().transform((value, ctx): LeakTolerance => {
   ctx.addIssue({ code: 'custom', message: 'a percentage such as 2% or a whole number such as 10' });
   return z.NEVER;
 });
+const resourceLimits = {
+  memory: memoryLimit.optional(),
+  threads: countLimit.optional(),
+  fds: countLimit.optional(),
+  connections: countLimit.optional(),
+};
 const leaks = z
   .strictObject({
     /** growth (the default): only a rise is a leak. both: seed 000's abs((final − baseline) / baseline). */
     direction: z.enum(['growth', 'both'], { error: 'growth or both' }).optional(),
-    memory: memoryLimit.optional(),
-    threads: countLimit.optional(),
-    fds: countLimit.optional(),
-    connections: countLimit.optional(),
+    ...resourceLimits,
   })
   .optional();
+/** Growth allowed from the baseline to the run's highest level (seed 003: memory < 100 MB during 1M messages). */
+const peakGrowth = z.strictObject(resourceLimits).optional();
 
 const text = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
 const statuses = z
@@ -133,17 +146,39 @@ export const slaSchema = z.strictObject({
         p95: latency.optional(),
         throughput: rate.optional(),
         rates,
-        /** Leak tolerances of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */
+        /** Leak tolerances of this profile over the table's. */
         leaks,
+        /** Peak growth of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */
+        peak_growth: peakGrowth,
       }),
-      { error: 'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks }' },
+      {
+        error:
+          'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks, peak_growth }',
+      },
     )
     .optional(),
   rates,
   verdicts: z
     .strictObject({
       leaks,
+      peak_growth: peakGrowth,
       degradation: z.strictObject({ p95_growth: percent }).optional(),
+      /**
+       * Resource limits of the system under test over the run (seed 004 §5.3, seed 003, seed 002).
+       * CPU is a share of the machine's cores; memory a share of its memory; disk and network peak
+       * rates, since their capacity is the user's to say.
+       */
+      utilisation: z
+        .strictObject({
+          cpu_avg: percent.optional(),
+          cpu_peak: percent.optional(),
+          memory: percent.optional(),
+          disk_io: unit(parseByteRate, 'a rate of bytes such as 100MB/s').optional(),
+          network: unit(parseByteRate, 'a rate of bytes such as 100MB/s').optional(),
+          /** Seed 002: CPU back at its baseline after the load, within this many points. */
+          cpu_returns: percent.optional(),
+        })
+        .optional(),
       recovery: z
         .strictObject({
           within: duration,

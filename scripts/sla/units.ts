@@ -71,3 +71,11 @@ export function parseBound(
   const value = parse(match[2] as string);
   return value === undefined || !allowed.includes(op) ? undefined : { value, op };
 }
+
+const BYTE_RATE = /^(.+?)\s*\/\s*s$/;
+
+/** "100MB/s" → bytes per second. */
+export function parseByteRate(text: string): number | undefined {
+  const match = BYTE_RATE.exec(text.trim());
+  return match ? parseSize(match[1] as string) : undefined;
+}

@@ -59,10 +59,16 @@ export interface Summary {
       tolerance: { percent?: number; absolute?: number };
       direction: 'growth' | 'both';
     }[];
+    peakGrowth?: { resource: string; pass: boolean; delta: number }[];
     degradation?: { judged: boolean; pass: boolean; ratio?: number };
     recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
     targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
     stepStop?: { vus: number; stepStartedAt: number; atSeconds: number; requests: number; errorRate: number };
+    utilisation?: {
+      judged: boolean;
+      pass: boolean;
+      checks: { measure: string; observed: number; pass: boolean }[];
+    };
   };
 }
 

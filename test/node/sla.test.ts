@@ -380,3 +380,24 @@ test('seed 001: p95 < 2 s, errors < 5% with 429 graceful, cache hit > 80%, isola
   assert.deepEqual(sla.profiles['pool-exhaustion']?.thresholds, { rate_limited: ['rate>=0.001'] });
   assert.deepEqual(sla.profiles['sustained']?.thresholds, { http_req_failed: ['rate<0.01'] });
 });
+
+test('utilisation limits: seed 004 §5.3, seed 003 CPU < 20%, seed 002 CPU back at its baseline; rates of bytes', async () => {
+  const read = (name: string) => readSla(join(import.meta.dirname, '..', '..', 'thresholds', `${name}.yaml`));
+  assert.deepEqual((await read('file-service')).verdicts.utilisation, {
+    cpuAvg: 80,
+    cpuPeak: 95,
+    memory: 80,
+  });
+  assert.deepEqual((await read('streaming')).verdicts.utilisation, { cpuAvg: 20 });
+  assert.deepEqual((await read('perf-agent')).verdicts.utilisation, { cpuReturns: 5 });
+  const table = (limits: string) => parseSlaText(`${VALID}verdicts:\n  utilisation: ${limits}\n`, 'x.yaml');
+  assert.deepEqual(table('{ disk_io: 400MB/s, network: 1.5GB/s }').sla?.verdicts.utilisation, {
+    diskIo: 400 * 1024 ** 2,
+    network: 1.5 * 1024 ** 3,
+  });
+  assert.match(
+    table('{ disk_io: 400MB }').errors[0] as string,
+    /field "verdicts\.utilisation\.disk_io": got "400MB"; expected a rate of bytes such as 100MB\/s/,
+  );
+  assert.match(table('{ cpu: 80% }').errors[0] as string, /cpu/);
+});

@@ -22,7 +22,13 @@ async function suite(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 test('seed 003 short messages: every message accounted for at > 10K msg/s; a target that drops 1 in 1,000 fails', async () => {
   const ok = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1']);
-  assert.equal(ok.code, 0, ok.output);
+  // The subject is messages: k6's thresholds. The seed's "CPU < 20% average" is judged beside them,
+  // and a target flooding as fast as it can is over it (the reference target: ~60% of one core).
+  assert.equal(ok.summary.ending.k6.code, 0, ok.output);
+  assert.match(
+    ok.summary.verdict,
+    /over limits: CPU average [\d.]+% > 20%|within limits: CPU average [\d.]+% ≤ 20%/,
+  );
   const rate = threshold(ok.summary, 'stream_messages{op:stream_short}');
   assert.equal(
     rate?.threshold,
@@ -49,11 +55,11 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
 
 test('seed 003 backpressure and token streaming: a slow consumer loses nothing; quitting under load takes < 1 s', async () => {
   const slow = await suite(['streaming', '--profile', 'stream-backpressure', '--scale', '0.1']);
-  assert.equal(slow.code, 0, slow.output);
+  assert.equal(slow.summary.ending.k6.code, 0, slow.output);
   assert.equal(threshold(slow.summary, 'stream_intact')?.ok, true);
 
   const tokens = await suite(['streaming', '--profile', 'stream-tokens', '--scale', '0.1']);
-  assert.equal(tokens.code, 0, tokens.output);
+  assert.equal(tokens.summary.ending.k6.code, 0, tokens.output);
   const quit = threshold(tokens.summary, 'quit_latency{op:quit}');
   assert.ok(quit?.ok && (quit.observed ?? Infinity) < 1000, JSON.stringify(quit));
 });
@@ -141,4 +147,35 @@ test('seed 004 breaking point: k6 is stopped in the first step whose own error r
     run.summary.verdict,
     new RegExp(`stopped at the ${stop.vus}-VU step: [\\d.]+% of its \\d+ requests failed \\(> 50\\.00%\\)`),
   );
+});
+
+test('utilisation: a target over its CPU limit fails with exit 14 and the figure; the normal target passes', async () => {
+  const args = ['perf-agent', '--profile', 'smoke', '--sla', 'test/fixtures/utilisation.yaml'];
+  const normal = await suite(args);
+  assert.equal(normal.code, 0, normal.output);
+  assert.match(normal.summary.verdict, /within limits: CPU average [\d.]+% ≤ 10%/);
+  const burning = await suite(args, { TARGET_FAULTS: 'cpu-burn=300' });
+  assert.equal(burning.code, 14, burning.output);
+  const check = burning.summary.ending.utilisation?.checks.find((c) => c.measure === 'cpuAvg');
+  assert.ok(check && !check.pass && check.observed > 10, JSON.stringify(check));
+  assert.match(burning.summary.verdict, /over limits: CPU average [\d.]+% > 10%/);
+  const report = readFileSync(join(burning.dir, 'report.md'), 'utf8');
+  assert.match(report, /utilisation.*fail.*CPU average [\d.]+% > 10%/);
+});
+
+test('peak growth: memory that climbs during the load and is gone by the cooldown fails with exit 10', async () => {
+  const args = ['perf-agent', '--profile', 'smoke', '--sla', 'test/fixtures/peak.yaml'];
+  const normal = await suite(args);
+  assert.equal(normal.code, 0, normal.output);
+  assert.deepEqual(
+    normal.summary.ending.peakGrowth?.map((v) => [v.resource, v.pass]),
+    [['memory', true]],
+  );
+  const bursting = await suite(args, { TARGET_FAULTS: 'burst-memory=1mb' });
+  assert.equal(bursting.code, 10, bursting.output);
+  const peak = bursting.summary.ending.peakGrowth?.[0];
+  assert.ok(peak && !peak.pass && peak.delta > 64 * 1024 * 1024, JSON.stringify(peak));
+  // The cooldown's leak verdict cannot see it: the memory was let go at the settle.
+  assert.equal(bursting.summary.ending.leaks?.find((l) => l.resource === 'memory')?.pass, true);
+  assert.match(bursting.summary.verdict, /peak growth: memory peaked at [\d.]+ MB during the load/);
 });

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { K6Point, OpPoint } from '../../scripts/k6/recording.ts';
 import type { Sample } from '../../scripts/sampler/sample.ts';
-import { decideExit } from '../../scripts/verdict.ts';
+import { decideExit, describeUtilisation } from '../../scripts/verdict.ts';
+import { utilisationFromTimeline } from '../../scripts/verdicts/utilisation.ts';
 import { breakingPointFromTimeline } from '../../scripts/verdicts/breaking-point.ts';
 import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
 import { totalsOf } from '../../scripts/k6/live.ts';
@@ -257,4 +258,50 @@ test("k6's REST metrics → live totals: failures are http_req_failed's rate of 
   };
   assert.deepEqual(totalsOf(doc, 4), { t: 4, vus: 12, requests: 200, failed: 51 });
   assert.deepEqual(totalsOf({ data: [] }, 0), { t: 0, vus: 0, requests: 0, failed: 0 });
+});
+
+test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and the return to baseline', async () => {
+  const at = (second: number, phase: Sample['phase'], cpu: number, extra: Partial<Sample['host']> = {}) => {
+    const s = sample(second, 100, 20, phase);
+    return {
+      ...s,
+      process: { ...(s.process as NonNullable<Sample['process']>), cpu, memPercent: cpu / 10 },
+      host: { ...s.host, ...extra },
+    };
+  };
+  const timeline = [
+    at(0, 'baseline', 2),
+    at(1, 'baseline', 4),
+    at(2, 'run', 100), // one core of two: 50% of the machine
+    at(3, 'run', 60, { diskReadBps: 30e6, diskWriteBps: 20e6 }),
+    at(4, 'run', 180, { netRxBps: 5e6, netTxBps: 1e6 }),
+    at(5, 'cooldown', 30),
+    at(6, 'cooldown', 30),
+  ];
+  const limits = { cpuAvg: 50, cpuPeak: 95, memory: 10, diskIo: 40e6, network: 10e6, cpuReturns: 5 };
+  const v = await utilisationFromTimeline(timeline, limits, 2);
+  assert.equal(v.judged, true);
+  assert.equal(v.subject, 'process');
+  assert.deepEqual(
+    v.checks.map((c) => [c.measure, c.observed, c.pass]),
+    [
+      ['cpuAvg', 56.67, false], // (50 + 30 + 90) / 3
+      ['cpuPeak', 90, true],
+      ['memory', 18, false],
+      ['diskIo', 50e6, false],
+      ['network', 6e6, true],
+      ['cpuReturns', 13.5, false], // cooldown 15% against a baseline of 1.5%
+    ],
+  );
+  assert.equal(v.pass, false);
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, utilisation: v }).exitCode, 14);
+  assert.match(
+    describeUtilisation(v),
+    /^CPU average 56\.67% > 50%, CPU peak 90% ≤ 95%, memory peak 18% > 10%, disk I\/O peak 47\.7 MB\/s > 38\.1 MB\/s, network peak 5\.7 MB\/s ≤ 9\.5 MB\/s, CPU after the load, over its baseline, \+13.5 points > 5$/,
+  );
+  // A leak outranks it; alone within limits, it passes.
+  const within = await utilisationFromTimeline(timeline, { cpuPeak: 95 }, 2);
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, utilisation: within }).exitCode, 0);
+  const none = await utilisationFromTimeline([at(0, 'baseline', 1)], { cpuAvg: 50 }, 2);
+  assert.deepEqual([none.judged, none.reason], [false, 'no sample taken during the load']);
 });

@@ -1,0 +1,81 @@
+// What the system under test used while it ran, against the SLA table's limits (seed 004 §5.3:
+// CPU < 80% average and < 95% peak, memory < 80%; seed 003: CPU < 20% average; seed 002: CPU
+// returns to its baseline after the load). One pass over the resource timeline, keeping sums and
+// peaks: constant memory for a 24-hour run. CPU is a share of the machine: a process at 100% of
+// one core uses 50% of a 2-core machine. With no process watched, the host is judged.
+import type { UtilisationLimits } from '../../lib/contract.ts';
+import type { Sample } from '../sampler/sample.ts';
+import { median } from './leaks.ts';
+
+export type UtilisationMeasure = keyof UtilisationLimits;
+
+export interface UtilisationCheck {
+  measure: UtilisationMeasure;
+  /** Percent, or bytes per second for disk and network. */
+  observed: number;
+  limit: number;
+  pass: boolean;
+}
+
+export interface UtilisationVerdict {
+  judged: boolean;
+  reason?: string;
+  /** What was judged: the watched process tree, or the host. */
+  subject?: 'process' | 'host';
+  checks: UtilisationCheck[];
+  pass: boolean;
+}
+
+/** Percent of the machine's cores, memory percent, and byte rates of one sample. */
+function usage(sample: Sample, cores: number): { cpu: number; memory: number } | undefined {
+  if (sample.process)
+    return { cpu: sample.process.cpu / Math.max(1, cores), memory: sample.process.memPercent };
+  return { cpu: sample.host.cpu, memory: sample.host.memPercent };
+}
+
+export async function utilisationFromTimeline(
+  samples: AsyncIterable<Sample> | Iterable<Sample>,
+  limits: UtilisationLimits,
+  cores: number,
+): Promise<UtilisationVerdict> {
+  let n = 0;
+  let cpuSum = 0;
+  const peak = { cpu: 0, memory: 0, diskIo: 0, network: 0 };
+  const rest: Record<'baseline' | 'cooldown', number[]> = { baseline: [], cooldown: [] };
+  let subject: UtilisationVerdict['subject'];
+  for await (const s of samples) {
+    const u = usage(s, cores);
+    if (!u) continue;
+    subject ??= s.process ? 'process' : 'host';
+    if (s.phase === 'baseline' || s.phase === 'cooldown') rest[s.phase].push(u.cpu);
+    if (s.phase !== 'run') continue;
+    n++;
+    cpuSum += u.cpu;
+    peak.cpu = Math.max(peak.cpu, u.cpu);
+    peak.memory = Math.max(peak.memory, u.memory);
+    peak.diskIo = Math.max(peak.diskIo, s.host.diskReadBps + s.host.diskWriteBps);
+    peak.network = Math.max(peak.network, s.host.netRxBps + s.host.netTxBps);
+  }
+  if (n === 0) return { judged: false, reason: 'no sample taken during the load', checks: [], pass: true };
+  const observed: Record<UtilisationMeasure, number | undefined> = {
+    cpuAvg: cpuSum / n,
+    cpuPeak: peak.cpu,
+    memory: peak.memory,
+    diskIo: peak.diskIo,
+    network: peak.network,
+    cpuReturns:
+      rest.baseline.length > 0 && rest.cooldown.length > 0
+        ? median(rest.cooldown) - median(rest.baseline)
+        : undefined,
+  };
+  const checks: UtilisationCheck[] = [];
+  for (const [measure, limit] of Object.entries(limits) as [UtilisationMeasure, number][]) {
+    const value = observed[measure];
+    if (value === undefined) continue;
+    const rounded = Math.round(value * 100) / 100;
+    checks.push({ measure, observed: rounded, limit, pass: rounded <= limit });
+  }
+  if (checks.length === 0)
+    return { judged: false, reason: 'no cooldown to compare with the baseline', checks, pass: true };
+  return { judged: true, ...(subject ? { subject } : {}), checks, pass: checks.every((c) => c.pass) };
+}
