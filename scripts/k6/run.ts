@@ -1,7 +1,8 @@
 // Runs `k6 run` as a child process. It runs in its own process group so that a Ctrl-C reaches
 // k6kit only, which passes exactly one SIGINT on: k6 stops gracefully on the first and hard on
 // the second. In a terminal k6 writes to it directly (its progress bar needs the TTY); elsewhere
-// its output is also kept in a log file.
+// its output is also kept in a log file, without the progress bar: a line a second per scenario
+// floods a CI log, where k6kit's phase lines and k6's end-of-test summary say what happened.
 import { createWriteStream } from 'node:fs';
 import { $ } from 'zx';
 import type { K6 } from './provision.ts';
@@ -52,7 +53,7 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
       K6_NO_USAGE_REPORT: 'true',
       ...(record ? recorderEnv(record) : {}),
     },
-  })`${k6.bin} run ${flags} ${script}`;
+  })`${k6.bin} run ${terminal || flags.includes('--quiet') ? flags : [...flags, '--quiet']} ${script}`;
   if (!terminal) {
     const file = log ? createWriteStream(log) : undefined;
     child.stdout.on('data', (chunk: Buffer) => {

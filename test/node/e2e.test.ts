@@ -161,3 +161,24 @@ test('SIGINT during a run: k6 stops, the target is stopped, artifacts stay, exit
   assert.ok(existsSync(join(runDir, 'k6-summary.json')), 'k6 wrote its partial summary');
   assert.equal(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).exitCode, 130);
 });
+
+test("outside a terminal k6's progress lines stay out of the log; its summary and k6kit's phases stay in", async () => {
+  const { code, stderr } = await cli([
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--scale',
+    '0.3',
+    '--warmup',
+    '0',
+    '--samples',
+    '1',
+  ]);
+  assert.equal(code, 0, stderr);
+  const log = readFileSync(join(runDirOf(stderr), 'k6.log'), 'utf8');
+  assert.doesNotMatch(log, /running \((\d+m)?\d+\.\ds\)/, 'no per-second progress line');
+  assert.match(log, /THRESHOLDS/, "k6's end-of-test summary");
+  for (const phase of ['baseline', 'run', 'cooldown', 'verdicts'])
+    assert.match(stderr, new RegExp(`phase: ${phase}`));
+});
