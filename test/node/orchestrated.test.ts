@@ -12,11 +12,13 @@ const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, 
 
 // Quick enough for a test, long enough for a verdict: 2 s of warmup, 3 samples each side.
 const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
+/** Seed 000 quick judged on its leak verdicts alone: no latency target a busy machine can miss. */
+const QUICK = ['run', 'plugins', '--profile', 'quick', '--sla', 'test/fixtures/leaks.yaml', ...FAST];
 
 const leak = (s: Summary, resource: string) => s.ending.leaks?.find((l) => l.resource === resource);
 
 test('leak verdicts: memory and FD leaks fail with exit 10; the normal target passes the same profile', async () => {
-  const normal = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
+  const normal = await cli(QUICK);
   assert.equal(normal.code, 0, normal.stderr);
   const ok = summaryOf(normal.stderr).summary;
   assert.deepEqual(
@@ -29,7 +31,7 @@ test('leak verdicts: memory and FD leaks fail with exit 10; the normal target pa
     ],
   );
 
-  const memory = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], {
+  const memory = await cli(QUICK, {
     TARGET_FAULTS: 'leak-memory=2mb',
   });
   assert.equal(memory.code, 10, memory.stderr);
@@ -37,7 +39,7 @@ test('leak verdicts: memory and FD leaks fail with exit 10; the normal target pa
   assert.equal(leak(m, 'memory')?.pass, false);
   assert.match(m.verdict, /^FAIL: .*leak: memory grew [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance ±2%\)/);
 
-  const fds = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], { TARGET_FAULTS: 'leak-fds' });
+  const fds = await cli(QUICK, { TARGET_FAULTS: 'leak-fds' });
   assert.equal(fds.code, 10, fds.stderr);
   const f = summaryOf(fds.stderr).summary;
   assert.equal(leak(f, 'fds')?.pass, false);
@@ -45,7 +47,7 @@ test('leak verdicts: memory and FD leaks fail with exit 10; the normal target pa
 });
 
 test('seed 000 quick ends within one k6 period and still leaves its detail file and a run-phase sample', async () => {
-  const run = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
+  const run = await cli(QUICK);
   assert.equal(run.code, 0, run.stderr);
   const { summary, dir: runDir } = summaryOf(run.stderr);
   // Seed 000's leak test is abs(): its table judges both directions, on a baseline taken at rest.
@@ -64,7 +66,7 @@ test('seed 000 quick ends within one k6 period and still leaves its detail file 
 });
 
 test('the plugin-leak fault of seed 000 is found as an FD leak', async () => {
-  const run = await cli(['run', 'plugins', '--profile', 'quick', ...FAST], { TARGET_FAULTS: 'plugin-leak' });
+  const run = await cli(QUICK, { TARGET_FAULTS: 'plugin-leak' });
   assert.equal(run.code, 10, run.stderr);
   const s = summaryOf(run.stderr).summary;
   assert.equal(leak(s, 'fds')?.pass, false, 'each leaked plugin holds a file descriptor');

@@ -401,3 +401,18 @@ test('utilisation limits: seed 004 §5.3, seed 003 CPU < 20%, seed 002 CPU back 
   );
   assert.match(table('{ cpu: 80% }').errors[0] as string, /cpu/);
 });
+
+test("seed 000's table: its ≤ targets as <=, and its leak test two-sided at 2%", async () => {
+  const sla = await readSla(join(import.meta.dirname, '..', '..', 'thresholds', 'plugins.yaml'));
+  assert.deepEqual(sla.operations['load']?.thresholds['http_req_duration{op:load}'], [
+    'p(95)<=300',
+    'p(99)<=500',
+  ]);
+  assert.deepEqual(sla.operations['unload']?.thresholds['http_req_duration{op:unload}'], [
+    'p(95)<=150',
+    'p(99)<=200',
+  ]);
+  assert.equal(sla.verdicts.leakDirection, 'both');
+  const two = { percent: 2 };
+  assert.deepEqual(sla.verdicts.leaks, { memory: two, threads: two, fds: two, connections: two });
+});
