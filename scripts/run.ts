@@ -295,7 +295,12 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     checkInterrupted();
     dead();
 
-    if (watched !== undefined && ending.k6.code !== null && (ending.k6.code === 0 || ending.k6.code === 99)) {
+    // k6 ended the test itself, or k6kit stopped it at the breaking point: the target is judged.
+    const k6Finished =
+      ending.k6.code === 0 ||
+      ending.k6.code === 99 ||
+      (ending.stepStop !== undefined && ending.k6.code !== null);
+    if (watched !== undefined && k6Finished) {
       log(`phase: cooldown (median of ${request.samples} samples once the load has stopped)`);
       const cooldown = await sampleSettled('cooldown');
       dead();

@@ -3,6 +3,7 @@
 import type { WriteStream } from 'node:fs';
 import { snapshot, TreeReader, type RawSnapshot } from './read.ts';
 import { toSample, type Phase, type Sample } from './sample.ts';
+import type { Levels } from '../verdicts/leaks.ts';
 
 export interface SamplerOptions {
   /** The root of the watched process tree; the host alone when absent. */
@@ -77,8 +78,6 @@ export class Sampler {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-type Levels = { memory: number; threads: number; fds: number; connections: number };
 
 /** Pure: each resource's higher level of two. */
 export function highest(a: Levels, b: Levels): Levels {

@@ -162,6 +162,8 @@ test('seed 004 breaking point: k6 is stopped in the first step whose own error r
   assert.ok(Math.max(...vus) <= stop.vus, `VUs seen ${Math.max(...vus)} > the stopped step's ${stop.vus}`);
   assert.ok(stop.vus < 40, "well before the profile's last step");
   assert.notEqual(run.code, 5, run.output);
+  // Stopped by k6kit, not ended by a failure: the target's cooldown and leak verdicts still come.
+  assert.equal(run.summary.ending.leaks?.length, 4, run.output);
   assert.match(
     run.summary.verdict,
     new RegExp(`stopped at the ${stop.vus}-VU step: [\\d.]+% of its \\d+ requests failed \\(> 50\\.00%\\)`),
