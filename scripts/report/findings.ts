@@ -18,7 +18,10 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
   const recommendations: string[] = [];
 
   findings.push(
-    `${model.totals.requests} requests at ${model.totals.throughput}, success rate ${model.totals.successRate}.`,
+    // A stream makes no HTTP request after its upgrade: what it moved is in its counters.
+    model.totals.requests > 0 || model.counters.length === 0
+      ? `${model.totals.requests} requests at ${model.totals.throughput}, success rate ${model.totals.successRate}.`
+      : `${model.counters.map((c) => `${c.name} ${c.count} (${c.perSecond})`).join(', ')}.`,
   );
   const failedRows = model.sla.filter((r) => !r.pass);
   if (model.sla.length > 0) {

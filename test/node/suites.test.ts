@@ -36,6 +36,11 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
     /stream_lost 0 \(0\/s\) · stream_messages 100,000 \([\d,]+\/s\)/,
   );
   assert.match(
+    readFileSync(join(ok.dir, 'report.md'), 'utf8'),
+    /- stream_lost 0 \(0\/s\), stream_messages 100,000/,
+  );
+  assert.doesNotMatch(readFileSync(join(ok.dir, 'report.md'), 'utf8'), /0 requests/);
+  assert.match(
     ok.summary.verdict,
     /over limits: CPU average [\d.]+% > 20%|within limits: CPU average [\d.]+% ≤ 20%/,
   );
