@@ -57,3 +57,13 @@ export function table(rows: (string | number)[][]): string {
 }
 
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * One bar as BENCHMARKS.md states it: what is measured, the goal, this run's figure, and whether
+ * it was met. bench/index.ts gathers these lines ("bar met: …", "bar NOT met: …") at the top.
+ */
+export function bar(name: string, value: number, op: '≥' | '≤', goal: number, unit = ''): string {
+  const met = op === '≥' ? value >= goal : value <= goal;
+  const figure = unit === '%' ? value.toFixed(2) : value.toFixed(3);
+  return `bar ${met ? 'met' : 'NOT met'}: ${name} ${op} ${goal}${unit}: ${figure}${unit}`;
+}

@@ -10,7 +10,7 @@ import { bundle } from '../build.mjs';
 import { inspectBundle } from '../scripts/k6/inspect.ts';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { startTarget } from '../scripts/target/launch.ts';
-import { bareLoop, fmt, k6Run, median, table, warmUp } from './lib.ts';
+import { bar, bareLoop, fmt, k6Run, median, table, warmUp } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPS = 3;
@@ -78,6 +78,8 @@ export async function libraryOverhead(log: (line: string) => void = console.log)
         ],
       ]),
     );
+    log(bar('k6kit / hand-written k6 script, request rate', ratio(rates.k6kit, rates.hand), '≥', 0.95));
+    log(bar('k6kit / bare http.get loop, request rate', ratio(rates.k6kit, rates.bare), '≥', 0.9));
   } finally {
     await target.stop();
     await rm(dir, { recursive: true, force: true });

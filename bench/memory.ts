@@ -11,7 +11,7 @@ import { bundle, findEntries } from '../build.mjs';
 import { provisionK6, type K6 } from '../scripts/k6/provision.ts';
 import { watchPeakRss } from '../scripts/sampler/peak.ts';
 import { startTarget } from '../scripts/target/launch.ts';
-import { median, table } from './lib.ts';
+import { bar, median, table } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPS = 3;
@@ -140,6 +140,23 @@ export async function memory(log: (line: string) => void = console.log): Promise
           ratio(uploads.fs, oneFilePlusBare).toFixed(2),
         ],
       ]),
+    );
+    // Restated against k6's own floors (issue 19): the script a user would write without k6kit.
+    log(
+      bar(
+        '1,000 idle VUs, k6kit / k6/http and the same metric, peak RSS',
+        ratio(idle.k6kit, idle.http),
+        '≤',
+        1.2,
+      ),
+    );
+    log(
+      bar(
+        `${UPLOADERS} × 100 MB uploads, k6kit's fs / open() in every VU, peak RSS`,
+        ratio(uploads.fs, uploads.open),
+        '≤',
+        0.5,
+      ),
     );
 
     // Bundle size per scenario: what every VU parses at init.

@@ -17,7 +17,7 @@ import { parseStat } from '../scripts/sampler/proc.ts';
 import { processTree } from '../scripts/sampler/read.ts';
 import { Sampler } from '../scripts/sampler/sampler.ts';
 import { startTarget, targetInfo } from '../scripts/target/launch.ts';
-import { fmt, median, table, warmUp } from './lib.ts';
+import { bar, fmt, median, table, warmUp } from './lib.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REPS = 3;
@@ -37,11 +37,16 @@ export async function orchestration(
   const target = await startTarget(ROOT);
   const { pid } = await targetInfo(target.url);
   const scratch = await mkdtemp(join(tmpdir(), 'k6kit-bench-orch-'));
-  const rates = { orchestrated: [] as number[], bare: [] as number[], recorded: [] as number[] };
+  const rates = {
+    orchestrated: [] as number[],
+    bare: [] as number[],
+    recorded: [] as number[],
+    recorded5: [] as number[],
+  };
   /** The orchestrator's CPU time while k6 ran, per k6's own CPU time. */
   const orchestratorCpu: number[] = [];
   let bundle = '';
-  const kinds = ['orchestrated', 'bare', 'recorded'] as const;
+  const kinds = ['orchestrated', 'bare', 'recorded', 'recorded5'] as const;
   const runs: Record<(typeof kinds)[number], (rep: number) => Promise<number>> = {
     async orchestrated() {
       const child = $({
@@ -58,6 +63,9 @@ export async function orchestration(
     },
     bare: (rep) => k6Rate(`bare-${rep}`, {}),
     recorded: (rep) => k6Rate(`recorded-${rep}`, recorderEnv(join(scratch, `recording-${rep}.ndjson.gz`))),
+    // A cheaper recorder for long runs, if a longer period costs k6 less (issue 19).
+    recorded5: (rep) =>
+      k6Rate(`recorded5-${rep}`, recorderEnv(join(scratch, `recording5-${rep}.ndjson.gz`), '5s')),
   };
   /** `k6 run` of the orchestrated run's bundle, with the given extra environment. */
   async function k6Rate(name: string, env: Record<string, string>): Promise<number> {
@@ -85,7 +93,7 @@ export async function orchestration(
       }
       log(
         `  rep ${rep}: orchestrated ${fmt(rates.orchestrated.at(-1) ?? 0)}, bare k6 ${fmt(rates.bare.at(-1) ?? 0)}, ` +
-          `bare k6 with the recorder ${fmt(rates.recorded.at(-1) ?? 0)} req/s`,
+          `bare k6 with the recorder ${fmt(rates.recorded.at(-1) ?? 0)}, at 5 s ${fmt(rates.recorded5.at(-1) ?? 0)} req/s`,
       );
     }
 
@@ -109,6 +117,7 @@ export async function orchestration(
         ['npm run k6 (sampler, recorder, log)', `${fmt(median(rates.orchestrated))} req/s`],
         ['orchestrated / bare, per rep (goal ≥ 0.97)', ratio.toFixed(3)],
         ["k6's recorder alone / bare, per rep", per(rates.recorded, rates.bare).toFixed(3)],
+        ["k6's recorder at a 5 s period / bare, per rep", per(rates.recorded5, rates.bare).toFixed(3)],
         [
           'orchestrated / k6 with its recorder, per rep: what k6kit adds',
           per(rates.orchestrated, rates.recorded).toFixed(3),
@@ -120,6 +129,19 @@ export async function orchestration(
         ['sampler CPU at 1 s (goal ≤ 1% of a core)', `${samplerCpu.toFixed(2)}%`],
       ]),
     );
+    // Restated against k6's own floor (issue 19): k6kit is judged on what it adds to the k6 it runs.
+    log(
+      bar(
+        'orchestrated / k6 with the same recorder, request rate',
+        per(rates.orchestrated, rates.recorded),
+        '≥',
+        0.97,
+      ),
+    );
+    log(
+      bar("the orchestrator's CPU while k6 runs, per k6's CPU", median(orchestratorCpu) * 100, '≤', 1, '%'),
+    );
+    log(bar('the sampler at 1 s, of one core', samplerCpu, '≤', 1, '%'));
     return { ratio, samplerCpu };
   } finally {
     await target.stop();

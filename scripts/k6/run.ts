@@ -28,11 +28,11 @@ export interface K6Process {
 }
 
 /** k6's web-dashboard recorder without its HTTP server: per-second aggregates written to `file`. */
-export function recorderEnv(file: string): Record<string, string> {
+export function recorderEnv(file: string, period = '1s'): Record<string, string> {
   return {
     K6_WEB_DASHBOARD: 'true',
     K6_WEB_DASHBOARD_PORT: '-1',
-    K6_WEB_DASHBOARD_PERIOD: '1s',
+    K6_WEB_DASHBOARD_PERIOD: period,
     K6_WEB_DASHBOARD_RECORD: file,
     // Per-operation submetrics in every period (the default tag is group).
     K6_WEB_DASHBOARD_TAGS: 'op',
