@@ -10,7 +10,11 @@ export interface PeakWatch {
   stop(): number | undefined;
 }
 
-export function watchPeakRss(root: number, intervalMs = 1000): PeakWatch {
+/**
+ * Reads four times a second: a flood of 100K messages is over in about a second, and a first read
+ * after one would find k6 gone (its peak with it). One small /proc file per process a read.
+ */
+export function watchPeakRss(root: number, intervalMs = 250): PeakWatch {
   let peak: number | undefined;
   let pids: number[] = [];
   const read = () => {
