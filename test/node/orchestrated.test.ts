@@ -104,7 +104,18 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
 });
 
 test('recovery: the pool-stuck mode fails with exit 12; the normal pool recovers from the same burst', async () => {
-  const args = ['run', 'semantic-cache', '--profile', 'pool-exhaustion', '--scale', '0.5', ...FAST];
+  // Seed 001's recovery criterion alone: a table nothing else in it can fail.
+  const args = [
+    'run',
+    'semantic-cache',
+    '--profile',
+    'pool-exhaustion',
+    '--scale',
+    '0.5',
+    '--sla',
+    'test/fixtures/recovery.yaml',
+    ...FAST,
+  ];
   const env = { TARGET_POOL_CAPACITY: '10' };
   const normal = await cli(args, env);
   assert.equal(normal.code, 0, normal.stderr);
