@@ -116,7 +116,7 @@ export async function memory(log: (line: string) => void = console.log): Promise
       table([
         [`k6 peak RSS, median of ${REPS}`, 'k6kit', 'bare', 'k6kit / bare'],
         [
-          '1,000 sleeping VUs (goal ≤ 1.2×)',
+          '1,000 sleeping VUs (the earlier bar: ≤ 1.2× bare)',
           mbOf(median(idle.k6kit)),
           mbOf(median(idle.bare)),
           ratio(idle.k6kit, idle.bare).toFixed(2),
@@ -134,7 +134,7 @@ export async function memory(log: (line: string) => void = console.log): Promise
           ratio(uploads.fs, uploads.open).toFixed(2),
         ],
         [
-          'the same, fs against one file + k6 without uploads (goal ≤ 1.5×)',
+          'the same, fs against one file + k6 without uploads (the earlier bar: ≤ 1.5×)',
           mbOf(median(uploads.fs)),
           mbOf(median(oneFilePlusBare)),
           ratio(uploads.fs, oneFilePlusBare).toFixed(2),

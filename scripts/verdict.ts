@@ -40,7 +40,7 @@ export function describeLeak(v: LeakVerdict): string {
   return `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
 }
 
-/** "memory peaked at 250.0 MB during the load, 170.0 MB over its 80.0 MB baseline (tolerance 100.0 MB)". */
+/** "memory peaked at 250.0 MB during the load, 170.0 MB over its 80.0 MB baseline (+212.5%, tolerance 100.0 MB)". */
 export function describePeak(v: LeakVerdict): string {
   return `${v.resource} peaked at ${formatLevel(v.resource, v.final)} during the load, ${formatLevel(v.resource, v.delta)} over its ${formatLevel(v.resource, v.baseline)} baseline (${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%, tolerance ${describeTolerance(v.resource, v.tolerance)})`;
 }
