@@ -27,6 +27,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
   const profiles: Record<string, ProfileTargets> = {};
   for (const [name, target] of Object.entries(sla.profiles ?? {})) {
     const leaks = target.leaks ? splitLeaks(target.leaks) : undefined;
+    const peakGrowth = target.peak_growth ? definedOnly(target.peak_growth) : undefined;
     profiles[name] = {
       thresholds: {
         ...failureThresholds(target.error_rate, target.success_rate),
@@ -34,12 +35,12 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
         ...rateThresholds(target.rates),
       },
       ...(target.throughput !== undefined
-        ? { throughput: { min: target.throughput.value, op: target.throughput.op as '>=' | '>' } }
+        ? { throughput: { min: target.throughput.value, op: target.throughput.op } }
         : {}),
       ...errorRateOf(target.error_rate, target.success_rate),
       ...(leaks && Object.keys(leaks.tolerances).length > 0 ? { leaks: leaks.tolerances } : {}),
       ...(leaks?.direction ? { leakDirection: leaks.direction } : {}),
-      ...(target.peak_growth ? { peakGrowth: splitLeaks(target.peak_growth).tolerances } : {}),
+      ...(peakGrowth ? { peakGrowth } : {}),
     };
   }
 
@@ -52,7 +53,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     throughput: Object.entries(sla.throughput ?? {}).map(([operation, target]) => ({
       operation,
       min: target.min.value,
-      op: target.min.op as '>=' | '>',
+      op: target.min.op,
       ...(target.metric !== undefined ? { metric: target.metric } : {}),
       profiles: target.profiles ?? [],
       ...(target.every_scale ? { everyScale: true } : {}),
@@ -96,7 +97,7 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
     : undefined;
   return {
     leaks: tolerances,
-    peakGrowth: splitLeaks(verdicts?.peak_growth ?? {}).tolerances,
+    peakGrowth: definedOnly(verdicts?.peak_growth ?? {}),
     ...(direction ? { leakDirection: direction } : {}),
     ...(degradation !== undefined ? { degradationPercent: round(degradation * 100) } : {}),
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
@@ -105,16 +106,18 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
   };
 }
 
-/** The leak tolerances the table sets, without the resources it leaves out, and the direction apart. */
-function splitLeaks(leaks: Leaks | NonNullable<NonNullable<SlaInput['verdicts']>['peak_growth']>): {
+/** A table's leak row: its tolerances, and its direction apart. */
+function splitLeaks(leaks: Leaks): {
   tolerances: VerdictSettings['leaks'];
   direction?: VerdictSettings['leakDirection'];
 } {
-  const { direction, ...resources } = { direction: undefined, ...leaks };
-  return {
-    tolerances: Object.fromEntries(Object.entries(resources).filter(([, t]) => t !== undefined)),
-    ...(direction ? { direction } : {}),
-  };
+  const { direction, ...resources } = leaks;
+  return { tolerances: definedOnly(resources), ...(direction ? { direction } : {}) };
+}
+
+/** The tolerances a row sets, without the resources it leaves out. */
+function definedOnly(resources: Omit<Leaks, 'direction'>): VerdictSettings['leaks'] {
+  return Object.fromEntries(Object.entries(resources).filter(([, tolerance]) => tolerance !== undefined));
 }
 
 const LATENCY_STATS: [keyof OperationTargets, string][] = [
@@ -133,7 +136,7 @@ function compileOperation(name: string, op: OperationInput, defaultStatuses: num
     const bound = op[key];
     if (bound === undefined) continue;
     targets[key] = bound.value;
-    operators[key] = bound.op as '<' | '<=';
+    operators[key] = bound.op;
     // Max is reported, not enforced, unless the row says so (k6 advises against max thresholds).
     if (key !== 'max' || op.enforce_max === true) latency.push(threshold(stat, bound));
   }

@@ -27,16 +27,20 @@ const duration = unit(parseDuration, 'a duration with a unit, such as 500ms, 2s 
 const percent = unit(parsePercent, 'a percentage such as 1% or 0.1%');
 
 /** A target with the comparison the seed writes; the first operator is the default. */
-function bound(parse: (text: string) => number | undefined, example: string, ops: [Operator, Operator]) {
+function bound<O extends Operator>(
+  parse: (text: string) => number | undefined,
+  example: string,
+  ops: [O, O],
+) {
   return unit(
     (text) => parseBound(text, parse, ops),
     `${example}, optionally after ${ops[0]} or ${ops[1]} (${ops[0]} when none is written)`,
   );
 }
 const below = (parse: (text: string) => number | undefined, example: string) =>
-  bound(parse, example, ['<', '<=']);
+  bound<'<' | '<='>(parse, example, ['<', '<=']);
 const above = (parse: (text: string) => number | undefined, example: string) =>
-  bound(parse, example, ['>=', '>']);
+  bound<'>=' | '>'>(parse, example, ['>=', '>']);
 const latency = below(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
 const errorShare = below(parsePercent, 'a percentage such as 1% or 0.1%');
 const successShare = above(parsePercent, 'a percentage such as 99% or 100%');
@@ -105,7 +109,7 @@ const rates = z
     z.strictObject({
       title: text.optional(),
       min: above(parsePercent, 'a percentage such as 80%').optional(),
-      max: bound(parsePercent, 'a percentage such as 5%', ['<=', '<']).optional(),
+      max: bound<'<=' | '<'>(parsePercent, 'a percentage such as 5%', ['<=', '<']).optional(),
     }),
     {
       error: 'a map of custom Rate metric name to { title, min, max }',

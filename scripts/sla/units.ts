@@ -49,9 +49,9 @@ function round(value: number): number {
 export type Operator = '<' | '<=' | '>' | '>=';
 
 /** A target as a table writes it: a value, and the comparison the seed states ("≤ 300ms", "> 80%"). */
-export interface Bound {
+export interface Bound<O extends Operator = Operator> {
   value: number;
-  op: Operator;
+  op: O;
 }
 
 const BOUND = /^\s*(<=|>=|≤|≥|<|>)?\s*(.*)$/;
@@ -61,15 +61,16 @@ const ASCII: Record<string, Operator> = { '≤': '<=', '≥': '>=' };
  * "<= 300ms", "≤300ms" or "300ms" (the field's default operator) → a bound. An operator the field
  * cannot take (a latency kept above a value) is refused, like a value without its unit.
  */
-export function parseBound(
+export function parseBound<O extends Operator>(
   text: string,
   parse: (value: string) => number | undefined,
-  allowed: readonly [Operator, Operator],
-): Bound | undefined {
+  allowed: readonly [O, O],
+): Bound<O> | undefined {
   const match = BOUND.exec(text) as RegExpExecArray;
-  const op = match[1] === undefined ? allowed[0] : (ASCII[match[1]] ?? (match[1] as Operator));
+  const written = match[1] === undefined ? allowed[0] : (ASCII[match[1]] ?? match[1]);
+  const op = allowed.find((o) => o === written);
   const value = parse(match[2] as string);
-  return value === undefined || !allowed.includes(op) ? undefined : { value, op };
+  return value === undefined || op === undefined ? undefined : { value, op };
 }
 
 const BYTE_RATE = /^(.+?)\s*\/\s*s$/;
