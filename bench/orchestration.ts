@@ -14,7 +14,7 @@ import { $ } from 'zx';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { recorderEnv } from '../scripts/k6/run.ts';
 import { parseStat } from '../scripts/sampler/proc.ts';
-import { processTree } from '../scripts/sampler/read.ts';
+import { processTree, TreeReader } from '../scripts/sampler/read.ts';
 import { Sampler } from '../scripts/sampler/sampler.ts';
 import { startTarget, targetInfo } from '../scripts/target/launch.ts';
 import { bar, fmt, median, table, warmUp } from './lib.ts';
@@ -99,7 +99,7 @@ export async function orchestration(
 
     // The sampler alone, watching the target for 10 s at its default interval.
     const out = createWriteStream(join(scratch, 'timeline.jsonl'));
-    const sampler = new Sampler({ pid, intervalMs: 1000, out });
+    const sampler = new Sampler({ watch: new TreeReader(pid), intervalMs: 1000, out });
     const cpu = process.cpuUsage();
     const started = performance.now();
     await sampler.collect(10, 'run');

@@ -86,6 +86,14 @@ export interface VerdictSettings {
   /** Custom Rate metrics that count as trouble while recovering (429s that are graceful, say). */
   recoveryRates: string[];
   utilisation?: UtilisationLimits;
+  /** Limits on series scraped from the system under test's Prometheus endpoints, by selector. */
+  metrics: Record<string, MetricLimit>;
+}
+
+/** A scraped series' highest value during the run, and its growth from baseline to cooldown. */
+export interface MetricLimit {
+  max?: number;
+  growth?: LeakTolerance;
 }
 
 /** Limits on what the system under test uses while it runs: percent, and bytes per second. */

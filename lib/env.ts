@@ -34,6 +34,32 @@ export function allowOtherHosts(): boolean {
   return __ENV['K6KIT_ALLOW_HOSTS'] === '1';
 }
 
+/** A comma-separated list from the environment; undefined when the variable is unset. */
+function list(name: string): string[] | undefined {
+  const text = __ENV[name];
+  return text === undefined ? undefined : text.split(',').filter((item) => item !== '');
+}
+
+/**
+ * The allow-list of --allow-host, as k6kit's orchestrator computed it: every address range but
+ * the allowed hosts', and the --resolve names that are not allowed. Undefined without one.
+ */
+export function egressAllowList(): { blocked: string[]; blockedNames: string[] } | undefined {
+  const blocked = list('K6KIT_EGRESS_BLOCK');
+  return blocked === undefined
+    ? undefined
+    : { blocked, blockedNames: list('K6KIT_EGRESS_BLOCK_NAMES') ?? [] };
+}
+
+/** --resolve NAME=ADDRESS, as k6's hosts option: names of test hosts without DNS. */
+export function hostsMap(): Record<string, string> | undefined {
+  const entries = list('K6KIT_HOSTS');
+  if (!entries) return undefined;
+  return Object.fromEntries(
+    entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+}
+
 /**
  * A bearer token for the system under test, from K6KIT_AUTH_TOKEN: sent as an Authorization header
  * on every request and WebSocket of lib/. It is read here only; k6kit writes it nowhere.

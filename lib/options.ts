@@ -11,7 +11,7 @@ import {
   type Threshold,
 } from './contract.ts';
 import { egressBlacklist } from './egress.ts';
-import { allowOtherHosts, profileName, scale } from './env.ts';
+import { allowOtherHosts, egressAllowList, hostsMap, profileName, scale } from './env.ts';
 import { presetProfiles, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
@@ -45,9 +45,14 @@ export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Opti
       { ...s, env: { ...s.env, [THINK_ENV]: think } },
     ]),
   );
+  const allowList = egressAllowList();
+  const hosts = hostsMap();
   return {
     scenarios,
     thresholds: mergeThresholds(
+      // With --allow-host, a request k6 refused (an address or a name outside the list) fails the
+      // run by k6's own count: error 1110 is a blocked address, 1111 a blocked name.
+      allowList ? EGRESS_THRESHOLDS : {},
       tableThresholds(sla, profile),
       ...Object.entries(sla.operations)
         .filter(([op]) => exercised.has(op))
@@ -56,7 +61,9 @@ export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Opti
       profileThresholds(sla, profile),
     ),
     summaryTrendStats: sla.summaryTrendStats,
-    blacklistIPs: egressBlacklist(allowOtherHosts()),
+    blacklistIPs: allowList ? allowList.blocked : egressBlacklist(allowOtherHosts()),
+    ...(allowList && allowList.blockedNames.length > 0 ? { blockHostnames: allowList.blockedNames } : {}),
+    ...(hosts ? { hosts } : {}),
     // Everything k6kit tags is low-cardinality: keep per-URL tags out of the metrics.
     systemTags: ['status', 'method', 'name', 'group', 'check', 'error_code', 'scenario', 'expected_response'],
     // ext is k6's place for data of other tools; k6 inspect shows it, so plan and run can read it.
@@ -128,6 +135,12 @@ function profileVerdicts(sla: CompiledSla, profile: string): BundleInfo['verdict
 }
 
 /** Adds to a metric's thresholds instead of replacing them (a throughput target beside the coverage check). */
+/** k6's error codes of a request it refused to send: 1110 a blocked address, 1111 a blocked name. */
+export const EGRESS_THRESHOLDS: Record<string, Threshold[]> = {
+  'http_reqs{error_code:1110}': ['count<1'],
+  'http_reqs{error_code:1111}': ['count<1'],
+};
+
 export function mergeThresholds(...sets: Record<string, Threshold[]>[]): Record<string, Threshold[]> {
   const merged: Record<string, Threshold[]> = {};
   for (const set of sets) {

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
+import { allowListPolicy, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
+import { isIP } from 'node:net';
 import { provisionK6 } from './k6/provision.ts';
 import { buildPlan, renderPlan } from './plan.ts';
 import { inspectOnly } from './prepare.ts';
@@ -36,9 +38,20 @@ Options of run and plan:
   --scale N          shrink users and durations by N in (0, 1] (K6KIT_SCALE; default 1)
   --sla FILE         judge against this SLA table instead of the scenario's own
   --base-url URL     the system under test (BASE_URL); without it the reference target is started
-  --allow-hosts      allow a BASE_URL outside loopback (K6KIT_ALLOW_HOSTS=1)
+  --allow-hosts      allow a BASE_URL outside loopback, and any host (K6KIT_ALLOW_HOSTS=1)
+  --allow-host NAME  allow exactly this host (repeatable; K6KIT_ALLOW_HOSTS=a,b): BASE_URL must
+                     be one of them, and k6 blocks every other address and name
+  --resolve NAME=ADDRESS  k6's hosts option: NAME is sent to ADDRESS without DNS (repeatable)
   --watch-pid PID    with BASE_URL: the process (and children) to sample and judge for leaks
   --watch-port PORT  with BASE_URL: watch the process listening on this port
+  --watch-cgroup PATH  with BASE_URL: watch a cgroup (a container, a systemd service): memory,
+                     CPU, tasks and disk I/O as the kernel accounts them (v2, or a hybrid host's v1)
+  --watch-container ID  with BASE_URL: watch a running Docker/Podman container's cgroup, found
+                     through /proc (no Docker CLI needed)
+  --scrape URL       read a Prometheus text-format endpoint at each sample (repeatable); the SLA
+                     table's verdicts.metrics judge its series (exit 15)
+  --out OUTPUT       a k6 output, passed to k6 as it is (repeatable): csv=f.csv,
+                     experimental-prometheus-rw, opentelemetry...
   --settle-url URL   POSTed before the baseline and the cooldown (a forced GC); the reference
                      target's /__target/gc is used by itself
   --warmup S         seconds of light load before the baseline (default 5; 0: none)
@@ -51,7 +64,8 @@ Options of run and plan:
 
 The scenario defaults to K6KIT_SCENARIO, or perf-agent.
 Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 12 no recovery,
-13 a regression against the baseline, 14 a utilisation limit passed, 2 bad input,
+13 a regression against the baseline, 14 a utilisation limit passed, 15 a scraped metric
+passed its limit, 2 bad input,
 3 no usable k6, 4 the target failed, 5 k6 failed, 130 interrupted, 1 a k6kit bug.`;
 
 const log = (line: string) => console.error(`k6kit: ${line}`);
@@ -71,8 +85,14 @@ async function main(argv: string[]): Promise<number> {
       sla: { type: 'string' },
       'base-url': { type: 'string' },
       'allow-hosts': { type: 'boolean' },
+      'allow-host': { type: 'string', multiple: true },
+      resolve: { type: 'string', multiple: true },
       'watch-pid': { type: 'string' },
       'watch-port': { type: 'string' },
+      'watch-cgroup': { type: 'string' },
+      'watch-container': { type: 'string' },
+      scrape: { type: 'string', multiple: true },
+      out: { type: 'string', multiple: true },
       'settle-url': { type: 'string' },
       warmup: { type: 'string' },
       samples: { type: 'string' },
@@ -95,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
     throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
   const scenario = rest[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent';
   const profile = values.profile ?? rest[1] ?? env('K6KIT_PROFILE');
-  const allowOtherHosts = values['allow-hosts'] === true || env('K6KIT_ALLOW_HOSTS') === '1';
+  const resolveMap = parseResolve(values.resolve ?? []);
+  const egress = await egressPolicy(values['allow-hosts'] === true, values['allow-host'], resolveMap);
 
   switch (command) {
     case 'plan': {
@@ -106,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
         root: ROOT,
         scenario,
         scale,
-        allowOtherHosts,
+        egress: egressEnv(egress, resolveMap),
         ...(profile ? { profile } : {}),
         ...(values.sla ? { sla: values.sla } : {}),
       });
@@ -126,8 +147,11 @@ async function main(argv: string[]): Promise<number> {
         scale,
         ...(values.sla ? { sla: values.sla } : {}),
         ...(baseUrl ? { baseUrl } : {}),
-        allowOtherHosts,
-        ...watchTarget(values['watch-pid'], values['watch-port']),
+        egress,
+        resolve: resolveMap,
+        ...watchTarget(values),
+        scrape: (values.scrape ?? []).map(scrapeUrl),
+        outputs: values.out ?? [],
         ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
         warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
         samples: number('--samples', values.samples ?? '5', 1, 100),
@@ -247,15 +271,71 @@ function number(flag: string, text: string, min: number, max: number): number {
   return value;
 }
 
-function watchTarget(
-  pid: string | undefined,
-  port: string | undefined,
-): { watchPid?: number; watchPort?: number } {
-  if (pid && port)
-    throw new InputError('--watch-pid and --watch-port name the same thing; expected one of them.');
+/** The one thing to watch: a PID, a port's listener, a cgroup or a container. */
+function watchTarget(values: {
+  'watch-pid'?: string | undefined;
+  'watch-port'?: string | undefined;
+  'watch-cgroup'?: string | undefined;
+  'watch-container'?: string | undefined;
+}): { watchPid?: number; watchPort?: number; watchCgroup?: string; watchContainer?: string } {
+  const given = (['watch-pid', 'watch-port', 'watch-cgroup', 'watch-container'] as const).filter(
+    (flag) => values[flag] !== undefined,
+  );
+  if (given.length > 1)
+    throw new InputError(
+      `${given.map((f) => `--${f}`).join(' and ')} each name what to watch; expected one of them.`,
+    );
+  const pid = values['watch-pid'];
+  const port = values['watch-port'];
   if (pid) return { watchPid: number('--watch-pid', pid, 1, 2 ** 22) };
   if (port) return { watchPort: number('--watch-port', port, 1, 65535) };
+  if (values['watch-cgroup']) return { watchCgroup: values['watch-cgroup'] };
+  if (values['watch-container']) return { watchContainer: values['watch-container'] };
   return {};
+}
+
+/** --allow-hosts (every host), --allow-host NAME... (exactly those), or loopback. */
+async function egressPolicy(
+  all: boolean,
+  names: string[] | undefined,
+  resolve: Record<string, string>,
+): Promise<EgressPolicy> {
+  const fromEnv = env('K6KIT_ALLOW_HOSTS');
+  const listed = names ?? (fromEnv && fromEnv !== '1' ? fromEnv.split(',').filter((n) => n !== '') : []);
+  if (all && listed.length > 0)
+    throw new InputError(
+      '--allow-hosts allows every host and --allow-host names some; expected one of them.',
+    );
+  if (listed.length > 0) return allowListPolicy(listed, resolve);
+  return all || fromEnv === '1' ? { kind: 'any' } : { kind: 'loopback' };
+}
+
+/** --resolve NAME=ADDRESS, as curl's: the address an IP literal. */
+function parseResolve(specs: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const spec of specs) {
+    const match = /^([a-z0-9.-]+)=(.+)$/i.exec(spec);
+    if (!match || !isIP(match[2] as string))
+      throw new InputError(
+        `--resolve ${spec}: expected NAME=ADDRESS with an IP address, such as api.test=127.0.0.2.`,
+      );
+    map[(match[1] as string).toLowerCase()] = match[2] as string;
+  }
+  return map;
+}
+
+function scrapeUrl(url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol))
+    throw new InputError(
+      `--scrape ${redactUrl(url)}: expected an http(s) URL such as http://127.0.0.1:9100/metrics.`,
+    );
+  return url;
 }
 
 function parseTolerances(specs: string[]): Tolerances {

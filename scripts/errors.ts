@@ -23,6 +23,8 @@ export const ExitCode = {
   regression: 13,
   /** The system under test used more CPU, memory, disk or network than the SLA table allows. */
   utilisation: 14,
+  /** A series scraped from the system under test (--scrape) passed its limit in verdicts.metrics. */
+  metrics: 15,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
@@ -37,6 +39,7 @@ export const FAILED_VERDICT_CODES: readonly number[] = [
   ExitCode.recovery,
   ExitCode.regression,
   ExitCode.utilisation,
+  ExitCode.metrics,
 ];
 
 export class K6kitError extends Error {

@@ -17,7 +17,8 @@ export interface PrepareRequest {
   profile?: string;
   scale: number;
   sla?: string;
-  allowOtherHosts: boolean;
+  /** The k6 environment of the egress policy and the --resolve map (scripts/egress.ts egressEnv). */
+  egress: Record<string, string>;
   outdir: string;
 }
 
@@ -66,7 +67,7 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
   const env = {
     ...(request.profile ? { K6KIT_PROFILE: request.profile } : {}),
     K6KIT_SCALE: String(request.scale),
-    ...(request.allowOtherHosts ? { K6KIT_ALLOW_HOSTS: '1' } : {}),
+    ...request.egress,
   };
   const inspection = await inspectBundle(k6, built.bundle, env);
   const info = (inspection.options['ext'] as { k6kit?: BundleInfo } | null)?.k6kit;

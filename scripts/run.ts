@@ -6,7 +6,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ExitCode, InputError, TargetError } from './errors.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
-import { assertLoopbackUrl, redactUrl } from './egress.ts';
+import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
 import { pointFromSummary, writeTimeline, type K6Point } from './k6/recording.ts';
 import { readJsonLines } from './jsonl.ts';
@@ -20,6 +20,11 @@ import type { BundleInfo } from '../lib/contract.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
 import type { Sample } from './sampler/sample.ts';
 import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
+import { TreeReader, type ProcessReader } from './sampler/read.ts';
+import { CgroupReader, containerCgroup, describeCgroup, resolveCgroup } from './sampler/cgroup.ts';
+import { parseSelector, type Selector } from './scrape/exposition.ts';
+import { Scraper } from './scrape/scraper.ts';
+import { metricMedians, metricsVerdict, runMaxima } from './verdicts/metrics.ts';
 import { settle, startTarget, targetInfo, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
 import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
@@ -38,11 +43,22 @@ export interface RunRequest {
   scale: number;
   sla?: string;
   baseUrl?: string;
-  allowOtherHosts: boolean;
+  /** Where the load may go: loopback (the default), every host, or the hosts --allow-host names. */
+  egress: EgressPolicy;
+  /** --resolve NAME=ADDRESS: k6's hosts option. */
+  resolve: Record<string, string>;
   quiet: boolean;
   /** The process tree to watch when the target is not the reference target. */
   watchPid?: number;
   watchPort?: number;
+  /** A cgroup to watch instead: a container's or a service's (v2, or a hybrid host's v1 controllers). */
+  watchCgroup?: string;
+  /** A running container's ID, resolved to its cgroup through /proc. */
+  watchContainer?: string;
+  /** Prometheus text-format endpoints read at each sample. */
+  scrape: string[];
+  /** k6 outputs passed to k6 as they are (--out), beside k6kit's own recording. */
+  outputs: string[];
   /** POSTed before the baseline and the cooldown (a forced GC); the reference target has its own. */
   settleUrl?: string;
   /** Seconds of light load before the baseline, so that a JIT or a cache settles first. */
@@ -69,8 +85,12 @@ export interface RunSummary {
     kind: 'reference' | 'external';
     url: string;
     pid: number | null;
+    /** The watched cgroup's path, when a cgroup was watched. */
+    cgroup?: string;
     config?: Record<string, unknown>;
   };
+  /** The Prometheus endpoints read beside the run. */
+  scraped?: string[];
   startedAt: string;
   endedAt: string;
   seconds: number;
@@ -89,7 +109,24 @@ export interface RunOutcome {
 
 export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const { root, scenario, scale, log } = request;
-  if (request.baseUrl) assertLoopbackUrl(request.baseUrl, request.allowOtherHosts);
+  let egress = request.egress;
+  if (request.baseUrl)
+    assertLoopbackUrl(
+      request.baseUrl,
+      egress.kind === 'any',
+      egress.kind === 'hosts' ? egress.names : undefined,
+    );
+  // The reference target is k6kit's own, on loopback: an allow-list lets the load reach it.
+  else if (egress.kind === 'hosts')
+    egress = {
+      ...egress,
+      names: [...egress.names, '127.0.0.1'],
+      addresses: [...egress.addresses, '127.0.0.1'],
+    };
+  if (egress.kind === 'hosts')
+    log(
+      `egress: load may go to ${egress.names.join(', ')} (${egress.addresses.join(', ')}) only; k6 blocks every other address`,
+    );
   const k6 = await provisionK6({ root, log });
   log(`k6 v${k6.version} (${k6.origin === 'project' ? relative(root, k6.bin) : k6.bin})`);
 
@@ -102,7 +139,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     root,
     scenario,
     scale,
-    allowOtherHosts: request.allowOtherHosts,
+    egress: egressEnv(egress, request.resolve),
     outdir: building,
     ...(request.profile ? { profile: request.profile } : {}),
     ...(request.sla ? { sla: request.sla } : {}),
@@ -139,6 +176,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     if (interrupted) throw new Interrupted();
   };
   let watched: number | undefined;
+  let watch: ProcessReader | undefined;
+  let cgroupPath: string | undefined;
+  let scrapeUrls = request.scrape;
   let targetConfig: Record<string, unknown> | undefined;
   let baseUrl = request.baseUrl;
   const runStarted = performance.now();
@@ -149,6 +189,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       baseUrl = target.url;
       const info = await targetInfo(baseUrl);
       watched = info.pid;
+      watch = new TreeReader(watched);
       targetConfig = info.config;
       log(`target: reference target at ${baseUrl} (pid ${watched})`);
       void target.exited.then((exit) => {
@@ -161,28 +202,58 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       });
     } else {
       log(`target: ${redactUrl(baseUrl)}`);
-      watched = request.watchPid
-        ? await assertPidExists(request.watchPid)
-        : request.watchPort
-          ? await pidListeningOn(request.watchPort)
-          : undefined;
-      log(
-        watched
-          ? `watching pid ${watched} and its children`
-          : 'watching the host only (no --watch-pid or --watch-port)',
-      );
+      const cgroupGiven = request.watchContainer
+        ? containerCgroup(request.watchContainer)
+        : request.watchCgroup;
+      if (cgroupGiven) {
+        const cgroup = resolveCgroup(cgroupGiven);
+        cgroupPath = cgroup.path;
+        watch = new CgroupReader(cgroup);
+        log(`watching cgroup ${cgroup.path}: ${describeCgroup(cgroup)}`);
+      } else {
+        watched = request.watchPid
+          ? await assertPidExists(request.watchPid)
+          : request.watchPort
+            ? await pidListeningOn(request.watchPort)
+            : undefined;
+        if (watched) watch = new TreeReader(watched);
+        log(
+          watched
+            ? `watching pid ${watched} and its children`
+            : 'watching the host only (no --watch-pid, --watch-port, --watch-cgroup or --watch-container)',
+        );
+      }
+    }
+    // The reference target's own endpoint is read by itself when the table judges scraped series.
+    if (scrapeUrls.length === 0 && target && Object.keys(info.verdicts.metrics).length > 0)
+      scrapeUrls = [`${baseUrl}/metrics`];
+    const scraper =
+      scrapeUrls.length > 0
+        ? new Scraper(
+            scrapeUrls,
+            Object.keys(info.verdicts.metrics).map((s) => parseSelector(s) as Selector),
+            Math.min(5000, Math.max(1000, request.intervalMs)),
+          )
+        : undefined;
+    if (scraper) {
+      const exposed = await scraper.check();
+      log(`scraping ${scrapeUrls.map(redactUrl).join(', ')} (${exposed.length} series now)`);
+      for (const s of scraper.selectors.filter((s) => s.text in info.verdicts.metrics))
+        if (!exposed.some((p) => p.name === s.name))
+          log(`warning: verdicts.metrics ${s.text}: no scraped endpoint exposes ${s.name} yet`);
     }
     const sampler = new Sampler({
       intervalMs: request.intervalMs,
       out: timeline,
-      ...(watched ? { pid: watched } : {}),
+      ...(watch ? { watch } : {}),
+      ...(scraper ? { scraper } : {}),
     });
     const dead = () => {
       if (ending.targetDied) throw new TargetError('the target died');
     };
     const settleUrl = request.settleUrl ?? (target ? `${baseUrl}/__target/gc` : undefined);
     const settleTarget = async () => {
-      if (settleUrl && watched !== undefined && !(await settle(settleUrl)))
+      if (settleUrl && (watch !== undefined || scraper !== undefined) && !(await settle(settleUrl)))
         log(`settle: POST ${redactUrl(settleUrl)} failed; sampling as it is`);
     };
     /** Settle, then sample, until another settle no longer moves memory (bounded rounds). */
@@ -247,6 +318,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
         `--summary-export=${summaryExport}`,
         ...(request.quiet ? ['--quiet'] : []),
         ...(address ? [`--address=${address}`] : []),
+        ...request.outputs.flatMap((output) => ['--out', output]),
       ],
       log: join(runDir, 'k6.log'),
       record: recording,
@@ -300,9 +372,14 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       ending.k6.code === 0 ||
       ending.k6.code === 99 ||
       (ending.stepStop !== undefined && ending.k6.code !== null);
-    if (watched !== undefined && k6Finished) {
+    // Scraped series are judged at rest too: an external system with no watched process still
+    // gets its cooldown when the table judges what its endpoints export.
+    let cooldown: Sample[] | undefined;
+    if ((watch !== undefined || scraper !== undefined) && k6Finished) {
       log(`phase: cooldown (median of ${request.samples} samples once the load has stopped)`);
-      const cooldown = await sampleSettled('cooldown');
+      cooldown = await sampleSettled('cooldown');
+    }
+    if (watch !== undefined && cooldown) {
       dead();
       ending.leaks = leakVerdicts(
         levelsMedian(baseline),
@@ -312,6 +389,17 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       );
     }
     await judgeTimelines(ending, runDir, info, tolerances);
+    if (Object.keys(info.verdicts.metrics).length > 0) {
+      const maxima = await runMaxima(readJsonLines<Sample>(join(runDir, 'resource-timeline.jsonl')));
+      ending.metrics = metricsVerdict({
+        limits: info.verdicts.metrics,
+        scraped: scraper !== undefined,
+        runMax: maxima.max,
+        baseline: metricMedians(baseline),
+        cooldown: cooldown && metricMedians(cooldown),
+        gaps: maxima.gaps,
+      });
+    }
   } catch (error) {
     if (!(error instanceof Interrupted) && !(error instanceof TargetError && ending.targetDied)) throw error;
   } finally {
@@ -343,7 +431,13 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
           pid: watched ?? null,
           ...(targetConfig ? { config: targetConfig } : {}),
         }
-      : { kind: 'external', url: redactUrl(baseUrl ?? ''), pid: watched ?? null },
+      : {
+          kind: 'external',
+          url: redactUrl(baseUrl ?? ''),
+          pid: watched ?? null,
+          ...(cgroupPath ? { cgroup: cgroupPath } : {}),
+        },
+    ...(scrapeUrls.length > 0 ? { scraped: scrapeUrls.map(redactUrl) } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     seconds: Number(((performance.now() - runStarted) / 1000).toFixed(1)),
@@ -444,12 +538,20 @@ async function writeArtifacts(
   k6: K6,
 ): Promise<void> {
   await writeFile(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  const { log, baseUrl, ...settings } = request;
+  const { log, baseUrl, scrape, outputs, ...settings } = request;
   await writeFile(
     join(runDir, 'config.json'),
     `${JSON.stringify(
       {
-        request: { ...settings, ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}) },
+        request: {
+          ...settings,
+          scrape: scrape.map(redactUrl),
+          // An output's URL may carry credentials (remote write): kept out like BASE_URL's.
+          outputs: outputs.map((o) =>
+            o.replace(/^([^=]+=)(.*)$/, (_, name: string, url: string) => name + redactUrl(url)),
+          ),
+          ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}),
+        },
         k6: { version: k6.version, origin: k6.origin },
         plan: prepared.info,
         options: prepared.inspection.options,

@@ -10,6 +10,7 @@ import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/lea
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
+import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
 
 export interface RunEnding {
   k6: { code: number | null; signal: string | null };
@@ -29,6 +30,8 @@ export interface RunEnding {
   stepStop?: StepStop;
   /** CPU, memory, disk and network of the system under test against the table's limits. */
   utilisation?: UtilisationVerdict;
+  /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */
+  metrics?: MetricsVerdict;
 }
 
 export function describeLeak(v: LeakVerdict): string {
@@ -98,13 +101,58 @@ export function describeUtilisation(v: UtilisationVerdict): string {
   return `${v.checks.map(describeUtilisationCheck).join(', ')}${of}`;
 }
 
+/** Byte series in MB, the others as numbers. */
+function seriesValue(series: string, value: number): string {
+  return /_bytes(\{|$)/.test(series)
+    ? `${(value / 1024 / 1024).toFixed(1)} MB`
+    : Number.isInteger(value)
+      ? value.toLocaleString('en-US')
+      : String(Number(value.toPrecision(6)));
+}
+
+export function describeMetricCheck(c: MetricCheck): string {
+  const v = (value: number) => seriesValue(c.series, value);
+  if (c.measure === 'max') {
+    const limit = `max ${v(c.limit ?? NaN)}`;
+    return c.observed === undefined
+      ? `${c.series} ${c.reason ?? 'not seen'} (${limit})`
+      : `${c.series} peaked at ${v(c.observed)} ${c.pass ? '≤' : '>'} ${limit}`;
+  }
+  const tolerance = [
+    ...(c.tolerance?.percent !== undefined ? [`${c.tolerance.percent}%`] : []),
+    ...(c.tolerance?.absolute !== undefined ? [v(c.tolerance.absolute)] : []),
+  ].join(' and ');
+  if (c.observed === undefined || c.baseline === undefined)
+    return `${c.series} growth not judged: ${c.reason ?? 'not seen'} (tolerance ${tolerance})`;
+  const share = Number.isFinite(c.deltaPercent)
+    ? `${(c.deltaPercent ?? 0) >= 0 ? '+' : ''}${c.deltaPercent}%`
+    : 'from none';
+  return `${c.series} ${c.observed >= c.baseline ? 'grew' : 'fell'} ${v(c.baseline)} → ${v(c.observed)} (${share}, tolerance ${tolerance})`;
+}
+
+export function describeMetrics(v: MetricsVerdict): string {
+  if (!v.judged) return `metrics not judged: ${v.reason}`;
+  const gaps = v.gaps > 0 ? ` (${v.gaps} sample${v.gaps === 1 ? '' : 's'} with an endpoint unread)` : '';
+  return `${v.checks.map(describeMetricCheck).join(', ')}${gaps}`;
+}
+
 export function describeStepStop(v: StepStop): string {
   return `stopped at the ${v.vus}-VU step: ${pct(v.errorRate)} of its ${v.requests} requests failed (> ${pct(v.limit)}), ${Math.round((v.atSeconds - v.stepStartedAt) * 10) / 10} s into the step, ${v.atSeconds} s into the load`;
 }
 
+/** k6's error codes of a request it would not send: 1110 a blocked address, 1111 a blocked name. */
+const EGRESS_CODES = /^http_reqs\{error_code:111[01]\}$/;
+
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
   const parts: string[] = [];
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
+  const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
+  if (refused.length > 0)
+    parts.push(
+      `k6 refused requests to hosts outside --allow-host: ${refused
+        .map((t) => `${t.metric.includes('1111') ? 'a blocked name' : 'a blocked address'} (${t.metric})`)
+        .join(', ')}`,
+    );
   const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
   if (ending.leaks)
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
@@ -126,6 +174,12 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   if (ending.utilisation?.judged)
     parts.push(
       `${ending.utilisation.pass ? 'within limits' : 'over limits'}: ${describeUtilisation(ending.utilisation)}`,
+    );
+  if (ending.metrics)
+    parts.push(
+      ending.metrics.judged
+        ? `${ending.metrics.pass ? 'metrics within limits' : 'metrics over limits'}: ${describeMetrics(ending.metrics)}`
+        : describeMetrics(ending.metrics),
     );
   if (ending.breakingPoint?.judged)
     parts.push(`breaking point: ${describeBreakingPoint(ending.breakingPoint)}`);
@@ -165,7 +219,9 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
           ? ExitCode.recovery
           : ending.utilisation && !ending.utilisation.pass
             ? ExitCode.utilisation
-            : ExitCode.pass;
+            : ending.metrics && !ending.metrics.pass
+              ? ExitCode.metrics
+              : ExitCode.pass;
   if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
     return { exitCode, line: describeK6Exit(0, null) };
   return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };

@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import type { TargetConfig } from './config.ts';
 import { fastPathEnabled, withFastPath } from './fast-path.ts';
 import { registerFaults } from './faults.ts';
+import { metricsRoute } from './metrics.ts';
 import { TaskQueue } from './queue.ts';
 import { FileStore } from './store.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -58,7 +59,8 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
   });
   perfAgentRoutes(app, config);
   fileRoutes(app, config, store, queue);
-  messageRoutes(app, config);
+  const pool = messageRoutes(app, config);
+  metricsRoute(app, { pool, queue });
   pluginRoutes(app, config, store.dir);
   streamingRoutes(app, config);
   return app;

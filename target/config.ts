@@ -28,6 +28,9 @@ export interface Faults {
   poolStuck: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
+  /** Every request redirected to this origin (empty: none): a system under test that sends the
+   *  load on to another host, which k6kit's allow-list must stop. */
+  redirect: string;
   /** API requests served per second (0: no limit); the rest of each second is answered 503, so
    *  errors climb with the load: the breaking point seed 004 looks for. */
   capacity: number;
@@ -85,6 +88,7 @@ export const NO_FAULTS: Faults = {
   capacity: 0,
   cpuBurn: 0,
   burstMemory: 0,
+  redirect: '',
 };
 
 /**
@@ -102,7 +106,8 @@ export function requestFaultsActive({ faults, errorRate }: TargetConfig): boolea
     faults.crashAfter > 0 ||
     faults.capacity > 0 ||
     faults.cpuBurn > 0 ||
-    faults.burstMemory > 0
+    faults.burstMemory > 0 ||
+    faults.redirect !== ''
   );
 }
 
@@ -217,7 +222,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -263,6 +268,12 @@ export function parseFault(spec: string): Partial<Faults> {
           'stream-drop=N, every Nth message lost, N from 2',
         ),
       };
+    case 'redirect': {
+      const origin = /^https?:\/\/[^/\s]+$/.test(value ?? '') ? value : undefined;
+      if (!origin)
+        throw new Error(`${flag}: expected redirect=ORIGIN, such as redirect=http://other.test:8080.`);
+      return { redirect: origin };
+    }
     case 'burst-memory':
       return { burstMemory: bytes(flag, value ?? '1mb') };
     case 'cpu-burn':

@@ -19,6 +19,8 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
   const second = { at: 0, served: 0 };
 
   app.addHook('onRequest', async (request, reply) => {
+    // k6kit's own calls and the metrics endpoint are not load: no fault acts on them.
+    if (request.url === '/metrics') return;
     if (request.url.startsWith('/__target')) {
       // The settle before the cooldown lets go of what burst-memory held: the load is over.
       if (request.url === '/__target/gc') held = [];
@@ -57,6 +59,11 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
           .code(503)
           .send({ error: 'over capacity', fault: 'capacity', perSecond: faults.capacity });
     }
+    if (faults.redirect)
+      return reply
+        .code(307)
+        .header('location', faults.redirect + request.url)
+        .send();
     if (errorRate > 0 && Math.random() < errorRate) {
       return reply.code(500).send({ error: 'injected failure', fault: 'error-rate', rate: errorRate });
     }

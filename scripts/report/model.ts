@@ -7,6 +7,7 @@ import {
   describeBreakingPoint,
   describeStepStop,
   describeUtilisation,
+  describeMetricCheck,
   describeDegradation,
   describeGrowth,
   describeLeak,
@@ -246,6 +247,17 @@ export function buildReport(input: ReportInputs): ReportModel {
           },
         ]
       : []),
+    ...(ending.metrics?.judged
+      ? ending.metrics.checks.map((c) => ({
+          name: `metric: ${c.series}`,
+          status: c.observed === undefined && c.pass ? ('not judged' as const) : judged(true, c.pass),
+          detail:
+            describeMetricCheck(c) +
+            (ending.metrics?.gaps ? ` (${ending.metrics.gaps} samples with an endpoint unread)` : ''),
+        }))
+      : ending.metrics
+        ? [{ name: 'metrics', status: 'not judged' as const, detail: ending.metrics.reason ?? '' }]
+        : []),
     ...(ending.breakingPoint
       ? [
           {
@@ -286,7 +298,12 @@ export function buildReport(input: ReportInputs): ReportModel {
     target: {
       kind: summary.target.kind,
       url: summary.target.url,
-      settings: flatten(summary.target.config ?? {}),
+      settings: flatten({
+        ...summary.target.config,
+        // Where an external system was watched and read: the report says what its verdicts saw.
+        ...(summary.target.cgroup ? { 'watched cgroup': summary.target.cgroup } : {}),
+        ...(summary.scraped ? { scraped: summary.scraped.join(', ') } : {}),
+      }),
     },
     startedAt: summary.startedAt,
     endedAt: summary.endedAt,

@@ -26,6 +26,13 @@ export interface RawProcess {
   fds: number;
   /** TCP sockets by state; listening sockets are not connections. */
   tcp: Record<string, number>;
+  /** Bytes read from and written to disk so far, where a cgroup counts them. */
+  io?: { read: number; written: number };
+}
+
+/** What the sampler watches: a process tree, or a cgroup. Undefined once it is gone. */
+export interface ProcessReader {
+  read(): RawProcess | undefined;
 }
 
 export interface RawHost {
@@ -51,7 +58,7 @@ export interface RawSnapshot {
 const text = (path: string) => readFileSync(path, 'utf8');
 
 /** Undefined for a file that vanished: processes come and go while they are read. */
-function maybe<T>(read: () => T): T | undefined {
+export function maybe<T>(read: () => T): T | undefined {
   try {
     return read();
   } catch {
@@ -80,7 +87,7 @@ export function processTree(root: number): ProcStat[] {
  * Finding the tree's members takes a scan of all of /proc, which costs more than the rest of a
  * tick: it is redone every `rescanEvery` reads, and the known members are read in between.
  */
-export class TreeReader {
+export class TreeReader implements ProcessReader {
   private members: number[] = [];
   private reads = 0;
 
@@ -153,7 +160,7 @@ export function readHost(): RawHost {
   };
 }
 
-export function snapshot(tree: TreeReader | undefined): RawSnapshot {
+export function snapshot(tree: ProcessReader | undefined): RawSnapshot {
   const process = tree?.read();
   return { at: Date.now(), host: readHost(), ...(process ? { process } : {}) };
 }

@@ -18,6 +18,9 @@ export interface ProcessSample {
   connections: number;
   tcp: Record<string, number>;
   processes: number;
+  /** Disk bytes per second, where a watched cgroup counts them. */
+  diskReadBps?: number;
+  diskWriteBps?: number;
 }
 
 export interface Sample {
@@ -35,6 +38,10 @@ export interface Sample {
     netTxBps: number;
     loopbackBps: number;
   };
+  /** Series scraped from --scrape endpoints at this moment, by selector. */
+  metrics?: Record<string, number>;
+  /** The endpoints that could not be read at this moment: a marked gap, not a failed run. */
+  gaps?: string[];
 }
 
 export function toSample(previous: RawSnapshot, current: RawSnapshot, phase: Phase): Sample {
@@ -63,6 +70,12 @@ export function toSample(previous: RawSnapshot, current: RawSnapshot, phase: Pha
             connections: Object.values(p.tcp).reduce((a, b) => a + b, 0),
             tcp: p.tcp,
             processes: p.pids.length,
+            ...(p.io && previous.process?.io
+              ? {
+                  diskReadBps: Math.round(rate(previous.process.io.read, p.io.read)),
+                  diskWriteBps: Math.round(rate(previous.process.io.written, p.io.written)),
+                }
+              : {}),
           },
         }
       : {}),

@@ -1,13 +1,17 @@
-// Samples a process tree and the host at a fixed interval beside the run. Every sample goes to
-// the timeline file as it is taken; nothing is kept that grows with the run's length.
+// Samples the system under test (a process tree or a cgroup), the host, and any Prometheus
+// endpoints at a fixed interval beside the run. Every sample goes to the timeline file as it is
+// taken; nothing is kept that grows with the run's length.
 import type { WriteStream } from 'node:fs';
-import { snapshot, TreeReader, type RawSnapshot } from './read.ts';
+import { snapshot, type ProcessReader, type RawSnapshot } from './read.ts';
+import type { Scraper } from '../scrape/scraper.ts';
 import { toSample, type Phase, type Sample } from './sample.ts';
 import type { Levels } from '../verdicts/leaks.ts';
 
 export interface SamplerOptions {
-  /** The root of the watched process tree; the host alone when absent. */
-  pid?: number;
+  /** The watched process tree or cgroup; the host alone when absent. */
+  watch?: ProcessReader;
+  /** Prometheus endpoints read at each sample. */
+  scraper?: Scraper;
   intervalMs: number;
   out: WriteStream;
 }
@@ -21,20 +25,24 @@ export class Sampler {
   private taken = 0;
   /** Each resource's highest level since start(): what the run phase peaked at (peak growth). */
   peak: Levels | undefined;
-  private readonly tree: TreeReader | undefined;
   last?: Sample;
 
-  constructor(private readonly options: SamplerOptions) {
-    this.tree = options.pid === undefined ? undefined : new TreeReader(options.pid);
-  }
+  constructor(private readonly options: SamplerOptions) {}
 
   /** One sample now, against the previous snapshot (CPU and throughput are rates between two). */
   async take(phase: Phase = this.phase): Promise<Sample | undefined> {
-    const current = snapshot(this.tree);
+    // The endpoints are read while /proc is: one moment for both.
+    const scraping = this.options.scraper?.read();
+    const current = snapshot(this.options.watch);
+    const scraped = await scraping;
     const previous = this.previous;
     this.previous = current;
     if (!previous) return undefined;
-    const sample = toSample(previous, current, phase);
+    const sample: Sample = {
+      ...toSample(previous, current, phase),
+      ...(scraped ? { metrics: scraped.values } : {}),
+      ...(scraped?.gaps.length ? { gaps: scraped.gaps } : {}),
+    };
     this.options.out.write(`${JSON.stringify(sample)}\n`);
     this.last = sample;
     this.taken++;

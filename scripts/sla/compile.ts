@@ -103,6 +103,9 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
     ...(utilisation ? { utilisation } : {}),
+    metrics: Object.fromEntries(
+      Object.entries(verdicts?.metrics ?? {}).map(([series, limit]) => [series, definedOnly(limit)]),
+    ),
   };
 }
 
@@ -116,8 +119,11 @@ function splitLeaks(leaks: Leaks): {
 }
 
 /** The tolerances a row sets, without the resources it leaves out. */
-function definedOnly(resources: Omit<Leaks, 'direction'>): VerdictSettings['leaks'] {
-  return Object.fromEntries(Object.entries(resources).filter(([, tolerance]) => tolerance !== undefined));
+/** The fields a table wrote (exactOptionalPropertyTypes keeps `undefined` out of the compiled form). */
+function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 const LATENCY_STATS: [keyof OperationTargets, string][] = [

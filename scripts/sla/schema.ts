@@ -11,6 +11,7 @@ import {
   parseSize,
   type Operator,
 } from './units.ts';
+import { parseSelector } from '../scrape/exposition.ts';
 
 function unit<T>(parse: (text: string) => T | undefined, expected: string) {
   return z.unknown().transform((value, ctx): T => {
@@ -78,6 +79,34 @@ const leaks = z
   .optional();
 /** Growth allowed from the baseline to the run's highest level (seed 003: memory < 100 MB during 1M messages). */
 const peakGrowth = z.strictObject(resourceLimits).optional();
+
+/** A scraped series' value: a number, or a size (500MB) for byte series. */
+const seriesValue = z.unknown().transform((value, ctx): number => {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  const bytes = typeof value === 'string' ? parseSize(value) : undefined;
+  if (bytes !== undefined) return bytes;
+  ctx.addIssue({ code: 'custom', message: 'a number such as 5000, or a size such as 500MB' });
+  return z.NEVER;
+});
+/** Growth of a scraped series from baseline to cooldown: a share (5%), or an amount (a number or a size). */
+const seriesGrowth = z.unknown().transform((value, ctx): LeakTolerance => {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return { absolute: value };
+  const parsed = typeof value === 'string' ? (asPercent(value) ?? parseSize(value)) : undefined;
+  if (typeof parsed === 'number') return { absolute: parsed };
+  if (parsed) return parsed;
+  ctx.addIssue({ code: 'custom', message: 'a percentage such as 5%, a number, or a size such as 50MB' });
+  return z.NEVER;
+});
+/** verdicts.metrics: series selectors (`name` or `name{label="value"}`) of a --scrape endpoint. */
+const scrapedMetrics = z
+  .record(
+    z.string().refine((key) => parseSelector(key) !== undefined, {
+      error: 'a series selector such as process_resident_memory_bytes or http_requests_total{route="/x"}',
+    }),
+    z.strictObject({ max: seriesValue.optional(), growth: seriesGrowth.optional() }),
+    { error: 'a map of series selector to { max, growth }' },
+  )
+  .optional();
 
 const text = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
 const statuses = z
@@ -166,6 +195,8 @@ export const slaSchema = z.strictObject({
     .strictObject({
       leaks,
       peak_growth: peakGrowth,
+      /** Series scraped from the system under test's Prometheus endpoints (--scrape), with their limits. */
+      metrics: scrapedMetrics,
       degradation: z.strictObject({ p95_growth: percent }).optional(),
       /**
        * Resource limits of the system under test over the run (seed 004 §5.3, seed 003, seed 002).

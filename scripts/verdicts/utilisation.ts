@@ -53,7 +53,12 @@ export async function utilisationFromTimeline(
     cpuSum += u.cpu;
     peak.cpu = Math.max(peak.cpu, u.cpu);
     peak.memory = Math.max(peak.memory, u.memory);
-    peak.diskIo = Math.max(peak.diskIo, s.host.diskReadBps + s.host.diskWriteBps);
+    // A watched cgroup counts its own disk bytes; a process tree has no such counter: the host's.
+    const disk =
+      s.process?.diskReadBps !== undefined
+        ? s.process.diskReadBps + (s.process.diskWriteBps ?? 0)
+        : s.host.diskReadBps + s.host.diskWriteBps;
+    peak.diskIo = Math.max(peak.diskIo, disk);
     peak.network = Math.max(peak.network, s.host.netRxBps + s.host.netTxBps);
   }
   if (n === 0) return { judged: false, reason: 'no sample taken during the load', checks: [], pass: true };

@@ -53,8 +53,17 @@ const bodySchema = {
   },
 };
 
-export function messageRoutes(app: FastifyInstance, config: TargetConfig): void {
-  const pool = { capacity: config.poolCapacity, inUse: 0, peak: 0, rejected: 0, exhausted: false };
+/** The block pool's state, as GET /v1/pool and /metrics show it. */
+export interface BlockPool {
+  capacity: number;
+  inUse: number;
+  peak: number;
+  rejected: number;
+  exhausted: boolean;
+}
+
+export function messageRoutes(app: FastifyInstance, config: TargetConfig): BlockPool {
+  const pool: BlockPool = { capacity: config.poolCapacity, inUse: 0, peak: 0, rejected: 0, exhausted: false };
   // Map keeps insertion order: deleting the first key evicts the oldest entry.
   const cache = new Map<string, string>();
   const latency = config.latency['messages'] ?? { min: 0, max: 0 };
@@ -131,6 +140,7 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): void 
     rejected: pool.rejected,
     cached_prefixes: cache.size,
   }));
+  return pool;
 }
 
 function key(scope: string, texts: string[]): string {

@@ -204,6 +204,26 @@ export default function (): void {
   });
   test('the options block non-loopback addresses by default', () => {
     assertEqual(built.blacklistIPs, NON_LOOPBACK_RANGES);
+    assertEqual(built.hosts, undefined);
+    assertEqual(built.thresholds?.['http_reqs{error_code:1110}'], undefined);
+  });
+  test('an --allow-host list becomes blacklistIPs, blockHostnames, hosts and two refusal thresholds', () => {
+    const vars = {
+      K6KIT_EGRESS_BLOCK: '0.0.0.0/2,127.0.0.3/32',
+      K6KIT_EGRESS_BLOCK_NAMES: 'other.test',
+      K6KIT_HOSTS: 'api.test=127.0.0.2,other.test=127.0.0.3',
+    };
+    Object.assign(__ENV, vars);
+    try {
+      const allowed = scenarioOptions(spec);
+      assertEqual(allowed.blacklistIPs, ['0.0.0.0/2', '127.0.0.3/32']);
+      assertEqual(allowed.blockHostnames, ['other.test']);
+      assertEqual(allowed.hosts, { 'api.test': '127.0.0.2', 'other.test': '127.0.0.3' });
+      assertEqual(allowed.thresholds?.['http_reqs{error_code:1110}'], ['count<1']);
+      assertEqual(allowed.thresholds?.['http_reqs{error_code:1111}'], ['count<1']);
+    } finally {
+      for (const name of Object.keys(vars)) delete __ENV[name];
+    }
   });
 }
 

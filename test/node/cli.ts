@@ -69,7 +69,15 @@ export interface Summary {
       pass: boolean;
       checks: { measure: string; observed: number; pass: boolean }[];
     };
+    metrics?: {
+      judged: boolean;
+      pass: boolean;
+      gaps: number;
+      checks: { series: string; measure: string; observed?: number; pass: boolean; reason?: string }[];
+    };
   };
+  target: { kind: string; url: string; pid: number | null; cgroup?: string };
+  scraped?: string[];
 }
 
 /** The run folder named on the CLI's artifacts line, and its summary.json. */

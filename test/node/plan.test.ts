@@ -17,7 +17,7 @@ import { ROOT } from './cli.ts';
 
 async function plan(scenario: string, profile: string, scale = 1) {
   const k6 = await provisionK6({ root: ROOT });
-  const prepared = await inspectOnly(k6, { root: ROOT, scenario, profile, scale, allowOtherHosts: false });
+  const prepared = await inspectOnly(k6, { root: ROOT, scenario, profile, scale, egress: {} });
   return buildPlan(scenario, prepared.inspection);
 }
 

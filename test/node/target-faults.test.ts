@@ -91,3 +91,28 @@ test('bad knobs stop the target at start with the value and what was expected', 
     /--error-rate 2: expected a share from 0 to 1/,
   );
 });
+
+test('redirect=ORIGIN answers every load request 307 to that origin; /metrics and /__target stay themselves', () =>
+  withTarget(['--fault', 'redirect=http://other.test:8080'], async (t) => {
+    const response = await t.get('/api/v1/health?x=1', { redirect: 'manual' });
+    assert.equal(response.status, 307);
+    assert.equal(response.headers.get('location'), 'http://other.test:8080/api/v1/health?x=1');
+    assert.equal((await t.get('/metrics')).status, 200);
+    assert.equal((await t.get('/__target')).status, 200);
+  }));
+
+test('GET /metrics: process and application series in Prometheus text format, which load faults leave alone', () =>
+  withTarget(['--fault', 'leak-memory=1mb', '--pool-capacity', '40'], async (t) => {
+    const text = async () => (await t.get('/metrics')).text();
+    const first = await text();
+    for (const series of [
+      'process_resident_memory_bytes',
+      'cache_pool_utilisation_ratio 0',
+      'websocket_connections_active 0',
+      'task_queue_depth 0',
+    ])
+      assert.match(first, new RegExp(`^${series}`, 'm'));
+    for (let i = 0; i < 5; i++) await text();
+    const leaks = (await (await t.get('/__target/leaks')).json()) as { requests: number };
+    assert.equal(leaks.requests, 0, 'scraping is not load: no fault counted it');
+  }));

@@ -302,6 +302,16 @@ test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and 
   // A leak outranks it; alone within limits, it passes.
   const within = await utilisationFromTimeline(timeline, { cpuPeak: 95 }, 2);
   assert.equal(decideExit({ k6: { code: 0, signal: null }, utilisation: within }).exitCode, 0);
+  // A watched cgroup counts its own disk bytes: those are judged, not the host's.
+  const cgroup = timeline.map((s) => ({
+    ...s,
+    process: { ...s.process, diskReadBps: 1e6, diskWriteBps: 0 },
+  }));
+  const own = await utilisationFromTimeline(cgroup, { diskIo: 40e6 }, 2);
+  assert.deepEqual(
+    own.checks.map((c) => [c.measure, c.observed, c.pass]),
+    [['diskIo', 1e6, true]],
+  );
   const none = await utilisationFromTimeline([at(0, 'baseline', 1)], { cpuAvg: 50 }, 2);
   assert.deepEqual([none.judged, none.reason], [false, 'no sample taken during the load']);
 });

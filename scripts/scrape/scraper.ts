@@ -1,0 +1,95 @@
+// Reads Prometheus text-format endpoints beside the run (--scrape URL): the system under test's own
+// metrics, or a remote host's (node_exporter, process-exporter). Each read is bounded in time; a
+// read that fails mid-run is a marked gap in the timeline, never a failed run.
+import { InputError } from '../errors.ts';
+import { redactUrl } from '../egress.ts';
+import {
+  ExpositionError,
+  parseExposition,
+  parseSelector,
+  selectValue,
+  type PromPoint,
+  type Selector,
+} from './exposition.ts';
+
+/** Kept in every timeline where an endpoint has them: a process's own view of itself. */
+export const DEFAULT_SERIES = [
+  'process_resident_memory_bytes',
+  'process_cpu_seconds_total',
+  'process_open_fds',
+];
+
+export interface Scraped {
+  /** By selector, as the SLA table writes it. */
+  values: Record<string, number>;
+  /** One line per endpoint that could not be read this time. */
+  gaps: string[];
+}
+
+export class Scraper {
+  readonly selectors: Selector[];
+
+  constructor(
+    readonly urls: string[],
+    judged: Selector[],
+    private readonly timeoutMs: number,
+  ) {
+    const named = new Set(judged.map((s) => s.text));
+    this.selectors = [
+      ...judged,
+      ...DEFAULT_SERIES.filter((n) => !named.has(n)).map((n) => parseSelector(n) as Selector),
+    ];
+  }
+
+  /** Before any load: every endpoint answers with a valid exposition, or the run stops here (exit 2). */
+  async check(): Promise<PromPoint[]> {
+    const all: PromPoint[] = [];
+    for (const url of this.urls) {
+      const read = await this.fetchPoints(url);
+      if (typeof read === 'string')
+        throw new InputError(
+          `--scrape ${redactUrl(url)}: ${read}; expected a Prometheus text-format endpoint such as http://127.0.0.1:9100/metrics.`,
+        );
+      all.push(...read);
+    }
+    return all;
+  }
+
+  async read(): Promise<Scraped> {
+    const reads = await Promise.all(
+      this.urls.map(async (url) => ({ url, read: await this.fetchPoints(url) })),
+    );
+    const points = reads.flatMap((r) => (typeof r.read === 'string' ? [] : r.read));
+    const values: Record<string, number> = {};
+    for (const selector of this.selectors) {
+      const value = selectValue(points, selector);
+      if (value !== undefined) values[selector.text] = value;
+    }
+    const gaps = reads.flatMap((r) => (typeof r.read === 'string' ? [`${redactUrl(r.url)}: ${r.read}`] : []));
+    return { values, gaps };
+  }
+
+  /** The endpoint's samples, or what went wrong in words. */
+  private async fetchPoints(url: string): Promise<PromPoint[] | string> {
+    let text: string;
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: { accept: 'text/plain;version=0.0.4' },
+      });
+      if (!response.ok) return `answered HTTP ${response.status}`;
+      text = await response.text();
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      return (error as Error).name === 'TimeoutError'
+        ? `no answer within ${this.timeoutMs} ms`
+        : `could not be read (${cause?.code ?? cause?.message ?? (error as Error).message})`;
+    }
+    try {
+      return parseExposition(text, new URL(url).host);
+    } catch (error) {
+      if (error instanceof ExpositionError) return `not Prometheus text format: ${error.message}`;
+      throw error;
+    }
+  }
+}
