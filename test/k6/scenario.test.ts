@@ -222,7 +222,9 @@ export default function (): void {
       assertEqual(allowed.thresholds?.['http_reqs{error_code:1110}'], ['count<1']);
       assertEqual(allowed.thresholds?.['http_reqs{error_code:1111}'], ['count<1']);
     } finally {
-      for (const name of Object.keys(vars)) delete __ENV[name];
+      delete __ENV['K6KIT_EGRESS_BLOCK'];
+      delete __ENV['K6KIT_EGRESS_BLOCK_NAMES'];
+      delete __ENV['K6KIT_HOSTS'];
     }
   });
 }
