@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { provisionK6 } from '../scripts/k6/provision.ts';
 import { libraryOverhead } from './library.ts';
+import { distributed } from './distributed.ts';
 import { memory } from './memory.ts';
 import { orchestration } from './orchestration.ts';
 import { peers } from './peers.ts';
@@ -32,6 +33,10 @@ const SECTIONS: [string, (log: (line: string) => void) => Promise<unknown>][] = 
     targetCapacity,
   ],
   ['Peers: Artillery and autocannon against k6kit, same target and machine', peers],
+  [
+    "Distributed runs: 3 k6 instances against 1, same target and machine (bar: orchestrator ≤ 10% of the instances' CPU)",
+    distributed,
+  ],
   ['Reference target start (issue 3 bar: under a second)', targetStart],
   ['Report rendering (issue 6 bar: seconds for 24 hours, memory flat with the run length)', reportRendering],
 ];

@@ -150,7 +150,7 @@ export async function orchestration(
 }
 
 /** CPU clock ticks (user + system) of a process, or undefined once it is gone. */
-function ticksOf(pid: number): number | undefined {
+export function ticksOf(pid: number): number | undefined {
   try {
     const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return stat.utime + stat.stime;
@@ -194,7 +194,7 @@ function watchOrchestratorCpu(root: number): { stop(): number } {
   };
 }
 
-function argvOf(pid: number): string[] {
+export function argvOf(pid: number): string[] {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
-import { allowListPolicy, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
+import { allowListPolicy, assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
+import { mkdir } from 'node:fs/promises';
+import { collectOperatorResults, exportOperator } from './distributed/export.ts';
+import { renderSplit } from './distributed/split.ts';
+import { prepareBundle } from './prepare.ts';
 import { isIP } from 'node:net';
 import { provisionK6 } from './k6/provision.ts';
 import { buildPlan, renderPlan } from './plan.ts';
@@ -24,7 +28,11 @@ const HELP = `k6kit: load, stress and soak tests with k6
 Usage:
   k6kit run [scenario] [options]   build, start the reference target (unless BASE_URL), run k6, judge
   k6kit plan [scenario] [profile]  print the resolved phases, thresholds and expected volume; no load
-  k6kit report RUN_DIR             render a run folder's reports again (HTML, Markdown, JUnit, JSON)
+  k6kit report RUN_DIR             render a run folder's reports again (HTML, Markdown, JUnit, JSON);
+                                   on an export folder, merge its runners' results/ and judge them
+  k6kit export k6-operator [scenario] --parallelism N --base-url URL [--out-dir DIR]
+                                   [--namespace NS] [--image IMAGE]: a k6 archive, its ConfigMap
+                                   and a TestRun of N runners for grafana/k6-operator
   k6kit compare BASELINE CURRENT   compare two run folders per operation; exit 13 on a regression
   k6kit new [options]              generate a scenario, its SLA table and its test for one endpoint
                                    (--kind K --name N [--path P] [--p50 --p95 --p99 --max D]
@@ -52,6 +60,9 @@ Options of run and plan:
                      table's verdicts.metrics judge its series (exit 15)
   --out OUTPUT       a k6 output, passed to k6 as it is (repeatable): csv=f.csv,
                      experimental-prometheus-rw, opentelemetry...
+  --instances N      run N k6 processes, one execution segment each of one k6 archive, started
+                     together; thresholds and verdicts judged on their merged results (plan:
+                     show the split)
   --settle-url URL   POSTed before the baseline and the cooldown (a forced GC); the reference
                      target's /__target/gc is used by itself
   --warmup S         seconds of light load before the baseline (default 5; 0: none)
@@ -93,6 +104,11 @@ async function main(argv: string[]): Promise<number> {
       'watch-container': { type: 'string' },
       scrape: { type: 'string', multiple: true },
       out: { type: 'string', multiple: true },
+      instances: { type: 'string' },
+      parallelism: { type: 'string' },
+      'out-dir': { type: 'string' },
+      namespace: { type: 'string' },
+      image: { type: 'string' },
       'settle-url': { type: 'string' },
       warmup: { type: 'string' },
       samples: { type: 'string' },
@@ -113,8 +129,12 @@ async function main(argv: string[]): Promise<number> {
   const scale = Number(scaleText);
   if (!(scale > 0 && scale <= 1))
     throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
-  const scenario = rest[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent';
-  const profile = values.profile ?? rest[1] ?? env('K6KIT_PROFILE');
+  // export names what it exports first: `export k6-operator [scenario]`.
+  const args = command === 'export' ? rest.slice(1) : rest;
+  const scenario = args[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent';
+  const profile = values.profile ?? args[1] ?? env('K6KIT_PROFILE');
+  const instances =
+    values.instances === undefined ? undefined : number('--instances', values.instances, 1, 64);
   const resolveMap = parseResolve(values.resolve ?? []);
   const egress = await egressPolicy(values['allow-hosts'] === true, values['allow-host'], resolveMap);
 
@@ -132,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.sla ? { sla: values.sla } : {}),
       });
       console.log(renderPlan(buildPlan(scenario, prepared.inspection), k6.version));
+      if (instances !== undefined) console.log(renderSplit(instances, prepared.inspection));
       return ExitCode.pass;
     }
     case 'run': {
@@ -152,6 +173,7 @@ async function main(argv: string[]): Promise<number> {
         ...watchTarget(values),
         scrape: (values.scrape ?? []).map(scrapeUrl),
         outputs: values.out ?? [],
+        ...(instances !== undefined ? { instances } : {}),
         ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
         warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
         samples: number('--samples', values.samples ?? '5', 1, 100),
@@ -166,12 +188,75 @@ async function main(argv: string[]): Promise<number> {
       console.log(`k6kit verdict: ${outcome.line}`);
       return outcome.exitCode;
     }
+    case 'export': {
+      if (rest[0] !== 'k6-operator')
+        throw new InputError(
+          `export ${rest[0] ?? ''}: expected export k6-operator [scenario] --parallelism N.`,
+        );
+      if (args.length > 1)
+        throw new InputError(`export k6-operator takes one scenario; got ${args.join(' ')}.`);
+      if (!values.parallelism)
+        throw new InputError(
+          'export k6-operator: --parallelism N is missing; expected the number of runners.',
+        );
+      const parallelism = number('--parallelism', values.parallelism, 1, 1000);
+      const baseUrl = values['base-url'] ?? env('BASE_URL');
+      if (!baseUrl)
+        throw new InputError(
+          'export k6-operator: --base-url (or BASE_URL) is missing; expected the system under test as the runners reach it.',
+        );
+      assertLoopbackUrl(baseUrl, egress.kind === 'any', egress.kind === 'hosts' ? egress.names : undefined);
+      const k6 = await provisionK6({ root: ROOT, log });
+      const dir = resolve(
+        values['out-dir'] ?? join(ROOT, 'reports', 'exports', `${scenario}-${profile ?? 'default'}`),
+      );
+      await mkdir(dir, { recursive: true });
+      const prepared = await prepareBundle(k6, {
+        root: ROOT,
+        scenario,
+        scale,
+        egress: egressEnv(egress, resolveMap),
+        outdir: dir,
+        ...(profile ? { profile } : {}),
+        ...(values.sla ? { sla: values.sla } : {}),
+      });
+      const { manifest, warnings } = await exportOperator({
+        k6,
+        prepared,
+        dir,
+        scenario,
+        scale,
+        parallelism,
+        baseUrl,
+        ...(values.namespace ? { namespace: values.namespace } : {}),
+        ...(values.image ? { image: values.image } : {}),
+      });
+      for (const warning of warnings) log(`warning: ${warning}`);
+      console.log(renderSplit(parallelism, prepared.inspection));
+      log(
+        `wrote ${relative(process.cwd(), manifest)}: kubectl apply -f it (the runners write to the PVC k6kit-results)`,
+      );
+      log(
+        `then copy the PVC's files into ${relative(process.cwd(), join(dir, 'results'))}/ and run: npm run k6 -- report ${relative(process.cwd(), dir)}`,
+      );
+      return ExitCode.pass;
+    }
     case 'report': {
       if (rest.length !== 1)
         throw new InputError('report takes one run folder, such as reports/runs/…-smoke.');
+      const folder = resolve(rest[0] as string);
+      // An export folder: its runners' results are merged and judged first.
+      const collected =
+        !existsSync(join(folder, 'summary.json')) && existsSync(join(folder, 'export.json'))
+          ? await collectOperatorResults(folder)
+          : undefined;
       const reports = await renderRun(ROOT, runFolder(rest[0] as string, 'report'));
       console.log(reports.console);
       log(`report: ${relative(process.cwd(), reports.html)}`);
+      if (collected) {
+        console.log(`k6kit verdict: ${collected.verdict}`);
+        return collected.exitCode;
+      }
       return ExitCode.pass;
     }
     case 'compare': {
@@ -197,7 +282,7 @@ async function main(argv: string[]): Promise<number> {
       return runK6Tests({ root: ROOT, log });
     default:
       throw new InputError(
-        `Unknown command "${command}"; expected run, plan, report, compare, k6, test-k6 or help.`,
+        `Unknown command "${command}"; expected run, plan, report, compare, export, k6, test-k6 or help.`,
       );
   }
 }

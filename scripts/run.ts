@@ -9,6 +9,9 @@ import { compareRunDirs, renderRun } from './report/render.ts';
 import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
 import { pointFromSummary, writeTimeline, type K6Point } from './k6/recording.ts';
+import { makeArchive } from './k6/archive.ts';
+import { mergeInstances } from './distributed/collect.ts';
+import { startInstances } from './distributed/instances.ts';
 import { readJsonLines } from './jsonl.ts';
 import { freePort, stopOnStepErrors } from './k6/live.ts';
 import { runK6 } from './k6/run.ts';
@@ -16,7 +19,7 @@ import { watchPeakRss } from './sampler/peak.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { buildPlan, formatSeconds } from './plan.ts';
 import { prepareBundle, type Prepared } from './prepare.ts';
-import type { BundleInfo } from '../lib/contract.ts';
+import type { BundleInfo, Threshold } from '../lib/contract.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
 import type { Sample } from './sampler/sample.ts';
 import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
@@ -59,6 +62,8 @@ export interface RunRequest {
   scrape: string[];
   /** k6 outputs passed to k6 as they are (--out), beside k6kit's own recording. */
   outputs: string[];
+  /** k6 processes sharing the load by execution segments, their results merged; absent: one k6. */
+  instances?: number;
   /** POSTed before the baseline and the cooldown (a forced GC); the reference target has its own. */
   settleUrl?: string;
   /** Seconds of light load before the baseline, so that a JIT or a cache settles first. */
@@ -148,6 +153,11 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   const profile = info.profile;
   // The SLA table's tolerances, and the command line's over them.
   const tolerances = { ...info.verdicts.leaks, ...request.tolerances };
+  if (request.instances !== undefined && info.stop)
+    throw new InputError(
+      `--instances ${request.instances}: profile ${profile} stops on its current step's error rate, read live ` +
+        'from one k6; run it without --instances.',
+    );
   const runDir = `${building}-${profile}`;
   await rename(building, runDir);
   const bundle = join(runDir, relative(building, prepared.bundle));
@@ -305,45 +315,93 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     log(`phase: run ${scenario} under profile ${profile} at scale ${scale}`);
     const summaryExport = join(runDir, 'k6-summary.json');
     const recording = join(runDir, 'k6-recording.ndjson.gz');
-    // A profile that stops on its current step's error rate needs k6's live totals: its REST API.
-    const address = info.stop ? `127.0.0.1:${await freePort()}` : undefined;
-    sampler.start('run');
-    loadStarted = performance.now();
-    const k6Run = runK6({
-      k6,
-      script: bundle,
-      cwd: root,
-      env: { ...prepared.env, BASE_URL: baseUrl },
-      flags: [
-        `--summary-export=${summaryExport}`,
-        ...(request.quiet ? ['--quiet'] : []),
-        ...(address ? [`--address=${address}`] : []),
-        ...request.outputs.flatMap((output) => ['--out', output]),
-      ],
-      log: join(runDir, 'k6.log'),
-      record: recording,
-    });
-    stopK6 = k6Run.stop;
-    const k6Memory = k6Run.pid === undefined ? undefined : watchPeakRss(k6Run.pid);
-    const steps =
-      address && info.stop
-        ? stopOnStepErrors({
-            address,
-            limit: info.stop.stepErrorRate,
-            intervalMs: request.intervalMs,
-            onStop: (stop) => {
-              ending.stepStop = stop;
-              log(
-                `breaking point: the ${stop.vus}-VU step failed ${(stop.errorRate * 100).toFixed(1)}% of its ` +
-                  `${stop.requests} requests (> ${stop.limit * 100}%); stopping k6 at ${stop.atSeconds} s`,
-              );
-            },
-          })
-        : undefined;
-    ending.k6 = await k6Run.result;
-    steps?.stop();
-    k6PeakRss = k6Memory?.stop();
-    await sampler.stop();
+    const k6Timeline = join(runDir, 'k6-timeline.jsonl');
+    const metricOf = Object.fromEntries(Object.entries(info.operations).map(([op, row]) => [op, row.metric]));
+    /** N k6 instances of one archive, started together, merged into the files one k6 leaves. */
+    const runInstances = async (n: number) => {
+      const archive = join(runDir, 'k6-archive.tar');
+      const env = { ...prepared.env, BASE_URL: baseUrl as string };
+      await makeArchive(k6, bundle, archive, env);
+      log(`instances: ${n} k6 processes, one execution segment each of k6-archive.tar, started together`);
+      sampler.start('run');
+      loadStarted = performance.now();
+      const running = await startInstances({
+        k6,
+        archive,
+        cwd: root,
+        env,
+        instances: n,
+        runDir,
+        outputs: request.outputs,
+      });
+      stopK6 = running.stop;
+      const result = await running.result;
+      const loadSeconds = (performance.now() - loadStarted) / 1000;
+      ending.k6 = { code: result.code, signal: result.signal };
+      if (result.failed) {
+        ending.instanceFailed = { ...result.failed, of: n };
+        log(`instance ${result.failed.instance} of ${n}: ${result.failed.why}; the others were stopped`);
+      }
+      await sampler.stop();
+      const merged = await mergeInstances({
+        csvFiles: running.files.map((f) => f.csv),
+        summaryFiles: running.files.map((f) => f.summary),
+        thresholds: (prepared.inspection.options['thresholds'] ?? {}) as Record<string, Threshold[]>,
+        operations: metricOf,
+        seconds: loadSeconds,
+        summaryOut: summaryExport,
+        timelineOut: k6Timeline,
+      });
+      log(
+        `merged ${merged.samples.toLocaleString('en-US')} samples of ${n} instances; thresholds judged on the whole` +
+          (merged.late > 0
+            ? `; ${merged.late} samples came after their second was written (totals only)`
+            : ''),
+      );
+    };
+    if (request.instances !== undefined) {
+      await runInstances(request.instances);
+    } else {
+      // A profile that stops on its current step's error rate needs k6's live totals: its REST API.
+      const address = info.stop ? `127.0.0.1:${await freePort()}` : undefined;
+      sampler.start('run');
+      loadStarted = performance.now();
+      const k6Run = runK6({
+        k6,
+        script: bundle,
+        cwd: root,
+        env: { ...prepared.env, BASE_URL: baseUrl },
+        flags: [
+          `--summary-export=${summaryExport}`,
+          ...(request.quiet ? ['--quiet'] : []),
+          ...(address ? [`--address=${address}`] : []),
+          ...request.outputs.flatMap((output) => ['--out', output]),
+        ],
+        log: join(runDir, 'k6.log'),
+        record: recording,
+      });
+      stopK6 = k6Run.stop;
+      const k6Memory = k6Run.pid === undefined ? undefined : watchPeakRss(k6Run.pid);
+      const steps =
+        address && info.stop
+          ? stopOnStepErrors({
+              address,
+              limit: info.stop.stepErrorRate,
+              intervalMs: request.intervalMs,
+              onStop: (stop) => {
+                ending.stepStop = stop;
+                log(
+                  `breaking point: the ${stop.vus}-VU step failed ${(stop.errorRate * 100).toFixed(1)}% of its ` +
+                    `${stop.requests} requests (> ${stop.limit * 100}%); stopping k6 at ${stop.atSeconds} s`,
+                );
+              },
+            })
+          : undefined;
+      ending.k6 = await k6Run.result;
+      steps?.stop();
+      k6PeakRss = k6Memory?.stop();
+      await sampler.stop();
+    }
     // During the load, not after the cooldown's GC: seed 003 bounds memory growth over a stream.
     const peakTolerances = info.verdicts.peakGrowth;
     if (sampler.peak && Object.keys(peakTolerances).length > 0)
@@ -356,9 +414,13 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       ending.thresholds = thresholdResults(exported);
       summaryMetrics = exported.metrics;
     }
-    const k6Timeline = join(runDir, 'k6-timeline.jsonl');
-    const metricOf = Object.fromEntries(Object.entries(info.operations).map(([op, row]) => [op, row.metric]));
-    const recorded = existsSync(recording) ? await writeTimeline(recording, k6Timeline, metricOf) : 0;
+    // A distributed run's timeline is the merge's; one k6's is its recorder's, or its summary's.
+    const recorded =
+      request.instances !== undefined
+        ? 1
+        : existsSync(recording)
+          ? await writeTimeline(recording, k6Timeline, metricOf)
+          : 0;
     if (recorded === 0 && summaryMetrics) {
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const point = pointFromSummary(summaryMetrics, metricOf, loadSeconds, Date.now());
@@ -405,6 +467,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Whatever ended the run, no k6 outlives it (a no-op for a k6 that has exited).
+    stopK6();
     if (interrupted) ending.interrupted = interrupted;
     // From here on the target's exit is ours, not a failure of the run.
     stoppingTarget = true;

@@ -26,6 +26,8 @@ export interface RunEnding {
   recovery?: RecoveryVerdict;
   /** Informational: never changes the exit code. */
   breakingPoint?: BreakingPointVerdict;
+  /** A distributed run's instance that ended badly, which ended the run. */
+  instanceFailed?: { instance: number; of: number; code: number | null; signal: string | null; why: string };
   /** k6kit stopped k6 because the current step failed past the profile's limit (breaking point). */
   stepStop?: StepStop;
   /** CPU, memory, disk and network of the system under test against the table's limits. */
@@ -203,9 +205,12 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   // k6 ends a test stopped through its REST API with an error code of its own; k6kit asked for it.
   const stoppedByUs = ending.stepStop !== undefined && ending.k6.code !== null;
   if (ending.k6.code !== 0 && ending.k6.code !== 99 && !stoppedByUs) {
+    const failed = ending.instanceFailed;
     return {
       exitCode: ExitCode.k6Failed,
-      line: `ERROR: ${describeK6Exit(ending.k6.code, ending.k6.signal)}.${details}`,
+      line: failed
+        ? `ERROR: k6 instance ${failed.instance} of ${failed.of}: ${failed.why}; the others were stopped.${details}`
+        : `ERROR: ${describeK6Exit(ending.k6.code, ending.k6.signal)}.${details}`,
     };
   }
   const thresholdsFailed = ending.k6.code === 99 || ending.thresholds?.some((t) => !t.ok) === true;

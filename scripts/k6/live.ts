@@ -41,16 +41,38 @@ export async function readTotals(address: string, t: number): Promise<LiveTotals
   }
 }
 
-/** Ends the test as k6-operator's and k6's own clients do; k6 still writes its summary. */
-export async function stopTest(address: string): Promise<boolean> {
+/** PATCH /v1/status, as k6-operator's starter and k6's own clients send it. */
+async function patchStatus(
+  address: string,
+  attributes: { stopped?: true; paused?: false },
+): Promise<boolean> {
   try {
     const response = await fetch(`http://${address}/v1/status`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } }),
+      body: JSON.stringify({ data: { type: 'status', id: 'default', attributes } }),
       signal: AbortSignal.timeout(2000),
     });
     return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends the test; k6 still writes its summary. */
+export function stopTest(address: string): Promise<boolean> {
+  return patchStatus(address, { stopped: true });
+}
+
+/** Starts a test k6 was told to hold (--paused). */
+export function resumeTest(address: string): Promise<boolean> {
+  return patchStatus(address, { paused: false });
+}
+
+/** Whether k6's REST API answers yet: a paused instance is ready once it does. */
+export async function apiReady(address: string): Promise<boolean> {
+  try {
+    return (await fetch(`http://${address}/v1/status`, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {
     return false;
   }

@@ -17,6 +17,8 @@ export interface K6RunOptions {
   log?: string;
   /** Let k6 write its per-second aggregates here (web dashboard recorder, no HTTP server). */
   record?: string;
+  /** Into the log only, not the terminal: one of several instances, whose output k6kit merges. */
+  logOnly?: boolean;
 }
 
 export interface K6Process {
@@ -39,8 +41,8 @@ export function recorderEnv(file: string, period = '1s'): Record<string, string>
   };
 }
 
-export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions): K6Process {
-  const terminal = process.stdout.isTTY === true;
+export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6RunOptions): K6Process {
+  const terminal = process.stdout.isTTY === true && logOnly !== true;
   const child = $({
     cwd,
     nothrow: true,
@@ -57,11 +59,11 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
   if (!terminal) {
     const file = log ? createWriteStream(log) : undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
+      if (!logOnly) process.stdout.write(chunk);
       file?.write(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
+      if (!logOnly) process.stderr.write(chunk);
       file?.write(chunk);
     });
     void child.finally(() => file?.end());
@@ -73,7 +75,12 @@ export function runK6({ k6, script, cwd, env, flags, log, record }: K6RunOptions
       return { code: r.exitCode, signal: r.signal as string | null };
     })(),
     stop: () => {
-      void child.kill('SIGINT').catch(() => {});
+      // zx refuses, synchronously, to signal a process that has ended: nothing to stop then.
+      try {
+        void child.kill('SIGINT').catch(() => {});
+      } catch {
+        // already ended
+      }
     },
   };
 }
