@@ -28,15 +28,19 @@ export interface OperatorExport {
 export const ARCHIVE_FILE = 'archive.tar';
 export const RESULTS_PATH = '/results';
 
+function metadataOf(e: OperatorExport): Record<string, unknown> {
+  return {
+    name: e.name,
+    ...(e.namespace ? { namespace: e.namespace } : {}),
+    labels: { 'app.kubernetes.io/managed-by': 'k6kit' },
+  };
+}
+
 export function configMapManifest(e: OperatorExport): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: {
-      name: e.name,
-      ...(e.namespace ? { namespace: e.namespace } : {}),
-      labels: { 'app.kubernetes.io/managed-by': 'k6kit' },
-    },
+    metadata: metadataOf(e),
     binaryData: { [ARCHIVE_FILE]: e.archiveBase64 },
   };
 }
@@ -45,11 +49,7 @@ export function testRunManifest(e: OperatorExport): Record<string, unknown> {
   return {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
-    metadata: {
-      name: e.name,
-      ...(e.namespace ? { namespace: e.namespace } : {}),
-      labels: { 'app.kubernetes.io/managed-by': 'k6kit' },
-    },
+    metadata: metadataOf(e),
     spec: {
       parallelism: e.parallelism,
       script: { configMap: { name: e.name, file: ARCHIVE_FILE } },

@@ -2,6 +2,7 @@
 // instance of a distributed run (and every k6-operator runner) executes as it is.
 import { $ } from 'zx';
 import { K6kitError, ExitCode } from '../errors.ts';
+import { envFlags } from './inspect.ts';
 import type { K6 } from './provision.ts';
 
 /**
@@ -15,7 +16,7 @@ export async function makeArchive(
   out: string,
   env: Record<string, string>,
 ): Promise<void> {
-  const flags = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  const flags = envFlags(env);
   const result = await $({
     nothrow: true,
     quiet: true,

@@ -17,7 +17,7 @@ export async function inspectBundle(
   script: string,
   env: Record<string, string>,
 ): Promise<Inspection> {
-  const flags = Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  const flags = envFlags(env);
   const result = await $({
     nothrow: true,
     quiet: true,
@@ -33,6 +33,11 @@ export async function inspectBundle(
     throw new InputError(`k6 refused the scenario before any load:\n  ${message}`);
   }
   throw new K6kitError(`k6 inspect failed (exit ${result.exitCode}): ${message}`, ExitCode.k6Failed);
+}
+
+/** k6's -e flags: the script's __ENV, as k6 inspect and k6 archive take it. */
+export function envFlags(env: Record<string, string>): string[] {
+  return Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
 }
 
 /** k6's JSON log lines → their messages, without the "Error: " prefix and the JS stack. */

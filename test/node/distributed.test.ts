@@ -14,19 +14,9 @@ import { cli, ROOT, startCli, summaryOf } from './cli.ts';
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 240_000 }, fn);
 
 /** Seed 000 standard: 4 workers × 10 rounds, two loads and two unloads each: 160 requests, whatever the speed. */
-const STANDARD = [
-  'run',
-  'plugins',
-  '--profile',
-  'standard',
-  '--sla',
-  'test/fixtures/counts.yaml',
-  '--quiet',
-  '--warmup',
-  '0',
-  '--samples',
-  '2',
-];
+/** A quick plugins run judged on nothing a busy machine can miss. */
+const QUIET = ['--sla', 'test/fixtures/counts.yaml', '--quiet', '--warmup', '0', '--samples', '2'];
+const STANDARD = ['run', 'plugins', '--profile', 'standard', ...QUIET];
 /** Fixed latencies: the percentiles of two runs differ by the machine's noise only. */
 const FIXED = { TARGET_LATENCY: 'plugin-load=20,plugin-unload=10' };
 
@@ -119,13 +109,7 @@ test('an instance killed mid-run: exit 5, the verdict names it, the others stopp
     'normal',
     '--scale',
     '0.2',
-    '--sla',
-    'test/fixtures/counts.yaml',
-    '--quiet',
-    '--warmup',
-    '0',
-    '--samples',
-    '2',
+    ...QUIET,
     '--instances',
     '3',
   ]);
