@@ -335,7 +335,13 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
         outputs: request.outputs,
       });
       stopK6 = running.stop;
+      // A Ctrl-C while they were getting ready: they stop now, not at the end of the test.
+      if (interrupted) running.stop();
+      // One load generator: the instances' high-water marks, added.
+      const memory = running.pids.map((pid) => watchPeakRss(pid));
       const result = await running.result;
+      const peaks = memory.map((m) => m.stop());
+      if (peaks.every((p) => p !== undefined)) k6PeakRss = peaks.reduce((a, b) => (a ?? 0) + (b ?? 0), 0);
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       ending.k6 = { code: result.code, signal: result.signal };
       if (result.failed) {

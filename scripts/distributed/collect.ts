@@ -8,7 +8,8 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import { createInterface } from 'node:readline';
 import type { Threshold } from '../../lib/contract.ts';
 import { pointFromSummary, type K6Point } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
@@ -50,50 +51,59 @@ const DETAIL_METRICS = [
   'iteration_duration',
 ];
 
-/** One instance's samples in the order it wrote them; a file cut short (a killed k6) ends early. */
+/**
+ * One instance's samples in the order it wrote them; a file cut short (a killed k6) ends early.
+ *
+ * Read by line: a row of a skipped metric is dropped on its name (its first field) before any
+ * parsing, and a row without a quote, which is every row but those carrying an error message,
+ * splits on its commas. Only quoted rows go through csv-parse. Measured on 1.5 million rows, the
+ * merge took 7.6 s with csv-parse on every row.
+ */
 export async function* readInstanceCsv(
   file: string,
   instance: number,
   skip: ReadonlySet<string> = new Set(),
 ): AsyncGenerator<KSample> {
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
-  // Rows as arrays: an object per row cost more than the rest of the merge.
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true });
-  gunzip.on('error', () => parser.end());
-  createReadStream(file).pipe(gunzip).pipe(parser);
-  let header: string[] | undefined;
-  let tagColumns: [number, string][] = [];
+  const lines = createInterface({ input: createReadStream(file).pipe(gunzip), crlfDelay: Infinity });
+  gunzip.on('error', () => lines.close());
+  let tagColumns: [number, string][] | undefined;
   let at = { name: 0, time: 1, value: 2, extra: -1 };
-  try {
-    for await (const row of parser as AsyncIterable<string[]>) {
-      if (!header) {
-        header = row;
-        at = {
-          name: row.indexOf('metric_name'),
-          time: row.indexOf('timestamp'),
-          value: row.indexOf('metric_value'),
-          extra: row.indexOf('extra_tags'),
-        };
-        tagColumns = TAG_COLUMNS.map((c): [number, string] => [row.indexOf(c), c]).filter(([i]) => i >= 0);
-        continue;
-      }
-      const metric = row[at.name];
-      if (!metric || skip.has(metric)) continue;
-      const value = Number(row[at.value]);
-      const t = Number(row[at.time]);
-      if (!Number.isFinite(value) || !Number.isFinite(t)) continue;
-      const tags: Record<string, string> = {};
-      for (const [i, column] of tagColumns) if (row[i]) tags[column] = row[i] as string;
-      const extra = at.extra >= 0 ? row[at.extra] : undefined;
-      if (extra)
-        for (const pair of extra.split('&')) {
-          const eq = pair.indexOf('=');
-          if (eq > 0) tags[pair.slice(0, eq)] = pair.slice(eq + 1);
-        }
-      yield { metric, t, value, tags, instance };
+  for await (const line of lines) {
+    if (line === '') continue;
+    const metric = line.slice(0, line.indexOf(','));
+    if (skip.has(metric)) continue;
+    let row: string[];
+    try {
+      row = line.includes('"')
+        ? ((parse(line, { relax_column_count: true }) as string[][])[0] ?? [])
+        : line.split(',');
+    } catch {
+      // A partial last line of a killed instance: what came before it is kept.
+      return;
     }
-  } catch {
-    // A partial last line of a killed instance: what came before it is kept.
+    if (!tagColumns) {
+      at = {
+        name: row.indexOf('metric_name'),
+        time: row.indexOf('timestamp'),
+        value: row.indexOf('metric_value'),
+        extra: row.indexOf('extra_tags'),
+      };
+      tagColumns = TAG_COLUMNS.map((c): [number, string] => [row.indexOf(c), c]).filter(([i]) => i >= 0);
+      continue;
+    }
+    const value = Number(row[at.value]);
+    const t = Number(row[at.time]);
+    if (!metric || !Number.isFinite(value) || !Number.isFinite(t)) continue;
+    const tags: Record<string, string> = {};
+    for (const [i, column] of tagColumns) if (row[i]) tags[column] = row[i] as string;
+    const extra = at.extra >= 0 ? row[at.extra] : undefined;
+    if (extra)
+      for (const pair of extra.split('&')) {
+        const eq = pair.indexOf('=');
+        if (eq > 0) tags[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    yield { metric, t, value, tags, instance };
   }
 }
 
@@ -145,6 +155,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
   let samples = 0;
   let late = 0;
   let written = -Infinity;
+  let newest = -Infinity;
   const flush = (upTo: number) => {
     for (const second of [...periods.keys()].sort((a, b) => a - b)) {
       if (second > upTo) break;
@@ -174,7 +185,11 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
       periods.set(second, period);
     }
     period.add(sample);
-    flush(second - SLACK_SECONDS - 1);
+    // Periods close as the merge moves on to a new second, not on every sample.
+    if (second > newest) {
+      newest = second;
+      flush(second - SLACK_SECONDS - 1);
+    }
   }
   flush(Infinity);
   await new Promise((resolve) => timeline.end(resolve));

@@ -2,7 +2,7 @@
 // Kubernetes, and what `k6kit report` needs to judge what the runners wrote, in one folder.
 // And the way back: the runners' files copied into that folder's results/, merged and judged.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Threshold } from '../../lib/contract.ts';
@@ -45,6 +45,9 @@ export async function exportOperator(options: {
 }): Promise<{ manifest: string; warnings: string[] }> {
   const { prepared, dir } = options;
   const info = prepared.info;
+  // A verdict of an earlier export in this folder is not this one's: report merges afresh.
+  for (const stale of ['summary.json', 'k6-summary.json', 'k6-timeline.jsonl'])
+    await rm(join(dir, stale), { force: true });
   const env = { ...prepared.env, BASE_URL: options.baseUrl };
   const archive = join(dir, 'k6-archive.tar');
   await makeArchive(options.k6, prepared.bundle, archive, env);

@@ -42,6 +42,8 @@ export interface Sample {
   metrics?: Record<string, number>;
   /** The endpoints that could not be read at this moment: a marked gap, not a failed run. */
   gaps?: string[];
+  /** The watched process tree or cgroup was gone at this moment (it exited, the container stopped). */
+  watchGone?: true;
 }
 
 export function toSample(previous: RawSnapshot, current: RawSnapshot, phase: Phase): Sample {

@@ -40,6 +40,9 @@ export class Sampler {
     if (!previous) return undefined;
     const sample: Sample = {
       ...toSample(previous, current, phase),
+      // What was watched and is gone (a process that exited, a container that stopped) is a
+      // marked gap, as an endpoint that did not answer is.
+      ...(this.options.watch && !current.process ? { watchGone: true as const } : {}),
       ...(scraped ? { metrics: scraped.values } : {}),
       ...(scraped?.gaps.length ? { gaps: scraped.gaps } : {}),
     };

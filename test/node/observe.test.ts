@@ -253,6 +253,33 @@ test('--scrape judges the target’s own process_resident_memory_bytes: the norm
   );
 });
 
+test('an application metric read from the reference target by itself: seed 001’s pool utilisation passes, and fails once the pool is stuck full (10 agents, 10 blocks)', async () => {
+  const args = [
+    'run',
+    'semantic-cache',
+    '--profile',
+    'agents',
+    '--sla',
+    'test/fixtures/pool.yaml',
+    '--quiet',
+    '--warmup',
+    '0',
+    '--samples',
+    '2',
+  ];
+  const normal = await cli(args);
+  const ok = summaryOf(normal.stderr).summary;
+  assert.equal(normal.code, 0, ok.verdict);
+  assert.match(normal.stderr, /scraping http:\/\/127\.0\.0\.1:\d+\/metrics/);
+  assert.equal(ok.ending.metrics?.checks[0]?.pass, true, ok.verdict);
+  assert.ok((ok.ending.metrics?.checks[0]?.observed ?? 1) <= 0.95);
+  // Ten blocks that are never given back once exhausted: the pool stays full.
+  const stuck = await cli(args, { TARGET_POOL_CAPACITY: '10', TARGET_FAULTS: 'pool-stuck' });
+  const s = summaryOf(stuck.stderr).summary;
+  assert.equal(stuck.code, 15, s.verdict);
+  assert.match(s.verdict, /metrics over limits: cache_pool_utilisation_ratio peaked at [\d.]+ > max 0\.95/);
+});
+
 /** An exposition server of the test's own: what it answers is up to `answer`. */
 async function exposition(
   answer: (n: number) => string | undefined,
