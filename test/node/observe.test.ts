@@ -130,8 +130,9 @@ test('--watch-cgroup finds the memory-leak mode as a leak and passes the normal 
         ...QUICK,
         '--sla',
         'test/fixtures/leaks.yaml',
+        // No warmup: the leak mode would leak in it too, and a larger baseline shrinks its share.
         '--warmup',
-        '2',
+        '0',
         '--base-url',
         target.url,
         '--settle-url',
