@@ -2,9 +2,10 @@
 // warm up; sample a baseline; run k6 with the sampler beside it; sample the cooldown; judge; keep
 // every artifact whatever happened. Each phase is announced.
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ExitCode, InputError, TargetError } from './errors.ts';
+import { claimFolder } from './run-dir.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
 import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from './egress.ts';
 import { provisionK6, type K6 } from './k6/provision.ts';
@@ -137,8 +138,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
 
   const startedAt = new Date();
   // Named once the profile is known: the scenario's default profile comes out of the bundle.
-  const building = join(root, 'reports', 'runs', `${stamp(startedAt)}-${scenario}`);
-  await mkdir(building, { recursive: true });
+  const runs = join(root, 'reports', 'runs');
+  const building = await claimFolder(runs, `${stamp(startedAt)}-${scenario}`);
   log(`phase: build scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
   const prepared = await prepareBundle(k6, {
     root,
@@ -158,7 +159,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       `--instances ${request.instances}: profile ${profile} stops on its current step's error rate, read live ` +
         'from one k6; run it without --instances.',
     );
-  const runDir = `${building}-${profile}`;
+  // Claimed empty, then replaced by the built folder: rename(2) may replace an empty directory.
+  const runDir = await claimFolder(runs, `${stamp(startedAt)}-${scenario}-${profile}`);
   await rename(building, runDir);
   const bundle = join(runDir, relative(building, prepared.bundle));
   log(

@@ -60,9 +60,10 @@ export function k6Percentile(sorted: Float64Array | number[], p: number): number
 }
 
 class Accumulator {
-  private readonly histogram: hdr.Histogram | undefined;
-  /** Every sample while there are at most EXACT_LIMIT; undefined past it. */
-  private values: number[] | undefined = [];
+  /** Made when the samples pass EXACT_LIMIT, from them: most runs never need one. */
+  private histogram: hdr.Histogram | undefined;
+  /** A trend's every sample while there are at most EXACT_LIMIT; undefined past it. */
+  private values: number[] | undefined;
   private sorted: Float64Array | undefined;
   count = 0;
   sum = 0;
@@ -75,10 +76,9 @@ class Accumulator {
 
   constructor(
     readonly kind: MetricKind,
-    digits: number,
+    private readonly digits: 2 | 3,
   ) {
-    if (kind === 'trend')
-      this.histogram = hdr.build({ numberOfSignificantValueDigits: digits as 2 | 3, autoResize: true });
+    if (kind === 'trend') this.values = [];
   }
 
   add(value: number, instance: number): void {
@@ -87,14 +87,16 @@ class Accumulator {
     this.min = Math.min(this.min, value);
     this.max = Math.max(this.max, value);
     if (value !== 0) this.passes++;
-    if (this.histogram) {
-      this.histogram.recordValue(Math.max(0, Math.round(value * SCALE)));
-      if (this.values) {
-        this.sorted = undefined;
-        if (this.values.length < EXACT_LIMIT) this.values.push(value);
-        else this.values = undefined;
+    if (this.values) {
+      this.sorted = undefined;
+      this.values.push(value);
+      if (this.values.length > EXACT_LIMIT) {
+        const histogram = hdr.build({ numberOfSignificantValueDigits: this.digits, autoResize: true });
+        for (const kept of this.values) histogram.recordValue(Math.max(0, Math.round(kept * SCALE)));
+        this.histogram = histogram;
+        this.values = undefined;
       }
-    }
+    } else this.histogram?.recordValue(Math.max(0, Math.round(value * SCALE)));
     if (this.kind === 'gauge') {
       this.last.set(instance, value);
       this.lows.set(instance, Math.min(this.lows.get(instance) ?? Infinity, value));
@@ -136,17 +138,12 @@ class Accumulator {
 
   /** Exact (k6's) while the samples are kept; else the histogram's, within what was seen. */
   percentile(p: number): number {
-    if (!this.histogram || this.count === 0) return 0;
     if (this.values) {
       this.sorted ??= Float64Array.from(this.values).sort();
       return k6Percentile(this.sorted, p);
     }
+    if (!this.histogram || this.count === 0) return 0;
     return Math.min(this.max, Math.max(this.min, this.histogram.getValueAtPercentile(p) / SCALE));
-  }
-
-  /** Whether the percentiles are k6's exact ones. */
-  get exact(): boolean {
-    return this.values !== undefined;
   }
 }
 
