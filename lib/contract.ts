@@ -134,6 +134,14 @@ export const SEEN_METRIC = 'k6kit_op_seen';
 /** Every k6 scenario k6kit makes carries its profile's think time, read in the VUs instead of the catalogue. */
 export const THINK_ENV = 'K6KIT_THINK';
 
+/** The command line's exact profile settings (--rounds, --workers, --duration, --rate) in k6's environment. */
+export const OVERRIDE_ENV = {
+  rounds: 'K6KIT_ROUNDS',
+  workers: 'K6KIT_WORKERS',
+  duration: 'K6KIT_DURATION',
+  rate: 'K6KIT_RATE',
+} as const;
+
 /** The k6 metrics an operation's rows are judged on. */
 export function operationMetrics(
   op: string,

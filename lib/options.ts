@@ -4,6 +4,7 @@
 // scripts/lazy-import-plugin.ts), so that none of its functions exists in the VUs.
 import type { Options } from 'k6/options';
 import {
+  OVERRIDE_ENV,
   THINK_ENV,
   throughputMetric,
   type BundleInfo,
@@ -12,7 +13,13 @@ import {
 } from './contract.ts';
 import { egressBlacklist } from './egress.ts';
 import { allowOtherHosts, egressAllowList, hostsMap, profileName, scale } from './env.ts';
-import { presetProfiles, resolveProfile, type Profile, type ResolvedProfile } from './profiles.ts';
+import {
+  presetProfiles,
+  resolveProfile,
+  type Profile,
+  type ProfileOverrides,
+  type ResolvedProfile,
+} from './profiles.ts';
 import type { ScenarioSpec } from './scenario.ts';
 
 /** The profile the run asked for (K6KIT_PROFILE, K6KIT_SCALE), among the presets and the scenario's own. */
@@ -23,8 +30,22 @@ export function runProfile(
   const catalogue = { ...presetProfiles(), ...profiles };
   return {
     catalogue,
-    profile: resolveProfile(profileName(defaultProfile ?? 'smoke'), scale(), catalogue),
+    profile: resolveProfile(profileName(defaultProfile ?? 'smoke'), scale(), catalogue, profileOverrides()),
   };
+}
+
+/** --rounds, --workers, --duration (seconds) and --rate, as the orchestrator passed them; each a whole number > 0. */
+export function profileOverrides(): ProfileOverrides {
+  const overrides: ProfileOverrides = {};
+  for (const key of Object.keys(OVERRIDE_ENV) as (keyof ProfileOverrides)[]) {
+    const text = __ENV[OVERRIDE_ENV[key]];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    if (!(Number.isInteger(value) && value > 0))
+      throw new Error(`${OVERRIDE_ENV[key]}="${text}" is not a whole number above 0; expected e.g. 10.`);
+    overrides[key] = value;
+  }
+  return overrides;
 }
 
 /**

@@ -189,10 +189,28 @@ export function scaleStages(stages: Stage[], scale: number): Stage[] {
   }));
 }
 
+/**
+ * Values the command line sets exactly, each on its own, beside --scale (which shrinks the rest):
+ * seed 000's `--rounds 10 --workers 4`, seed 001's duration, workers and rate overrides. Each sets
+ * the profile's main phase: the one with the most users (seed 001's pool exhaustion: its burst of
+ * 150, not the light load beside it).
+ */
+export interface ProfileOverrides {
+  /** Iterations of each worker of a rounds phase. */
+  rounds?: number;
+  /** Users: a rounds phase's workers, an open phase's VUs, a closed phase's peak (its ramp keeps its shape). */
+  workers?: number;
+  /** Seconds: an open phase's duration, or a closed phase's longest stage (its hold). */
+  duration?: number;
+  /** Requests (iterations) per second of an open phase. */
+  rate?: number;
+}
+
 export function resolveProfile(
   name: string,
   scale: number,
   presets: Record<string, Profile> = presetProfiles(),
+  overrides: ProfileOverrides = {},
 ): ResolvedProfile {
   const profile = presets[name];
   if (!profile) {
@@ -210,7 +228,92 @@ export function resolveProfile(
       ...(phase.env ? { env: phase.env } : {}),
     } as Scenario;
   }
-  return { name, profile, scale, scenarios };
+  const said = overrideMainPhase(name, profile, scenarios, overrides);
+  if (said.length === 0) return { name, profile, scale, scenarios };
+  return {
+    name,
+    profile: { ...profile, title: `${profile.title}; set on the command line: ${said.join(', ')}` },
+    scale,
+    scenarios,
+  };
+}
+
+/** The users a phase runs at its most. */
+function phaseUsers(phase: Phase): number {
+  switch (phase.model) {
+    case 'closed':
+      return Math.max(phase.start ?? 0, ...phase.stages.map((s) => s.target));
+    case 'open':
+      return phase.vus;
+    case 'rounds':
+      return phase.workers;
+  }
+}
+
+/** Sets the overrides on the main phase's compiled k6 scenario; says what it set. */
+function overrideMainPhase(
+  name: string,
+  profile: Profile,
+  scenarios: Record<string, Scenario>,
+  overrides: ProfileOverrides,
+): string[] {
+  const { rounds, workers, duration, rate } = overrides;
+  if (rounds === undefined && workers === undefined && duration === undefined && rate === undefined)
+    return [];
+  let main = profile.phases[0] as Phase;
+  for (const phase of profile.phases) if (phaseUsers(phase) > phaseUsers(main)) main = phase;
+  const phaseName = main.name ?? name;
+  const target = scenarios[phaseName] as unknown as Record<string, unknown>;
+  const where = `profile ${name}${profile.phases.length > 1 ? `'s main phase ${phaseName}` : ''}`;
+  const said: string[] = [];
+  if (rounds !== undefined) {
+    if (main.model !== 'rounds')
+      throw new Error(
+        `--rounds ${rounds}: ${where} runs for a time, not in rounds; expected a rounds profile such as quick.`,
+      );
+    target['iterations'] = rounds;
+    said.push(`${rounds} rounds`);
+  }
+  if (workers !== undefined) {
+    if (main.model === 'rounds') target['vus'] = workers;
+    else if (main.model === 'open') {
+      target['preAllocatedVUs'] = workers;
+      target['maxVUs'] = workers;
+    } else {
+      // The ramp keeps its shape: each step's users in proportion to the new peak.
+      const stages = target['stages'] as { duration: string; target: number }[];
+      const peak = Math.max(target['startVUs'] as number, ...stages.map((s) => s.target));
+      const resize = (users: number) => (users === 0 ? 0 : Math.max(1, Math.round((users * workers) / peak)));
+      target['startVUs'] = resize(target['startVUs'] as number);
+      target['stages'] = stages.map((s) => ({ ...s, target: resize(s.target) }));
+    }
+    said.push(`${workers} workers`);
+  }
+  if (duration !== undefined) {
+    if (main.model === 'rounds')
+      throw new Error(
+        `--duration ${duration}s: ${where} runs rounds, not for a time; expected --rounds, or a profile that holds its load for a time.`,
+      );
+    if (main.model === 'open') target['duration'] = `${duration}s`;
+    else {
+      const stages = target['stages'] as { duration: string; target: number }[];
+      let hold = 0;
+      for (let i = 1; i < main.stages.length; i++)
+        if ((main.stages[i] as Stage).duration > (main.stages[hold] as Stage).duration) hold = i;
+      target['stages'] = stages.map((s, i) => (i === hold ? { ...s, duration: `${duration}s` } : s));
+    }
+    said.push(`${duration} s`);
+  }
+  if (rate !== undefined) {
+    if (main.model !== 'open')
+      throw new Error(
+        `--rate ${rate}: ${where} runs a number of users, not a rate; expected a profile that starts requests at a rate (an open phase), such as semantic-cache's sustained.`,
+      );
+    target['rate'] = rate;
+    target['timeUnit'] = '1s';
+    said.push(`${rate}/s`);
+  }
+  return said;
 }
 
 function compilePhase(phase: Phase, scale: number): Scenario {

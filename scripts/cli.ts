@@ -9,11 +9,13 @@ import { allowListPolicy, assertLoopbackUrl, egressEnv, redactUrl, type EgressPo
 import { mkdir } from 'node:fs/promises';
 import { collectOperatorResults, exportOperator } from './distributed/export.ts';
 import { renderSplit } from './distributed/split.ts';
-import { prepareBundle } from './prepare.ts';
 import { isIP } from 'node:net';
 import { provisionK6 } from './k6/provision.ts';
 import { buildPlan, renderPlan } from './plan.ts';
-import { inspectOnly } from './prepare.ts';
+import { inspectOnly, prepareBundle } from './prepare.ts';
+import { OVERRIDE_ENV } from '../lib/contract.ts';
+import type { ProfileOverrides } from '../lib/profiles.ts';
+import { parseDuration } from './sla/units.ts';
 import { compareRunDirs, renderRun } from './report/render.ts';
 import { runScenario } from './run.ts';
 import { runK6Tests } from './test-k6.ts';
@@ -44,6 +46,10 @@ Usage:
 Options of run and plan:
   --profile NAME     load profile (K6KIT_PROFILE; default: the scenario's own, smoke for most)
   --scale N          shrink users and durations by N in (0, 1] (K6KIT_SCALE; default 1)
+  --rounds N         set exactly, beside --scale, on the profile's main phase (the one with the
+  --workers N        most users): rounds of each worker, users (a ramp keeps its shape), the
+  --duration D       hold's or an open phase's time (90s, 5m, 1h), requests per second of an
+  --rate R           open phase (K6KIT_ROUNDS, K6KIT_WORKERS, K6KIT_DURATION, K6KIT_RATE)
   --sla FILE         judge against this SLA table instead of the scenario's own
   --base-url URL     the system under test (BASE_URL); without it the reference target is started
   --allow-hosts      allow a BASE_URL outside loopback, and any host (K6KIT_ALLOW_HOSTS=1)
@@ -93,6 +99,10 @@ async function main(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string' },
       scale: { type: 'string' },
+      rounds: { type: 'string' },
+      workers: { type: 'string' },
+      duration: { type: 'string' },
+      rate: { type: 'string' },
       sla: { type: 'string' },
       'base-url': { type: 'string' },
       'allow-hosts': { type: 'boolean' },
@@ -129,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
   const scale = Number(scaleText);
   if (!(scale > 0 && scale <= 1))
     throw new InputError(`--scale ${scaleText}: expected a number in (0, 1], such as 0.1.`);
+  const overrides = profileOverrides(values);
   // export names what it exports first: `export k6-operator [scenario]`.
   const args = command === 'export' ? rest.slice(1) : rest;
   const scenario = args[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent';
@@ -147,6 +158,7 @@ async function main(argv: string[]): Promise<number> {
         root: ROOT,
         scenario,
         scale,
+        overrides,
         egress: egressEnv(egress, resolveMap),
         ...(profile ? { profile } : {}),
         ...(values.sla ? { sla: values.sla } : {}),
@@ -166,6 +178,7 @@ async function main(argv: string[]): Promise<number> {
         scenario,
         ...(profile ? { profile } : {}),
         scale,
+        overrides,
         ...(values.sla ? { sla: values.sla } : {}),
         ...(baseUrl ? { baseUrl } : {}),
         egress,
@@ -215,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
         root: ROOT,
         scenario,
         scale,
+        overrides,
         egress: egressEnv(egress, resolveMap),
         outdir: dir,
         ...(profile ? { profile } : {}),
@@ -347,6 +361,46 @@ function maxRegression(text: string | undefined): number {
   const match = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
   if (!match) throw new InputError(`--max-regression ${text}: expected a percentage such as 10%.`);
   return Number(match[1]);
+}
+
+/** --rounds, --workers, --duration and --rate, or their K6KIT_ variables: whole numbers, a duration in seconds. */
+function profileOverrides(values: {
+  rounds?: string | undefined;
+  workers?: string | undefined;
+  duration?: string | undefined;
+  rate?: string | undefined;
+}): ProfileOverrides {
+  const overrides: ProfileOverrides = {};
+  const count = (flag: string, text: string) => {
+    const value = Number(text);
+    if (!(Number.isInteger(value) && value >= 1 && value <= 1_000_000))
+      throw new InputError(
+        `${flag}${flag.endsWith('=') ? '' : ' '}${text}: expected a whole number from 1 to 1000000.`,
+      );
+    return value;
+  };
+  // Each from its flag, or else its variable; an error names the one given.
+  const given = (key: keyof ProfileOverrides): [string, string] | undefined => {
+    const flag = values[key];
+    if (flag !== undefined) return [`--${key}`, flag];
+    const variable = env(OVERRIDE_ENV[key]);
+    return variable === undefined ? undefined : [`${OVERRIDE_ENV[key]}=`, variable];
+  };
+  for (const key of ['rounds', 'workers', 'rate'] as const) {
+    const found = given(key);
+    if (found) overrides[key] = count(...found);
+  }
+  const [durationFlag, duration] = given('duration') ?? [];
+  if (durationFlag !== undefined && duration !== undefined) {
+    // A bare number is seconds, as K6KIT_DURATION=3600 (seed 001's SEMANTIC_STRESS_TEST_DURATION).
+    const ms = /^\d+$/.test(duration) ? Number(duration) * 1000 : parseDuration(duration);
+    if (ms === undefined || ms < 1000 || ms % 1000 !== 0)
+      throw new InputError(
+        `${durationFlag}${durationFlag.endsWith('=') ? '' : ' '}${duration}: expected whole seconds, such as 90, 90s, 5m or 1h.`,
+      );
+    overrides.duration = ms / 1000;
+  }
+  return overrides;
 }
 
 function number(flag: string, text: string, min: number, max: number): number {

@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle } from '../build.mjs';
-import type { BundleInfo } from '../lib/contract.ts';
+import { OVERRIDE_ENV, type BundleInfo } from '../lib/contract.ts';
+import type { ProfileOverrides } from '../lib/profiles.ts';
 import { InputError } from './errors.ts';
 import { inspectBundle, type Inspection } from './k6/inspect.ts';
 import type { K6 } from './k6/provision.ts';
@@ -19,6 +20,8 @@ export interface PrepareRequest {
   sla?: string;
   /** The k6 environment of the egress policy and the --resolve map (scripts/egress.ts egressEnv). */
   egress: Record<string, string>;
+  /** --rounds, --workers, --duration and --rate: set exactly on the profile's main phase. */
+  overrides?: ProfileOverrides;
   outdir: string;
 }
 
@@ -67,6 +70,7 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
   const env = {
     ...(request.profile ? { K6KIT_PROFILE: request.profile } : {}),
     K6KIT_SCALE: String(request.scale),
+    ...overrideEnv(request.overrides ?? {}),
     ...request.egress,
   };
   const inspection = await inspectBundle(k6, built.bundle, env);
@@ -82,6 +86,16 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
     info,
     env: { ...env, K6KIT_PROFILE: info.profile, ...(payloads ? { K6KIT_PAYLOADS: payloads } : {}) },
   };
+}
+
+/** The overrides as k6's environment: each one set, or blank (unset) so that a warmup can drop them all. */
+export function overrideEnv(overrides: ProfileOverrides): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(OVERRIDE_ENV).map(([key, name]) => [
+      name,
+      String(overrides[key as keyof ProfileOverrides] ?? ''),
+    ]),
+  );
 }
 
 /**

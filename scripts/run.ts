@@ -19,8 +19,9 @@ import { runK6 } from './k6/run.ts';
 import { watchPeakRss } from './sampler/peak.ts';
 import { thresholdResults, type SummaryExport } from './k6/summary.ts';
 import { buildPlan, formatSeconds } from './plan.ts';
-import { prepareBundle, type Prepared } from './prepare.ts';
+import { overrideEnv, prepareBundle, type Prepared } from './prepare.ts';
 import type { BundleInfo, Threshold } from '../lib/contract.ts';
+import type { ProfileOverrides } from '../lib/profiles.ts';
 import { levelsOf, Sampler } from './sampler/sampler.ts';
 import type { Sample } from './sampler/sample.ts';
 import { assertPidExists, pidListeningOn } from './sampler/watch.ts';
@@ -45,6 +46,8 @@ export interface RunRequest {
   /** Absent: the scenario's default profile. */
   profile?: string;
   scale: number;
+  /** --rounds, --workers, --duration and --rate: set exactly on the profile's main phase. */
+  overrides?: ProfileOverrides;
   sla?: string;
   baseUrl?: string;
   /** Where the load may go: loopback (the default), every host, or the hosts --allow-host names. */
@@ -146,6 +149,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
     scenario,
     scale,
     egress: egressEnv(egress, request.resolve),
+    ...(request.overrides ? { overrides: request.overrides } : {}),
     outdir: building,
     ...(request.profile ? { profile: request.profile } : {}),
     ...(request.sla ? { sla: request.sla } : {}),
@@ -297,6 +301,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
           ...prepared.env,
           K6KIT_PROFILE: 'smoke',
           K6KIT_SCALE: String(Math.min(1, request.warmupSeconds / 10)),
+          // The warmup is smoke's own light load, whatever the run sets on its profile.
+          ...overrideEnv({}),
           BASE_URL: baseUrl,
         },
         flags: ['--quiet', '--no-thresholds', '--summary-mode=disabled', '--log-output=none'],

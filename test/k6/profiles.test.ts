@@ -98,6 +98,81 @@ export default function (): void {
     const recover = scenarios['recover'] as { exec: string; startTime: string; env: Record<string, string> };
     assertEqual([recover.exec, recover.startTime, recover.env], ['recover', '10s', { MODE: 'calm' }]);
   });
+  test('seed 000 --rounds 10 --workers 4: set exactly, beside a scale that shrinks nothing of them', () => {
+    const quick = resolveProfile('quick', 0.5, undefined, { rounds: 10, workers: 4 });
+    assertEqual(quick.scenarios['quick'], {
+      executor: 'per-vu-iterations',
+      vus: 4,
+      iterations: 10,
+      maxDuration: '60s',
+    });
+    assertEqual(
+      quick.profile.title,
+      'Quick: 3 rounds × 2 workers; set on the command line: 10 rounds, 4 workers',
+    );
+  });
+  test("seed 001's overrides on an open phase: duration, workers (its VUs) and rate per second", () => {
+    const open: Profile = {
+      title: 'open',
+      source: 'test',
+      thinkTime: [0, 0],
+      phases: [{ model: 'open', rate: 10, timeUnit: '1m', duration: 3600, vus: 5 }],
+    };
+    const resolved = resolveProfile(
+      'sustained',
+      0.5,
+      { sustained: open },
+      { duration: 90, workers: 7, rate: 3 },
+    );
+    assertEqual(resolved.scenarios['sustained'], {
+      executor: 'constant-arrival-rate',
+      rate: 3,
+      timeUnit: '1s',
+      duration: '90s',
+      preAllocatedVUs: 7,
+      maxVUs: 7,
+    });
+  });
+  test('--workers on a ramp sets its peak and keeps its shape; --duration sets its hold', () => {
+    const production = resolveProfile('production', 1, undefined, { workers: 10, duration: 60 });
+    assertEqual((production.scenarios['production'] as { stages: unknown }).stages, [
+      { duration: '300s', target: 10 },
+      { duration: '60s', target: 10 },
+      { duration: '300s', target: 0 },
+    ]);
+    const spike = resolveProfile('spike', 1, undefined, { workers: 50 });
+    const spikeScenario = spike.scenarios['spike'] as { startVUs: number; stages: { target: number }[] };
+    assertEqual([spikeScenario.startVUs, ...spikeScenario.stages.map((s) => s.target)], [1, 1, 50, 50, 1, 1]);
+  });
+  test('the overrides set the main phase, the one with the most users, and leave the others', () => {
+    const twoPhases: Profile = {
+      title: 'two',
+      source: 'test',
+      thinkTime: [0, 0],
+      phases: [
+        { name: 'light', model: 'closed', start: 5, stages: [{ duration: 60, target: 5 }] },
+        { name: 'exhaust', model: 'rounds', workers: 150, rounds: 1, maxDuration: 45, startTime: 15 },
+      ],
+    };
+    const { scenarios } = resolveProfile('two', 1, { two: twoPhases }, { workers: 20, rounds: 2 });
+    assertEqual((scenarios['exhaust'] as { vus: number; iterations: number }).vus, 20);
+    assertEqual((scenarios['exhaust'] as { vus: number; iterations: number }).iterations, 2);
+    assertEqual((scenarios['light'] as { startVUs: number }).startVUs, 5);
+  });
+  test('an override the main phase cannot take is refused, naming the flag and the phase', () => {
+    assertThrows(
+      () => resolveProfile('smoke', 1, undefined, { rounds: 2 }),
+      /--rounds 2: profile smoke runs for a time, not in rounds; expected a rounds profile/,
+    );
+    assertThrows(
+      () => resolveProfile('quick', 1, undefined, { duration: 300 }),
+      /--duration 300s: profile quick runs rounds, not for a time/,
+    );
+    assertThrows(
+      () => resolveProfile('peak', 1, undefined, { rate: 5 }),
+      /--rate 5: profile peak runs a number of users, not a rate/,
+    );
+  });
   test('a scaled profile records its scale', () => {
     assertEqual(resolveProfile('normal', 0.1).scale, 0.1);
   });
