@@ -60,6 +60,8 @@ export interface ProfileTargets {
   leakDirection?: VerdictSettings['leakDirection'];
   /** Peak growth tolerances of this profile, over the table's. */
   peakGrowth?: VerdictSettings['leaks'];
+  /** The phases (k6 scenario names) the table's phase rows name: each must be one of the profile's. */
+  phases?: string[];
 }
 
 /**

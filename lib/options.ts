@@ -57,6 +57,7 @@ export function scenarioOptions<Op extends string>(spec: ScenarioSpec<Op>): Opti
   const { catalogue, profile } = runProfile(spec.profiles, spec.defaultProfile);
   assertSlaCoversScenario(sla, operations);
   assertProfilesKnown(sla, catalogue);
+  assertPhasesKnown(sla, catalogue);
   const exercised = exercisedOperations(profile, operations, spec.exec ?? {});
   assertThroughputExercised(sla, profile, exercised);
   const think = profile.profile.thinkTime.join(',');
@@ -224,6 +225,21 @@ export function assertThroughputExercised(
           `that operation; expected the target's profiles to run it.`,
       );
     }
+  }
+}
+
+/** A phase row on a phase its profile does not have would judge nothing. */
+export function assertPhasesKnown(sla: CompiledSla, catalogue: Record<string, Profile>): void {
+  for (const [name, targets] of Object.entries(sla.profiles)) {
+    const profile = catalogue[name];
+    if (!profile || !targets.phases) continue;
+    const known = profile.phases.map((phase) => phase.name ?? name);
+    const unknown = targets.phases.filter((phase) => !known.includes(phase));
+    if (unknown.length > 0)
+      throw new Error(
+        `${sla.file}: profiles.${name}.phases names ${unknown.map((p) => `"${p}"`).join(', ')}, which profile ${name} ` +
+          `does not have; expected one of its phases: ${known.join(', ')}.`,
+      );
   }
 }
 

@@ -66,6 +66,8 @@ export const DEFAULT_LATENCY: Record<string, LatencyRange> = {
   optimization: { min: 200, max: 1000 },
   // Seed 004: API calls are quick; a repackaging task takes a while in the worker queue.
   files: { min: 0, max: 0 },
+  // Added to each upload after its body is on disk: a slow store (a fault for the size targets).
+  upload: { min: 0, max: 0 },
   tasks: { min: 1, max: 5 },
   repackage: { min: 200, max: 800 },
   // Seed 001: generation time, shorter on a prefix-cache hit.

@@ -33,6 +33,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
         ...failureThresholds(target.error_rate, target.success_rate),
         ...(target.p95 !== undefined ? { http_req_duration: [threshold('p(95)', target.p95)] } : {}),
         ...rateThresholds(target.rates),
+        ...phaseThresholds(target.phases),
       },
       ...(target.throughput !== undefined
         ? { throughput: { min: target.throughput.value, op: target.throughput.op } }
@@ -41,6 +42,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
       ...(leaks && Object.keys(leaks.tolerances).length > 0 ? { leaks: leaks.tolerances } : {}),
       ...(leaks?.direction ? { leakDirection: leaks.direction } : {}),
       ...(peakGrowth ? { peakGrowth } : {}),
+      ...(target.phases ? { phases: Object.keys(target.phases) } : {}),
     };
   }
 
@@ -134,18 +136,43 @@ const LATENCY_STATS: [keyof OperationTargets, string][] = [
   ['max', 'max'],
 ];
 
-function compileOperation(name: string, op: OperationInput, defaultStatuses: number[]): CompiledOperation {
-  const targets: CompiledOperation['targets'] = {};
+/** A row's latency targets as k6 threshold expressions, with what the row wrote. */
+function latencyThresholds(row: Pick<OperationInput, keyof OperationTargets | 'enforce_max'>): {
+  targets: OperationTargets;
+  operators: CompiledOperation['operators'];
+  latency: string[];
+} {
+  const targets: OperationTargets = {};
   const operators: CompiledOperation['operators'] = {};
   const latency: string[] = [];
   for (const [key, stat] of LATENCY_STATS) {
-    const bound = op[key];
+    const bound = row[key];
     if (bound === undefined) continue;
     targets[key] = bound.value;
     operators[key] = bound.op;
     // Max is reported, not enforced, unless the row says so (k6 advises against max thresholds).
-    if (key !== 'max' || op.enforce_max === true) latency.push(threshold(stat, bound));
+    if (key !== 'max' || row.enforce_max === true) latency.push(threshold(stat, bound));
   }
+  return { targets, operators, latency };
+}
+
+/** A profile's phase rows: every request of the phase (its k6 scenario tag), and a check that it made some. */
+function phaseThresholds(
+  phases: NonNullable<SlaInput['profiles']>[string]['phases'],
+): Record<string, Threshold[]> {
+  const thresholds: Record<string, Threshold[]> = {};
+  for (const [phase, row] of Object.entries(phases ?? {})) {
+    const { latency } = latencyThresholds(row);
+    if (latency.length > 0) thresholds[`http_req_duration{scenario:${phase}}`] = latency;
+    // k6 passes a threshold whose tag no sample carries (grafana/k6#1526): a phase name the
+    // profile does not have, or a phase that sent nothing, fails this one instead.
+    thresholds[`http_reqs{scenario:${phase}}`] = ['count>0'];
+  }
+  return thresholds;
+}
+
+function compileOperation(name: string, op: OperationInput, defaultStatuses: number[]): CompiledOperation {
+  const { targets, operators, latency } = latencyThresholds(op);
   const metric = op.metric ?? 'http';
   const metrics = operationMetrics(name, metric);
   return {

@@ -132,6 +132,17 @@ export const operationSchema = z.strictObject({
   expected_statuses: statuses.optional(),
 });
 
+/** A phase's latency row: an operation's latency targets, on every request of the phase. */
+const phaseSchema = operationSchema.pick({
+  title: true,
+  p50: true,
+  p95: true,
+  p99: true,
+  avg: true,
+  max: true,
+  enforce_max: true,
+});
+
 const rates = z
   .record(
     z.string(),
@@ -183,10 +194,17 @@ export const slaSchema = z.strictObject({
         leaks,
         /** Peak growth of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */
         peak_growth: peakGrowth,
+        /**
+         * Latency targets of one phase's requests, by its k6 scenario name (seed 004's file-size
+         * matrix: 1 MB uploads < 1 s in the 1 MB phase, 100 MB < 40 s in the 100 MB phase).
+         */
+        phases: z
+          .record(z.string(), phaseSchema, { error: "a map of the profile's phase name to latency targets" })
+          .optional(),
       }),
       {
         error:
-          'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks, peak_growth }',
+          'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks, peak_growth, phases }',
       },
     )
     .optional(),

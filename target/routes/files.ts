@@ -21,6 +21,7 @@ export function fileRoutes(
   queue: TaskQueue,
 ): void {
   const api = config.latency['tasks'] ?? { min: 0, max: 0 };
+  const storing = config.latency['upload'] ?? { min: 0, max: 0 };
   const work = config.latency['repackage'] ?? { min: 0, max: 0 };
 
   /** A repackaging job: progress in steps, then an output file written for real. */
@@ -72,6 +73,7 @@ export function fileRoutes(
       return tooLarge();
     }
     const size = (await stat(path)).size;
+    await simulateWork(storing);
     store.add({
       id,
       name: part.filename || 'upload.difypkg',

@@ -46,6 +46,7 @@ export function isAlive(pid: number): boolean {
 
 /** What the tests read of a run's summary.json. */
 export interface Summary {
+  profile: string;
   exitCode: number;
   verdict: string;
   k6: { peakRssBytes?: number };

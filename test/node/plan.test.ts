@@ -13,13 +13,36 @@ import {
   type PhasePlan,
 } from '../../scripts/plan.ts';
 import { inspectOnly } from '../../scripts/prepare.ts';
-import { ROOT } from './cli.ts';
+import { cli, ROOT } from './cli.ts';
 
 async function plan(scenario: string, profile: string, scale = 1) {
   const k6 = await provisionK6({ root: ROOT });
   const prepared = await inspectOnly(k6, { root: ROOT, scenario, profile, scale, egress: {} });
   return buildPlan(scenario, prepared.inspection);
 }
+
+test("seed 004's file-size matrix: plan shows each size's upload time on its own phase, with the seed's numbers", async () => {
+  const text = renderPlan(await plan('file-service', 'file-matrix'), '2.2.0');
+  for (const [phase, ms] of [
+    ['upload_1mb', 1000],
+    ['upload_10mb', 5000],
+    ['upload_50mb', 20_000],
+    ['upload_100mb', 40_000],
+  ] as const)
+    assert.match(text, new RegExp(`http_req_duration\\{scenario:${phase}\\}\\s+p\\(95\\)<${ms}\\n`));
+  const unknown = await cli([
+    'plan',
+    'file-service',
+    'file-matrix',
+    '--sla',
+    'test/fixtures/unknown-phase.yaml',
+  ]);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.match(
+    unknown.stderr,
+    /unknown-phase\.yaml: profiles\.file-matrix\.phases names "upload_2mb", which profile file-matrix does not have; expected one of its phases: upload_1mb, upload_10mb, upload_50mb, upload_100mb/,
+  );
+});
 
 test('parseGoDuration reads the durations k6 prints', () => {
   assert.equal(parseGoDuration('1m0s'), 60);

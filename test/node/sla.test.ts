@@ -339,6 +339,16 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
 
 const ROOT_DIR = join(import.meta.dirname, '..', '..');
 
+test('a phase row takes latency targets only, and says which field it refused', () => {
+  const text = `${VALID}profiles:\n  normal:\n    phases:\n      warm: { p95: 1s, error_rate: 1% }\n`;
+  const { errors } = parseSlaText(text, 'thresholds/demo.yaml');
+  assert.equal(errors.length, 1, errors.join('\n'));
+  assert.match(
+    errors[0] as string,
+    /demo\.yaml:\d+:\d+: profiles row "normal", field "phases\.warm\.error_rate": got "1%"; expected no field "error_rate" here/,
+  );
+});
+
 test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 enforced and Max reported', async () => {
   const sla = await readSla(join(ROOT_DIR, 'thresholds', 'file-service.yaml'));
   const row = (op: string) => [sla.operations[op]?.targets, sla.operations[op]?.maxEnforced];
@@ -354,6 +364,17 @@ test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 e
     thresholds: { http_req_failed: ['rate<0.001'], http_req_duration: ['p(95)<2000'] },
     throughput: { min: 50, op: '>' },
     errorRate: 0.001,
+  });
+  // §4.1 scenario 3's expected upload times, each on its own phase of the matrix.
+  assert.deepEqual(sla.profiles['file-matrix']?.thresholds, {
+    'http_req_duration{scenario:upload_1mb}': ['p(95)<1000'],
+    'http_reqs{scenario:upload_1mb}': ['count>0'],
+    'http_req_duration{scenario:upload_10mb}': ['p(95)<5000'],
+    'http_reqs{scenario:upload_10mb}': ['count>0'],
+    'http_req_duration{scenario:upload_50mb}': ['p(95)<20000'],
+    'http_reqs{scenario:upload_50mb}': ['count>0'],
+    'http_req_duration{scenario:upload_100mb}': ['p(95)<40000'],
+    'http_reqs{scenario:upload_100mb}': ['count>0'],
   });
   // §4.3's "< 5% growth" is the soak's criterion; shorter runs bound what the target keeps by an amount.
   assert.deepEqual(sla.profiles['soak']?.leaks, { memory: { percent: 5 } });

@@ -122,10 +122,30 @@ test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's o
   );
   for (const op of ['upload_small', 'upload_medium', 'upload_large'])
     assert.equal(threshold(run.summary, `http_reqs{op:${op}}`)?.ok, true, op);
+  // §4.1 scenario 3's expected upload time of each size, judged on its own phase.
+  for (const [phase, ms] of [
+    ['upload_1mb', 1000],
+    ['upload_10mb', 5000],
+    ['upload_50mb', 20_000],
+    ['upload_100mb', 40_000],
+  ] as const) {
+    const row = threshold(run.summary, `http_req_duration{scenario:${phase}}`);
+    assert.equal(row?.threshold, `p(95)<${ms}`, phase);
+    assert.equal(row?.ok, true, JSON.stringify(row));
+  }
   assert.equal(run.summary.ending.recovery?.judged, false, 'the matrix has no stress phase to recover from');
   // The peak is k6's, not its shell's: a 100 MB upload body passed through it.
   const peak = run.summary.k6.peakRssBytes ?? 0;
   assert.ok(peak > 100 * 1024 * 1024, `k6 peaked at ${Math.round(peak / 2 ** 20)} MB`);
+});
+
+test('seed 004 file-size matrix: a store that takes 1.2 s more per upload fails the 1 MB target (< 1 s)', async () => {
+  const slow = await suite(['file-service', '--profile', 'file-matrix', '--scale', '0.02'], {
+    TARGET_LATENCY: 'upload=1200-1300',
+  });
+  assert.equal(slow.code, 99, slow.output);
+  const oneMb = threshold(slow.summary, 'http_req_duration{scenario:upload_1mb}');
+  assert.ok(oneMb && !oneMb.ok && (oneMb.observed ?? 0) >= 1200, JSON.stringify(oneMb));
 });
 
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
