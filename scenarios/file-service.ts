@@ -1,6 +1,9 @@
-// Seed 004: users of the repackaging service in the plan's weights: 40% upload, 30% marketplace
-// tasks (followed over the task WebSocket), 20% downloads, 10% listing; and the plan's file-size
-// matrix and WebSocket scalability tests as profiles of their own.
+// Seed 004: users of the repackaging service in the plan's weights. Production (§4.1 scenario 1):
+// 40% upload, 30% tasks (followed over the task WebSocket), 20% downloads, 10% listing. Peak hour
+// (scenario 2): 50% uploads of every size up to 100 MB, 25% tasks, 15% downloads, 10% WebSocket
+// users. A task is created the two ways §3.1 lists: POST /api/v1/tasks from the user's last upload
+// (the Task Creation row) and POST /api/v1/tasks/marketplace, in turn. The file-size matrix and the
+// WebSocket scalability test are profiles of their own.
 import http from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
@@ -41,12 +44,13 @@ const matrixFile = (sizeMb: number) => `upload-${sizeMb}mb.difypkg`;
 const scenario = defineScenario({
   sla,
   payloads: Object.fromEntries(MATRIX_SIZES_MB.map((mb) => [matrixFile(mb), mb * 1024 * 1024])),
-  requestsPerIteration: { default: 2, uploadSized: 1, wsHold: 0 },
+  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, wsHold: 0 },
   operations: [
     'upload_small',
     'upload_medium',
     'upload_large',
     'task_create',
+    'marketplace_task',
     'task_status',
     'download',
     'listing',
@@ -57,6 +61,18 @@ const scenario = defineScenario({
       'upload_small',
       'upload_medium',
       'task_create',
+      'marketplace_task',
+      'task_status',
+      'download',
+      'listing',
+      'ws_connect',
+    ],
+    peakHour: [
+      'upload_small',
+      'upload_medium',
+      'upload_large',
+      'task_create',
+      'marketplace_task',
       'task_status',
       'download',
       'listing',
@@ -66,6 +82,22 @@ const scenario = defineScenario({
     wsHold: ['ws_connect'],
   },
   profiles: {
+    'peak-hour': {
+      title: 'Peak hour: 500 users, ramp 10 min, hold 40 min, ramp down 10 min; 50% uploads up to 100 MB',
+      source: 'seed 004 §4.1 scenario 2',
+      phases: [
+        {
+          exec: 'peakHour',
+          model: 'closed',
+          stages: [
+            { duration: 10 * MIN, target: 500 },
+            { duration: 40 * MIN, target: 500 },
+            { duration: 10 * MIN, target: 0 },
+          ],
+        },
+      ],
+      thinkTime: [3, 7],
+    },
     'file-matrix': {
       title: 'File-size matrix: 1 MB × 50, 10 MB × 30, 50 MB × 20, 100 MB × 10 concurrent uploads',
       source: 'seed 004 §4.1 scenario 3',
@@ -91,41 +123,76 @@ export const options = scenario.options;
 interface Task {
   id: string;
   status: string;
+  input_file_id: string | null;
   output_file_id: string | null;
 }
 
-/** Seed 004's uploads of 5–50 MB, in a fixed cycle per VU, so that a short run sees both size classes. */
+/** Production's uploads of 5–50 MB, in a fixed cycle per VU, so that a short run sees both size classes. */
 const UPLOAD_SIZES_MB = [5, 20, 8, 35, 50, 12];
+/**
+ * Peak hour's users in 20: 10 uploads (u), 5 tasks (t), 3 downloads (d) and 2 WebSocket users (w),
+ * interleaved so that any stretch of the cycle is near the plan's 50/25/15/10.
+ */
+const PEAK_HOUR_CYCLE = 'utudutuwutudututuwud';
+/** Peak hour's uploads "of various sizes": every size class up to 100 MB, in a fixed cycle per VU. */
+const PEAK_UPLOAD_SIZES_MB = [1, 20, 100, 5, 50, 10];
 let uploads = 0;
+/** This VU's last upload, and its last task: what its next task and its WebSocket user follow. */
+let lastUpload: string | undefined;
+let lastTask: string | undefined;
+let tasks = 0;
 
-async function upload(): Promise<void> {
-  const sizeMb = UPLOAD_SIZES_MB[uploads++ % UPLOAD_SIZES_MB.length] as number;
-  scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
+async function upload(sizes: number[] = UPLOAD_SIZES_MB): Promise<void> {
+  const sizeMb = sizes[uploads++ % sizes.length] as number;
+  const response = scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
     file: http.file(await readBody(sizeMb), `sample_${sizeMb}mb.difypkg`, 'application/octet-stream'),
   });
-}
-
-function marketplaceTask(): void {
-  const response = scenario.request(
-    'task_create',
-    'POST',
-    '/api/v1/tasks/marketplace',
-    JSON.stringify({
-      author: 'langgenius',
-      name: 'agent',
-      version: '0.0.9',
-      platform: 'manylinux2014_x86_64',
-    }),
-    JSON_BODY,
-  );
   if (response.status !== 202) return;
   const task = response.json() as unknown as Task;
-  const socket = new WebSocket(scenario.wsUrl(`/ws/tasks/${task.id}`), null, scenario.wsParams('ws_connect'));
+  lastUpload = task.input_file_id ?? undefined;
+  lastTask = task.id;
+}
+
+/**
+ * A task, created in turn from this VU's last upload (POST /api/v1/tasks, the Task Creation row)
+ * and from the marketplace, then followed over its WebSocket to the end.
+ */
+function createTask(): void {
+  const fromUpload = lastUpload !== undefined && tasks++ % 2 === 0;
+  const response = fromUpload
+    ? scenario.request(
+        'task_create',
+        'POST',
+        '/api/v1/tasks',
+        JSON.stringify({ file_id: lastUpload, platform: 'musllinux_1_2_x86_64' }),
+        JSON_BODY,
+      )
+    : scenario.request(
+        'marketplace_task',
+        'POST',
+        '/api/v1/tasks/marketplace',
+        JSON.stringify({
+          author: 'langgenius',
+          name: 'agent',
+          version: '0.0.9',
+          platform: 'manylinux2014_x86_64',
+        }),
+        JSON_BODY,
+      );
+  if (response.status !== 202) return;
+  const task = response.json() as unknown as Task;
+  lastTask = task.id;
+  follow(task.id, true);
+}
+
+/** Follows a task over /ws/tasks/{id} until the server closes it (the task ended), then reads its status. */
+function follow(taskId: string, readStatus: boolean): void {
+  const socket = new WebSocket(scenario.wsUrl(`/ws/tasks/${taskId}`), null, scenario.wsParams('ws_connect'));
   const timer = setTimeout(() => socket.close(), FOLLOW_TIMEOUT_MS);
   socket.onclose = () => {
     clearTimeout(timer);
-    scenario.request('task_status', 'GET', `/api/v1/tasks/${task.id}`);
+    if (readStatus) scenario.request('task_status', 'GET', `/api/v1/tasks/${taskId}`);
   };
 }
 
@@ -204,8 +271,23 @@ export function wsHold(): void {
 export default async function (): Promise<void> {
   const slot = (__VU + __ITER) % 10;
   if (slot < 4) await upload();
-  else if (slot < 7) marketplaceTask();
+  else if (slot < 7) createTask();
   else if (slot < 9) await download();
   else scenario.request('listing', 'GET', '/api/v1/files?limit=50');
+  scenario.think();
+}
+
+/**
+ * Peak hour's mix: 50% uploads, 25% tasks, 15% downloads, 10% WebSocket users, who watch their
+ * latest task's updates (a new marketplace task's when they have none) without polling after.
+ */
+export async function peakHour(): Promise<void> {
+  // Each VU starts at its own place in the cycle, so a short run sees every kind of user.
+  const kind = PEAK_HOUR_CYCLE[(__VU * 7 + __ITER) % PEAK_HOUR_CYCLE.length];
+  if (kind === 'u') await upload(PEAK_UPLOAD_SIZES_MB);
+  else if (kind === 't') createTask();
+  else if (kind === 'd') await download();
+  else if (lastTask !== undefined) follow(lastTask, false);
+  else createTask();
   scenario.think();
 }

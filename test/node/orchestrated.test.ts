@@ -165,13 +165,11 @@ test('the target killed mid-run: exit 4, when it died is in the summary, k6 is s
 });
 
 test('k6 killed mid-run: exit 5, artifacts kept, the target stopped', async () => {
-  const { done, targetPid } = await runUnderLoad();
-  const k6 = execFileSync('pgrep', ['-f', 'k6 run --summary-export'])
-    .toString()
-    .trim()
-    .split('\n')
-    .map(Number);
-  for (const pid of k6) process.kill(pid, 'SIGKILL');
+  const { child, done, targetPid } = await runUnderLoad();
+  // This run's k6 only: another k6 on the machine (a run beside the tests) is not the test's to kill.
+  const k6 = descendants(child.pid as number).filter((p) => p.command === 'k6');
+  assert.ok(k6.length > 0, 'the run has a k6');
+  for (const { pid } of k6) process.kill(pid, 'SIGKILL');
   const result = await done;
   assert.equal(result.code, 5, result.stderr);
   const { dir, summary } = summaryOf(result.stderr);
@@ -202,6 +200,26 @@ test('SIGINT during the run phase: exit 130, partial results and every artifact 
   assert.ok(!isAlive(targetPid));
   assert.equal(orphans(dir), '');
 });
+
+/** The processes under a PID, at any depth, with their command names. */
+function descendants(root: number): { pid: number; command: string }[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='])
+    .toString()
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([pid, ppid, command]) => ({ pid: Number(pid), ppid: Number(ppid), command: command ?? '' }));
+  const found: { pid: number; command: string }[] = [];
+  const parents = [root];
+  while (parents.length > 0) {
+    const parent = parents.pop() as number;
+    for (const row of table.filter((r) => r.ppid === parent)) {
+      found.push({ pid: row.pid, command: row.command });
+      parents.push(row.pid);
+    }
+  }
+  return found;
+}
 
 function orphans(dir: string): string {
   try {

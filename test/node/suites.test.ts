@@ -13,6 +13,10 @@ const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, 
 /** Enough for a leak verdict on a short run: 2 s of warmup, 3 samples each side. */
 const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
 
+interface K6Summary {
+  metrics: Record<string, { count?: number }>;
+}
+
 const threshold = (s: Summary, metric: string) => s.ending.thresholds?.find((t) => t.metric === metric);
 
 async function suite(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -146,6 +150,36 @@ test('seed 004 file-size matrix: a store that takes 1.2 s more per upload fails 
   assert.equal(slow.code, 99, slow.output);
   const oneMb = threshold(slow.summary, 'http_req_duration{scenario:upload_1mb}');
   assert.ok(oneMb && !oneMb.ok && (oneMb.observed ?? 0) >= 1200, JSON.stringify(oneMb));
+});
+
+test("seed 004 peak hour: the plan's mix of uploads up to 100 MB, tasks, downloads and WebSocket users passes; 30% failures break its 1% error rate", async () => {
+  // Three users at CI scale: enough for every kind of user in the mix, each at its own place in it.
+  const args = ['file-service', '--profile', 'peak-hour', '--scale', '0.01', '--workers', '3'];
+  const ok = await suite(args);
+  assert.equal(ok.summary.ending.k6.code, 0, ok.output);
+  const counts = (JSON.parse(readFileSync(join(ok.dir, 'k6-summary.json'), 'utf8')) as K6Summary).metrics;
+  const count = (metric: string) => counts[metric]?.count ?? 0;
+  // Every size class, both ways of creating a task, downloads and WebSocket users, each seen.
+  for (const metric of [
+    'http_reqs{op:upload_small}',
+    'http_reqs{op:upload_medium}',
+    'http_reqs{op:upload_large}',
+    'http_reqs{op:task_create}',
+    'http_reqs{op:download}',
+    'ws_sessions{op:ws_connect}',
+  ])
+    assert.ok(count(metric) > 0, `${metric}: ${count(metric)}`);
+  const uploads = ['small', 'medium', 'large'].reduce(
+    (n, size) => n + count(`http_reqs{op:upload_${size}}`),
+    0,
+  );
+  assert.ok(uploads >= count('http_reqs{op:download}'), 'uploads are the largest share');
+  assert.equal(threshold(ok.summary, 'http_req_failed')?.threshold, 'rate<0.01');
+
+  const failing = await suite(args, { TARGET_ERROR_RATE: '0.3' });
+  assert.equal(failing.code, 99, failing.output);
+  const failed = threshold(failing.summary, 'http_req_failed');
+  assert.ok(failed && !failed.ok && (failed.observed ?? 0) > 0.01, JSON.stringify(failed));
 });
 
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
