@@ -1,13 +1,15 @@
 // Seed 001: agents hold multi-turn conversations with the semantic cache. Each VU is one agent and
 // keeps its conversation, so every turn after the first can hit the agent's prefix cache.
 import { sleep } from 'k6';
-import { Rate } from 'k6/metrics';
+import { Counter, Rate } from 'k6/metrics';
 import sla from '../thresholds/semantic-cache.yaml';
 import { defineScenario } from '../lib/scenario.ts';
 
 const cacheHit = new Rate('cache_hit');
 const isolated = new Rate('isolated');
 const rateLimited = new Rate('rate_limited');
+/** Output tokens the server generated: seed 001's "tokens/sec" beside requests/sec, in every report. */
+const tokens = new Counter('tokens');
 
 /** Conversations restart after this many messages, so a long run's requests stay bounded. */
 const MAX_HISTORY = 100;
@@ -129,6 +131,7 @@ function turn(onboarding: Turn[]): void {
   );
   rateLimited.add(response.status === 429);
   if (response.status !== 200) return;
+  tokens.add(Number(response.json('usage.output_tokens') ?? 0));
   const text = response.json('content.0.text') as string;
   // The reply names the agent it was made for: another agent's name is a cache leak.
   isolated.add(text.startsWith(`[agent ${agent}]`));

@@ -100,6 +100,8 @@ export interface RunSummary {
   };
   /** The Prometheus endpoints read beside the run. */
   scraped?: string[];
+  /** Requests by HTTP status ('0': no response: refused, reset, timed out). */
+  statusCodes?: Record<string, number>;
   startedAt: string;
   endedAt: string;
   seconds: number;
@@ -188,6 +190,8 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   process.on('SIGTERM', onSignal);
   const ending: RunEnding = { k6: { code: null, signal: null } };
   let k6PeakRss: number | undefined;
+  /** Requests by HTTP status over the run ('0': no response), from k6's recorder or the merge. */
+  let statusCodes: Record<string, number> | undefined;
   const checkInterrupted = () => {
     if (interrupted) throw new Interrupted();
   };
@@ -366,6 +370,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
         summaryOut: summaryExport,
         timelineOut: k6Timeline,
       });
+      statusCodes = merged.statuses;
       log(
         `merged ${merged.samples.toLocaleString('en-US')} samples of ${n} instances; thresholds judged on the whole` +
           (merged.late > 0
@@ -429,12 +434,12 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       summaryMetrics = exported.metrics;
     }
     // A distributed run's timeline is the merge's; one k6's is its recorder's, or its summary's.
-    const recorded =
-      request.instances !== undefined
-        ? 1
-        : existsSync(recording)
-          ? await writeTimeline(recording, k6Timeline, metricOf)
-          : 0;
+    let recorded = request.instances !== undefined ? 1 : 0;
+    if (request.instances === undefined && existsSync(recording)) {
+      const written = await writeTimeline(recording, k6Timeline, metricOf);
+      recorded = written.points;
+      statusCodes = written.statuses;
+    }
     if (recorded === 0 && summaryMetrics) {
       const loadSeconds = (performance.now() - loadStarted) / 1000;
       const point = pointFromSummary(summaryMetrics, metricOf, loadSeconds, Date.now());
@@ -516,6 +521,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
           ...(cgroupPath ? { cgroup: cgroupPath } : {}),
         },
     ...(scrapeUrls.length > 0 ? { scraped: scrapeUrls.map(redactUrl) } : {}),
+    ...(statusCodes && Object.keys(statusCodes).length > 0 ? { statusCodes } : {}),
     startedAt: startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     seconds: Number(((performance.now() - runStarted) / 1000).toFixed(1)),

@@ -26,6 +26,8 @@ export interface Faults {
   /** Once the pool has been exhausted it stops taking blocks back, so it stays exhausted after the
    *  burst: the failed recovery of seed 001. */
   poolStuck: boolean;
+  /** An exhausted pool answers 500 instead of 429: the crash seed 001 forbids in place of graceful degradation. */
+  pool500: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
   /** Every request redirected to this origin (empty: none): a system under test that sends the
@@ -86,6 +88,7 @@ export const NO_FAULTS: Faults = {
   pluginLeak: false,
   sharedCache: false,
   poolStuck: false,
+  pool500: false,
   streamDrop: 0,
   capacity: 0,
   cpuBurn: 0,
@@ -224,7 +227,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -260,6 +263,8 @@ export function parseFault(spec: string): Partial<Faults> {
       return { sharedCache: true };
     case 'pool-stuck':
       return { poolStuck: true };
+    case 'pool-500':
+      return { pool500: true };
     case 'stream-drop':
       return {
         streamDrop: integer(

@@ -143,6 +143,8 @@ export interface MergeOutcome {
   late: number;
   /** Run-level aggregate, for the merge-error measurement. */
   aggregate: Aggregate;
+  /** Requests by HTTP status over all instances ('0': no response). */
+  statuses: Record<string, number>;
 }
 
 export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
@@ -170,8 +172,13 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
   const named = new Set(submetrics.map((key) => key.replace(/\{.*$/, '')));
   const skip = new Set(DETAIL_METRICS.filter((m) => !named.has(m)));
   const streams = input.csvFiles.filter(existsSync).map((f, i) => readInstanceCsv(f, i + 1, skip));
+  const statuses: Record<string, number> = {};
   for await (const sample of byTime(streams)) {
     samples++;
+    if (sample.metric === 'http_reqs') {
+      const status = sample.tags['status'] || '0';
+      statuses[status] = (statuses[status] ?? 0) + sample.value;
+    }
     start ??= sample.t;
     run.add(sample);
     const second = Math.floor(sample.t / 1000);
@@ -209,7 +216,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
     input.summaryOut,
     `${JSON.stringify({ metrics, merged: { instances: input.csvFiles.length, samples, late } }, null, 2)}\n`,
   );
-  return { metrics, samples, late, aggregate: run };
+  return { metrics, samples, late, aggregate: run, statuses };
 }
 
 /** One period of the whole test, in k6kit's timeline shape. */

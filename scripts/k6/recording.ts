@@ -57,10 +57,12 @@ export interface RecordingState {
   operations: Record<string, string>;
   startAt?: number;
   period: number;
+  /** Requests by HTTP status over the run so far, from the recorder's cumulative events ('0': no response). */
+  statuses: Record<string, number>;
 }
 
 export function recordingState(operations: Record<string, string> = {}): RecordingState {
-  return { metrics: [], types: new Map(), operations, period: 1 };
+  return { metrics: [], types: new Map(), operations, period: 1, statuses: {} };
 }
 
 /** Pure: one recording line, with the state it carries from earlier lines, → a point or nothing. */
@@ -79,6 +81,16 @@ export function readRecordingLine(line: string, state: RecordingState): K6Point 
     }
     case 'snapshot':
       return pointOf(event.data as number[][], state);
+    case 'cumulative': {
+      // The run's totals so far: the last one is the whole run's, even one shorter than a period.
+      const values = event.data as number[][];
+      state.metrics.forEach((name, i) => {
+        const status = /^http_reqs\{status:(\d*)\}$/.exec(name)?.[1];
+        const count = values[i]?.[0];
+        if (status !== undefined && count !== undefined && count > 0) state.statuses[status || '0'] = count;
+      });
+      return undefined;
+    }
     default:
       return undefined;
   }
@@ -150,8 +162,8 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
 export async function* readRecording(
   file: string,
   operations: Record<string, string> = {},
+  state: RecordingState = recordingState(operations),
 ): AsyncGenerator<K6Point> {
-  const state = recordingState(operations);
   const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
   const lines = createInterface({ input: createReadStream(file).pipe(gunzip), crlfDelay: Infinity });
   gunzip.on('error', () => lines.close());
@@ -222,19 +234,20 @@ export function pointFromSummary(
 
 /**
  * The recording, one point a line: k6-timeline.jsonl, which reports and verdicts read. Returns how
- * many points it wrote.
+ * many points it wrote, and the run's requests by status.
  */
 export async function writeTimeline(
   recording: string,
   out: string,
   operations: Record<string, string> = {},
-): Promise<number> {
+): Promise<{ points: number; statuses: Record<string, number> }> {
   const file = createWriteStream(out);
+  const state = recordingState(operations);
   let points = 0;
-  for await (const point of readRecording(recording, operations)) {
+  for await (const point of readRecording(recording, operations, state)) {
     file.write(`${JSON.stringify(point)}\n`);
     points++;
   }
   await new Promise((resolve) => file.end(resolve));
-  return points;
+  return { points, statuses: state.statuses };
 }

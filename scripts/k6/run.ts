@@ -36,8 +36,9 @@ export function recorderEnv(file: string, period = '1s'): Record<string, string>
     K6_WEB_DASHBOARD_PORT: '-1',
     K6_WEB_DASHBOARD_PERIOD: period,
     K6_WEB_DASHBOARD_RECORD: file,
-    // Per-operation submetrics in every period (the default tag is group).
-    K6_WEB_DASHBOARD_TAGS: 'op',
+    // Per-operation submetrics in every period (the default tag is group), and per status: the
+    // status-code distribution every report shows.
+    K6_WEB_DASHBOARD_TAGS: 'op,status',
   };
 }
 

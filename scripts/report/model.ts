@@ -78,6 +78,8 @@ export interface ReportModel {
   notJudged: { op: string; reason: string }[];
   /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
   counters: { name: string; count: string; perSecond: string }[];
+  /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
+  statusCodes: { status: string; meaning: string; count: string; share: string }[];
   sla: SlaRow[];
   slaFile: string;
   thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
@@ -148,6 +150,30 @@ function customCounters(metrics: SummaryExport['metrics']): ReportModel['counter
       perSecond: `${Number((m['rate'] as number).toPrecision(4)).toLocaleString('en-US')}/s`,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What a status says, by its class: 429 and 503 apart, as the seeds judge them apart from 500s. */
+function statusMeaning(status: number): string {
+  if (status === 0) return 'no response (refused, reset or timed out)';
+  if (status === 429) return 'too many requests (graceful rejection)';
+  if (status === 503) return 'unavailable (graceful rejection)';
+  if (status === 413) return 'too large (refused)';
+  if (status >= 500) return 'server error';
+  if (status >= 400) return 'client error';
+  if (status >= 300) return 'redirect';
+  return status >= 200 ? 'success' : 'informational';
+}
+
+function statusDistribution(statuses: Record<string, number>): ReportModel['statusCodes'] {
+  const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+  return Object.entries(statuses)
+    .sort(([a, x], [b, y]) => y - x || Number(a) - Number(b))
+    .map(([status, count]) => ({
+      status: status === '0' ? '—' : status,
+      meaning: statusMeaning(Number(status)),
+      count: count.toLocaleString('en-US'),
+      share: pct(count / total),
+    }));
 }
 
 export function buildReport(input: ReportInputs): ReportModel {
@@ -315,6 +341,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       iterations: stat('iterations', 'count') ?? 0,
     },
     counters: customCounters(metrics),
+    statusCodes: statusDistribution(summary.statusCodes ?? {}),
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,
     slaFile: summary.sla,

@@ -51,7 +51,14 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     title: sla.title,
     file,
     operations,
-    thresholds: { ...failureThresholds(sla.error_rate, sla.success_rate), ...rateThresholds(sla.rates) },
+    thresholds: {
+      ...failureThresholds(sla.error_rate, sla.success_rate),
+      ...rateThresholds(sla.rates),
+      // Counted apart from the error rate: a 500 fails the run however few there are.
+      ...Object.fromEntries(
+        (sla.forbidden_statuses ?? []).map((status) => [`http_reqs{status:${status}}`, ['count<1']]),
+      ),
+    },
     throughput: Object.entries(sla.throughput ?? {}).map(([operation, target]) => ({
       operation,
       min: target.min.value,

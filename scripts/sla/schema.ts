@@ -164,6 +164,8 @@ export const slaSchema = z.strictObject({
   title: text,
   source: text,
   expected_statuses: statuses.optional(),
+  /** Statuses no request may get (seed 001: "No crashes or 500 errors", apart from its graceful 429s). */
+  forbidden_statuses: statuses.optional(),
   error_rate: errorShare.optional(),
   success_rate: successShare.optional(),
   operations: z.record(z.string(), operationSchema, { error: 'a map of operation name to targets' }),

@@ -83,6 +83,11 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): Block
       if (pool.inUse + blocks > pool.capacity) {
         pool.rejected++;
         pool.exhausted = true;
+        if (config.faults.pool500)
+          return reply.code(500).send({
+            type: 'error',
+            error: { type: 'api_error', message: 'internal error: no free block' },
+          });
         return reply
           .code(429)
           .header('retry-after', '1')

@@ -79,6 +79,7 @@ export interface Summary {
   };
   target: { kind: string; url: string; pid: number | null; cgroup?: string };
   scraped?: string[];
+  statusCodes?: Record<string, number>;
 }
 
 /** The run folder named on the CLI's artifacts line, and its summary.json. */

@@ -37,6 +37,8 @@ test('--instances 1 and 3: the same requests, merged percentiles exact against k
   const total = (m: Record<string, Stats>) => m['http_reqs']?.['count'] ?? 0;
   assert.equal(total(m1), 160);
   assert.ok(Math.abs(total(m3) - total(m1)) / total(m1) <= 0.02, `${total(m3)} against ${total(m1)}`);
+  // The status codes every report shows: counted over all three instances' samples.
+  assert.deepEqual(b.summary.statusCodes, { '200': total(m3) });
   // Three instances wrote their shares; their sum is the merged count.
   const shares = [1, 2, 3].map(
     (i) => metricsOf(b.dir, `k6-instance-${i}-summary.json`)['http_reqs']?.['count'] ?? 0,

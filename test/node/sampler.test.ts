@@ -200,6 +200,20 @@ test('degradation is judged per operation: a change of mix is not a slowdown; a 
   );
 });
 
+test("readRecordingLine keeps the run's requests by status from the recorder's cumulative events", () => {
+  const state = recordingState();
+  readRecordingLine(
+    '{"event":"metric","data":{"http_reqs":{"type":"counter"},"http_reqs{status:200}":{"type":"counter"},' +
+      '"http_reqs{status:429}":{"type":"counter"}}}',
+    state,
+  );
+  readRecordingLine('{"event":"cumulative","data":[[12,6],[10,5],[2,1]]}', state);
+  // A status first seen later (a request without a response: status ""), last in name order.
+  readRecordingLine('{"event":"metric","data":{"http_reqs{status:}":{"type":"counter"}}}', state);
+  readRecordingLine('{"event":"cumulative","data":[[20,5],[10,2.5],[7,1.75],[3,0.75]]}', state);
+  assert.deepEqual(state.statuses, { '0': 3, '200': 10, '429': 7 });
+});
+
 test('readRecordingLine follows the recorder: metrics in name order, per-op submetrics, empty rows', () => {
   const state = recordingState({ upload: 'upload_duration' });
   readRecordingLine('{"event":"param","data":{"period":1000}}', state);

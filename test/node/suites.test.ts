@@ -182,6 +182,44 @@ test("seed 004 peak hour: the plan's mix of uploads up to 100 MB, tasks, downloa
   assert.ok(failed && !failed.ok && (failed.observed ?? 0) > 0.01, JSON.stringify(failed));
 });
 
+test('seed 001 pool exhaustion: 429s are graceful and every report counts them; an exhausted pool answering 500 fails "no 500 errors"', async () => {
+  // The 500 criterion alone: a table with bounds nothing else in it can fail.
+  const args = [
+    'semantic-cache',
+    '--profile',
+    'pool-exhaustion',
+    '--scale',
+    '0.5',
+    '--sla',
+    'test/fixtures/graceful.yaml',
+  ];
+  const env = { TARGET_POOL_CAPACITY: '10' };
+  const ok = await suite(args, env);
+  assert.equal(threshold(ok.summary, 'http_reqs{status:500}')?.ok, true, ok.output);
+  const codes = ok.summary.statusCodes ?? {};
+  assert.ok(
+    (codes['429'] ?? 0) > 0 && (codes['200'] ?? 0) > 0 && codes['500'] === undefined,
+    JSON.stringify(codes),
+  );
+  assert.match(
+    readFileSync(join(ok.dir, 'report.md'), 'utf8'),
+    /\| 429 \| too many requests \(graceful rejection\) \| [\d,]+ \| [\d.]+% \|/,
+  );
+  assert.match(readFileSync(join(ok.dir, 'report.html'), 'utf8'), /<table id="status-codes">/);
+  // Tokens per second beside requests: 32 output tokens in each answer but setup's onboarding one.
+  const tokens = /tokens ([\d,]+) \(([\d.,]+)\/s\)/.exec(readFileSync(join(ok.dir, 'report.md'), 'utf8'));
+  assert.equal(Number(tokens?.[1]?.replace(/,/g, '')), 32 * ((codes['200'] ?? 0) - 1), tokens?.[0]);
+
+  const crashing = await suite(args, { ...env, TARGET_FAULTS: 'pool-500' });
+  assert.equal(crashing.code, 99, crashing.output);
+  const fiveHundreds = threshold(crashing.summary, 'http_reqs{status:500}');
+  assert.ok(
+    fiveHundreds && !fiveHundreds.ok && (fiveHundreds.observed ?? 0) > 0,
+    JSON.stringify(fiveHundreds),
+  );
+  assert.equal(crashing.summary.statusCodes?.['500'], fiveHundreds.observed);
+});
+
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
