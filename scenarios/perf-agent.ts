@@ -16,6 +16,14 @@ const scenario = defineScenario({
   operations: [...READS, ...WORK.map(([op]) => op)],
   exec: { saturate: READS },
   profiles: {
+    baseline: {
+      title: 'Baseline: one user, every endpoint in turn, 30 rounds',
+      source: 'seed 002 Phase 1 (single-user baseline, as pytest-benchmark measures it)',
+      // One worker: each endpoint's latency alone, no request waiting on another. Its run folder
+      // is what a later run's --baseline compares with, per endpoint.
+      phases: [{ model: 'rounds', workers: 1, rounds: 30, maxDuration: 600 }],
+      thinkTime: [0, 0],
+    },
     throughput: {
       title: 'Throughput: 50 users reading flat out for 1 minute',
       source: 'seed 002, Throughput Targets',

@@ -536,9 +536,9 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   let finalCode = exitCode;
   let finalLine = line;
   try {
-    const reports = await renderRun(root, runDir);
-    console.log(reports.console);
-    log(`report: ${relative(process.cwd(), reports.html)}`);
+    // Compared before the reports are drawn: a regression is the run's verdict in summary.json and
+    // in every report, not only in the exit code.
+    let comparisonText: string | undefined;
     if (request.baseline) {
       const { comparison, markdown } = await compareRunDirs(
         root,
@@ -547,12 +547,20 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
         request.maxRegressionPercent,
       );
       await writeFile(join(runDir, 'comparison.md'), markdown);
-      console.log(markdown);
+      comparisonText = markdown;
       if (comparison.regressions.length > 0 && exitCode === ExitCode.pass) {
         finalCode = ExitCode.regression;
         finalLine = `FAIL: ${comparison.regressions.length} regression(s) against ${request.baseline}; ${line.replace(/^PASS: ?/, '')}`;
+        await writeFile(
+          join(runDir, 'summary.json'),
+          `${JSON.stringify({ ...summary, exitCode: finalCode, verdict: finalLine }, null, 2)}\n`,
+        );
       }
     }
+    const reports = await renderRun(root, runDir);
+    console.log(reports.console);
+    log(`report: ${relative(process.cwd(), reports.html)}`);
+    if (comparisonText) console.log(comparisonText);
   } catch (error) {
     // The run's artifacts are written; a report that fails must not hide its verdict.
     if (error instanceof InputError) log(`report: ${error.message}`);

@@ -220,6 +220,44 @@ test('seed 001 pool exhaustion: 429s are graceful and every report counts them; 
   assert.equal(crashing.summary.statusCodes?.['500'], fiveHundreds.observed);
 });
 
+test('seed 002 single-user baseline: a later run compares with it per endpoint; endpoints 4× slower are a regression (exit 13)', async () => {
+  // The comparison alone: a table with bounds nothing reaches, and every endpoint 20–30 ms, so that
+  // a busy machine's milliseconds are small beside them (the work endpoints' own 100–1200 ms
+  // spreads, on 4 samples each, moved a p95 by more than 100% between two runs).
+  const args = [
+    'perf-agent',
+    '--profile',
+    'baseline',
+    '--rounds',
+    '12',
+    '--sla',
+    'test/fixtures/baseline.yaml',
+  ];
+  const latency = (range: string) => ({
+    TARGET_LATENCY: ['perf-agent', 'metrics', 'analysis', 'optimization']
+      .map((g) => `${g}=${range}`)
+      .join(','),
+  });
+  const first = await suite(args, latency('20-30'));
+  assert.equal(first.code, 0, first.output);
+  assert.match(first.output, /up to 1 VUs/);
+  const again = await suite([...args, '--baseline', first.dir, '--max-regression', '100%'], latency('20-30'));
+  assert.equal(again.code, 0, again.output);
+  const comparison = readFileSync(join(again.dir, 'comparison.md'), 'utf8');
+  for (const op of ['health', 'config', 'capabilities', 'workflows', 'metrics', 'analysis', 'optimization'])
+    assert.match(comparison, new RegExp(`\\| ${op} \\|`), op);
+  const slower = await suite(
+    [...args, '--baseline', first.dir, '--max-regression', '100%'],
+    latency('100-120'),
+  );
+  assert.equal(slower.code, 13, slower.output);
+  // The verdict of summary.json and of every report is the comparison's, as the exit code is.
+  assert.equal(slower.summary.exitCode, 13);
+  assert.match(slower.summary.verdict, /^FAIL: \d+ regression\(s\) against /);
+  assert.match(readFileSync(join(slower.dir, 'report.md'), 'utf8'), /FAIL: \d+ regression\(s\) against /);
+  assert.match(readFileSync(join(slower.dir, 'comparison.md'), 'utf8'), /health/);
+});
+
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
