@@ -7,6 +7,7 @@
 import http from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
+import { Rate, Trend } from 'k6/metrics';
 import { open, SeekMode, type File } from 'k6/experimental/fs';
 import sla from '../thresholds/file-service.yaml';
 import { payloadPath } from '../lib/env.ts';
@@ -256,16 +257,57 @@ export async function uploadSized(): Promise<void> {
   });
 }
 
-/** Holds one WebSocket for WS_HOLD_SECONDS, receiving WS_RATE messages a second. */
-export function wsHold(): void {
+/**
+ * The task every WebSocket user of the scalability test watches: one task, its updates broadcast
+ * to all of them (§3.2 "real-time update broadcasting"). Made once, before the load.
+ */
+export function setup(): { watchTask?: string } {
+  const response = scenario.request(
+    'marketplace_task',
+    'POST',
+    '/api/v1/tasks/marketplace',
+    JSON.stringify({
+      author: 'langgenius',
+      name: 'watched',
+      version: '0.0.1',
+      platform: 'manylinux2014_x86_64',
+    }),
+    JSON_BODY,
+  );
+  return response.status === 202 ? { watchTask: (response.json() as unknown as Task).id } : {};
+}
+
+/** §4.4's message latency: the server's send timestamp to receipt, ms (one clock: loopback). */
+const messageLatency = new Trend('ws_message_latency', true);
+/** §4.4's connection drop rate: a watcher that closed before its last update. */
+const dropped = new Rate('ws_dropped');
+
+/**
+ * Watches the setup's task over /ws/tasks/{id} for WS_HOLD_SECONDS, receiving WS_RATE updates a
+ * second, each stamped by the server when sent.
+ */
+export function wsHold(data: { watchTask?: string }): void {
+  if (!data.watchTask)
+    throw new Error('setup() made no task to watch; see its POST /api/v1/tasks/marketplace');
   const rate = Number(__ENV['WS_RATE'] ?? '1');
   // The hold shrinks with the run, like the phase it belongs to.
   const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.scale));
-  const url = scenario.wsUrl(`/ws/stream?count=${rate * seconds}&size=64&rate=${rate}`);
+  const expected = rate * seconds;
+  const url = scenario.wsUrl(`/ws/tasks/${data.watchTask}?rate=${rate}&count=${expected}`);
   const socket = new WebSocket(url, null, scenario.wsParams('ws_connect'));
-  // The server closes after the last message; this bounds the wait if it never comes.
+  let received = 0;
+  socket.onmessage = (event) => {
+    const update = JSON.parse(event.data as string) as { sent_at?: number };
+    if (update.sent_at === undefined) return;
+    received++;
+    messageLatency.add(Date.now() - update.sent_at);
+  };
+  // The server closes after the last update; this bounds the wait if it never comes.
   const timer = setTimeout(() => socket.close(), (seconds + 30) * 1000);
-  socket.onclose = () => clearTimeout(timer);
+  socket.onclose = () => {
+    clearTimeout(timer);
+    dropped.add(received < expected);
+  };
 }
 
 export default async function (): Promise<void> {

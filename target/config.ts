@@ -28,6 +28,8 @@ export interface Faults {
   poolStuck: boolean;
   /** An exhausted pool answers 500 instead of 429: the crash seed 001 forbids in place of graceful degradation. */
   pool500: boolean;
+  /** Every Nth watcher of /ws/tasks/{id}?rate= is cut off half-way (0: none): dropped connections. */
+  wsDrop: number;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
   /** Every request redirected to this origin (empty: none): a system under test that sends the
@@ -89,6 +91,7 @@ export const NO_FAULTS: Faults = {
   sharedCache: false,
   poolStuck: false,
   pool500: false,
+  wsDrop: 0,
   streamDrop: 0,
   capacity: 0,
   cpuBurn: 0,
@@ -227,7 +230,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -265,6 +268,16 @@ export function parseFault(spec: string): Partial<Faults> {
       return { poolStuck: true };
     case 'pool-500':
       return { pool500: true };
+    case 'ws-drop':
+      return {
+        wsDrop: integer(
+          flag,
+          value ?? '',
+          2,
+          Number.MAX_SAFE_INTEGER,
+          'ws-drop=N, every Nth task watcher cut off, N from 2',
+        ),
+      };
     case 'stream-drop':
       return {
         streamDrop: integer(

@@ -78,6 +78,10 @@ export interface ReportModel {
   notJudged: { op: string; reason: string }[];
   /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
   counters: { name: string; count: string; perSecond: string }[];
+  /** The scenario's own Trends outside the SLA rows (seed 004's WebSocket message latency). */
+  measures: { name: string; p50: string; p95: string; p99: string; max: string; count: number }[];
+  /** The target's memory growth at the load's peak over the connections it held then (seed 004 §4.4). */
+  memoryPerConnection?: string;
   /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
   statusCodes: { status: string; meaning: string; count: string; share: string }[];
   sla: SlaRow[];
@@ -150,6 +154,36 @@ function customCounters(metrics: SummaryExport['metrics']): ReportModel['counter
       perSecond: `${Number((m['rate'] as number).toPrecision(4)).toLocaleString('en-US')}/s`,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** k6's own Trends; any other Trend without a tag in the summary is the scenario's. */
+const K6_TRENDS =
+  /^(http_req_|iteration_duration|group_duration|ws_connecting|ws_session_duration|ws_ping|grpc_|browser_|webvital_)/;
+
+function customTrends(metrics: SummaryExport['metrics']): ReportModel['measures'] {
+  const value = (m: Record<string, unknown>, stat: string) => {
+    const v = m[stat];
+    return ms(typeof v === 'number' ? v : 0);
+  };
+  return Object.entries(metrics)
+    .filter(([name, m]) => !name.includes('{') && !K6_TRENDS.test(name) && 'p(95)' in m)
+    .map(([name, m]) => ({
+      name,
+      p50: value(m, 'med'),
+      p95: value(m, 'p(95)'),
+      p99: value(m, 'p(99)'),
+      max: value(m, 'max'),
+      count: typeof m['count'] === 'number' ? m['count'] : 0,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Memory the target gained at its peak over its baseline, per connection it held then. */
+function memoryPerConnection(ending: RunSummary['ending'], peaks: Peaks): string | undefined {
+  const baseline = ending.leaks?.find((v) => v.resource === 'memory')?.baseline;
+  if (baseline === undefined || !peaks.targetRss || !peaks.connections) return undefined;
+  const perConnection = Math.max(0, peaks.targetRss - baseline) / peaks.connections;
+  return `${(perConnection / 1024).toFixed(1)} kB (+${((peaks.targetRss - baseline) / MB).toFixed(1)} MB at the peak over ${peaks.connections.toLocaleString('en-US')} connections)`;
 }
 
 /** What a status says, by its class: 429 and 503 apart, as the seeds judge them apart from 500s. */
@@ -230,6 +264,8 @@ export function buildReport(input: ReportInputs): ReportModel {
   });
 
   const ending = summary.ending;
+  const memoryPer = memoryPerConnection(ending, input.peaks);
+  const perConnection = memoryPer === undefined ? {} : { memoryPerConnection: memoryPer };
   // Leaks have their own table; these are the verdicts read from the timelines.
   const verdicts: VerdictRow[] = [
     ...(ending.peakGrowth ?? []).map((v) => ({
@@ -342,6 +378,8 @@ export function buildReport(input: ReportInputs): ReportModel {
     },
     counters: customCounters(metrics),
     statusCodes: statusDistribution(summary.statusCodes ?? {}),
+    measures: customTrends(metrics),
+    ...perConnection,
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,
     slaFile: summary.sla,

@@ -258,6 +258,27 @@ test('seed 002 single-user baseline: a later run compares with it per endpoint; 
   assert.match(readFileSync(join(slower.dir, 'comparison.md'), 'utf8'), /health/);
 });
 
+test('seed 004 WebSocket scalability on the task update socket: latency and memory per connection reported; watchers cut off fail the drop rate', async () => {
+  const args = ['file-service', '--profile', 'ws-scale', '--scale', '0.02'];
+  const ok = await suite(args);
+  assert.equal(threshold(ok.summary, 'ws_dropped')?.ok, true, ok.output);
+  assert.equal(threshold(ok.summary, 'ws_dropped')?.threshold, 'rate<=0');
+  const report = readFileSync(join(ok.dir, 'report.md'), 'utf8');
+  // Send timestamp to receipt, one row per phase's updates: 2 × 10/s, 20 × 5/s, 100 × 1/s for 2 s.
+  const latency = /\| ws_message_latency \| ([\d,]+) \| ([\d.]+)(µs|ms) \|/.exec(report);
+  assert.ok(latency && Number(latency[1]?.replace(/,/g, '')) >= 2 * 20 + 20 * 10 + 100 * 2, report);
+  assert.match(
+    report,
+    /Target memory per connection: [\d.]+ kB \(\+[\d.]+ MB at the peak over \d+ connections\)/,
+  );
+
+  const cut = await suite(args, { TARGET_FAULTS: 'ws-drop=5' });
+  assert.equal(cut.code, 99, cut.output);
+  const drops = threshold(cut.summary, 'ws_dropped');
+  // Every fifth watcher is cut off half-way: a fifth of the sessions, give or take a phase's count.
+  assert.ok(drops && !drops.ok && (drops.observed ?? 0) > 0.1, JSON.stringify(drops));
+});
+
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
