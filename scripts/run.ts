@@ -32,7 +32,7 @@ import { Scraper } from './scrape/scraper.ts';
 import { metricMedians, metricsVerdict, runMaxima } from './verdicts/metrics.ts';
 import { settle, startTarget, targetInfo, type RunningTarget } from './target/launch.ts';
 import { decideExit, type RunEnding } from './verdict.ts';
-import { breakingPointFromTimeline } from './verdicts/breaking-point.ts';
+import { breakingPointFromTimeline, withStepResources } from './verdicts/breaking-point.ts';
 import { degradationFromTimeline } from './verdicts/degradation.ts';
 import { growthFromTimeline } from './verdicts/growth.ts';
 import { utilisationFromTimeline } from './verdicts/utilisation.ts';
@@ -612,10 +612,13 @@ async function judgeTimelines(
         withinSeconds: withinSeconds ?? DEFAULT_RECOVERY_SECONDS,
         pass: true,
       };
-  ending.breakingPoint = await breakingPointFromTimeline(points(), {
+  const breakingPoint = await breakingPointFromTimeline(points(), {
     ...(info.sla.errorRate !== undefined ? { errorRate: info.sla.errorRate } : {}),
     operations: info.operations,
   });
+  ending.breakingPoint = existsSync(resources)
+    ? await withStepResources(breakingPoint, readJsonLines<Sample>(resources))
+    : breakingPoint;
 }
 
 function levelsMedian(samples: Sample[]): Levels {

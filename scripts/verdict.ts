@@ -3,7 +3,7 @@ import { ExitCode } from './errors.ts';
 import { pct } from './format.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
 import { verdictLine, type ThresholdResult } from './k6/summary.ts';
-import type { BreakingPointVerdict } from './verdicts/breaking-point.ts';
+import type { BreakingPointVerdict, StepResources } from './verdicts/breaking-point.ts';
 import type { DegradationVerdict } from './verdicts/degradation.ts';
 import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
@@ -69,12 +69,22 @@ export function describeRecovery(v: RecoveryVerdict): string {
 
 export function describeBreakingPoint(v: BreakingPointVerdict): string {
   if (!v.judged) return `breaking point not judged: ${v.reason}`;
+  // The monitors of seed 004 §4.2 at the two steps that matter, where the sampler saw the target.
+  const seen = (vus: number) => {
+    const r = v.steps.find((s) => s.vus === vus)?.resources;
+    return r ? `; ${describeStepResources(r)}` : '';
+  };
   const held = v.lastHeld
-    ? `held at ${v.lastHeld.vus} VUs (${v.lastHeld.requestRate} req/s)`
+    ? `held at ${v.lastHeld.vus} VUs (${v.lastHeld.requestRate} req/s${seen(v.lastHeld.vus)})`
     : 'held at no step';
   return v.firstBroken
-    ? `${held}; broke at ${v.firstBroken.vus} VUs: ${v.firstBroken.broken.join(', ')}`
+    ? `${held}; broke at ${v.firstBroken.vus} VUs (${v.firstBroken.requestRate} req/s${seen(v.firstBroken.vus)}): ${v.firstBroken.broken.join(', ')}`
     : `${held}, the highest step reached`;
+}
+
+export function describeStepResources(r: StepResources): string {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `target CPU ${Number(r.cpu.toFixed(1))}%, RSS ${mb(r.rss)}, disk ${mb(r.diskBps)}/s, network ${mb(r.netBps)}/s, ${r.connections} TCP connections`;
 }
 
 const MEASURES: Record<UtilisationCheck['measure'], string> = {

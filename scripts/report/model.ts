@@ -98,7 +98,20 @@ export interface ReportModel {
     detail: string;
   }[];
   verdicts: VerdictRow[];
-  breakingSteps: { vus: number; from: number; to: number; errorRate: string; p95: string; broken: string }[];
+  breakingSteps: {
+    vus: number;
+    from: number;
+    to: number;
+    errorRate: string;
+    p95: string;
+    broken: string;
+    /** The target's means during the step (seed 004 §4.2's monitors); '—' where none was watched. */
+    cpu: string;
+    rss: string;
+    disk: string;
+    network: string;
+    connections: string;
+  }[];
   charts: Chart[];
   analysis: Analysis;
 }
@@ -411,6 +424,11 @@ export function buildReport(input: ReportInputs): ReportModel {
       errorRate: pct(s.errorRate),
       p95: ms(s.p95),
       broken: s.broken.join('; ') || 'held',
+      cpu: s.resources ? `${s.resources.cpu}%` : '—',
+      rss: s.resources ? `${(s.resources.rss / MB).toFixed(1)} MB` : '—',
+      disk: s.resources ? `${(s.resources.diskBps / MB).toFixed(2)} MB/s` : '—',
+      network: s.resources ? `${(s.resources.netBps / MB).toFixed(2)} MB/s` : '—',
+      connections: s.resources ? String(s.resources.connections) : '—',
     })),
     charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
   };

@@ -6,6 +6,7 @@
 import type { OperationTargets } from '../../lib/contract.ts';
 import type { K6Point } from '../k6/recording.ts';
 import { median } from './leaks.ts';
+import type { Sample } from '../sampler/sample.ts';
 
 export interface Step {
   vus: number;
@@ -18,6 +19,21 @@ export interface Step {
   ops: Record<string, { p95: number; p99: number }>;
   /** Why the SLA did not hold at this step; empty when it held. */
   broken: string[];
+  /** The step's first and last period, ms since the epoch: the resource timeline's clock. */
+  fromAt: number;
+  toAt: number;
+  /** What the sampler saw of the system under test during the step (seed 004 §4.2's monitors). */
+  resources?: StepResources;
+}
+
+/** Means over a step's samples: CPU % of one core, RSS bytes, disk and network bytes a second. */
+export interface StepResources {
+  cpu: number;
+  rss: number;
+  diskBps: number;
+  netBps: number;
+  connections: number;
+  samples: number;
 }
 
 export interface BreakingPointVerdict {
@@ -41,6 +57,8 @@ interface Open {
   vus: number;
   from: number;
   to: number;
+  fromAt: number;
+  toAt: number;
   periods: number;
   requests: number;
   failed: number;
@@ -64,9 +82,21 @@ export async function breakingPointFromTimeline(
   for await (const p of points) {
     if (!open || p.vus !== open.vus) {
       close();
-      open = { vus: p.vus, from: p.t, to: p.t, periods: 0, requests: 0, failed: 0, p95s: [], ops: new Map() };
+      open = {
+        vus: p.vus,
+        from: p.t,
+        to: p.t,
+        fromAt: p.at,
+        toAt: p.at,
+        periods: 0,
+        requests: 0,
+        failed: 0,
+        p95s: [],
+        ops: new Map(),
+      };
     }
     open.to = p.t;
+    open.toAt = p.at;
     open.periods++;
     if (p.requests === 0) continue;
     open.requests += p.requests;
@@ -123,7 +153,60 @@ function judgeStep(open: Open, sla: BreakingPointSla): Step {
     p95: round(median(open.p95s)),
     ops,
     broken,
+    fromAt: open.fromAt,
+    toAt: open.toAt,
   };
+}
+
+/**
+ * Pure: the steps of a judged verdict with the means of the resource samples taken during each
+ * (a period's point ends at its `at`, so a step runs from one period before its first).
+ */
+export async function withStepResources(
+  verdict: BreakingPointVerdict,
+  samples: AsyncIterable<Sample> | Iterable<Sample>,
+): Promise<BreakingPointVerdict> {
+  if (!verdict.judged) return verdict;
+  const sums = verdict.steps.map(() => ({
+    cpu: 0,
+    rss: 0,
+    diskBps: 0,
+    netBps: 0,
+    connections: 0,
+    samples: 0,
+  }));
+  for await (const sample of samples) {
+    const p = sample.process;
+    if (sample.phase !== 'run' || !p) continue;
+    const at = Date.parse(sample.t);
+    const i = verdict.steps.findIndex((s) => at > s.fromAt - 1000 && at <= s.toAt);
+    const sum = sums[i];
+    if (!sum) continue;
+    sum.cpu += p.cpu;
+    sum.rss += p.rss;
+    // The watched process's own disk bytes where a cgroup counts them, the machine's otherwise.
+    sum.diskBps += (p.diskReadBps ?? sample.host.diskReadBps) + (p.diskWriteBps ?? sample.host.diskWriteBps);
+    sum.netBps += sample.host.netRxBps + sample.host.netTxBps + sample.host.loopbackBps;
+    sum.connections += p.connections;
+    sum.samples++;
+  }
+  const steps = verdict.steps.map((step, i) => {
+    const sum = sums[i] as StepResources;
+    if (sum.samples === 0) return step;
+    const mean = (v: number) => Math.round(v / sum.samples);
+    return {
+      ...step,
+      resources: {
+        cpu: round(sum.cpu / sum.samples),
+        rss: mean(sum.rss),
+        diskBps: mean(sum.diskBps),
+        netBps: mean(sum.netBps),
+        connections: mean(sum.connections),
+        samples: sum.samples,
+      },
+    };
+  });
+  return { ...verdict, steps };
 }
 
 function pct(fraction: number): string {

@@ -324,6 +324,26 @@ test('seed 004 breaking point: k6 is stopped in the first step whose own error r
     run.summary.verdict,
     new RegExp(`stopped at the ${stop.vus}-VU step: [\\d.]+% of its \\d+ requests failed \\(> 50\\.00%\\)`),
   );
+  // §4.2's monitors (CPU, memory, disk I/O, network, TCP connections) at every step, and so at the
+  // last good and the first bad one.
+  const steps = (
+    run.summary.ending as {
+      breakingPoint?: { judged: boolean; steps: { resources?: { samples: number; connections: number } }[] };
+    }
+  ).breakingPoint;
+  assert.ok(steps?.judged && steps.steps.length >= 2, run.summary.verdict);
+  assert.ok(
+    steps.steps.every((s) => (s.resources?.samples ?? 0) > 0),
+    JSON.stringify(steps.steps),
+  );
+  assert.match(
+    run.summary.verdict,
+    /held at \d+ VUs \([\d.]+ req\/s; target CPU [\d.]+%, RSS [\d.]+ MB, disk [\d.]+ MB\/s, network [\d.]+ MB\/s, \d+ TCP connections\)/,
+  );
+  assert.match(
+    readFileSync(join(run.dir, 'report.html'), 'utf8'),
+    /<th>Target CPU<\/th><th>RSS<\/th><th>Disk<\/th><th>Network<\/th><th>TCP<\/th>/,
+  );
 });
 
 test('utilisation: a target over its CPU limit fails with exit 14 and the figure; the normal target passes', async () => {

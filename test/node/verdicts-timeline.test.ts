@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { K6Point, OpPoint } from '../../scripts/k6/recording.ts';
 import type { Sample } from '../../scripts/sampler/sample.ts';
-import { decideExit, describeUtilisation } from '../../scripts/verdict.ts';
+import { decideExit, describeBreakingPoint, describeUtilisation } from '../../scripts/verdict.ts';
 import { utilisationFromTimeline } from '../../scripts/verdicts/utilisation.ts';
-import { breakingPointFromTimeline } from '../../scripts/verdicts/breaking-point.ts';
+import { breakingPointFromTimeline, withStepResources } from '../../scripts/verdicts/breaking-point.ts';
 import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
 import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
@@ -117,6 +117,52 @@ test('breaking point: the last rising step that held the SLA and the first that 
     'health p95 400ms > 300ms',
     'health p99 600ms > 500ms',
   ]);
+
+  // Seed 004 §4.2's monitors at each step: the means of the samples taken while it ran.
+  const samples: Sample[] = points.map((p) => ({
+    t: new Date(p.at).toISOString(),
+    phase: 'run',
+    process: {
+      cpu: p.vus / 10,
+      rss: p.vus * 1024 * 1024,
+      vms: 0,
+      memPercent: 1,
+      threads: 10,
+      fds: 20,
+      connections: p.vus,
+      tcp: {},
+      processes: 1,
+    },
+    host: {
+      cpu: 50,
+      memPercent: 10,
+      load1: 1,
+      diskReadBps: 1000,
+      diskWriteBps: 3000,
+      netRxBps: 100,
+      netTxBps: 100,
+      loopbackBps: p.vus * 1000,
+    },
+  }));
+  const monitored = await withStepResources(v, samples);
+  assert.deepEqual(
+    monitored.steps.map((s) => [
+      s.vus,
+      s.resources?.cpu,
+      s.resources?.connections,
+      s.resources?.diskBps,
+      s.resources?.samples,
+    ]),
+    [
+      [100, 10, 100, 4000, 4],
+      [200, 20, 200, 4000, 4],
+      [300, 30, 300, 4000, 4],
+    ],
+  );
+  assert.match(
+    describeBreakingPoint(monitored),
+    /^held at 200 VUs \(20 req\/s; target CPU 20%, RSS 200\.0 MB, disk 0\.0 MB\/s, network 0\.2 MB\/s, 200 TCP connections\); broke at 300 VUs \(20 req\/s; target CPU 30%, RSS 300\.0 MB, .*300 TCP connections\): error rate 2% > 1%/,
+  );
 
   const held = await breakingPointFromTimeline(points.slice(0, 9), sla);
   assert.deepEqual([held.judged, held.lastHeld?.vus, held.firstBroken], [true, 200, undefined]);
