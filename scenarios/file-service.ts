@@ -110,6 +110,23 @@ const scenario = defineScenario({
       ],
       thinkTime: [0, 0],
     },
+    'ws-exhaustion': {
+      title: 'Connection pool exhaustion: 10,000 WebSocket connections, each watching task updates',
+      source: 'seed 004 §4.2 scenario 2',
+      phases: [
+        {
+          name: 'ws_flood',
+          exec: 'wsHold',
+          env: { WS_RATE: '1', WS_HOLD_SECONDS: String(2 * MIN) },
+          model: 'closed',
+          stages: [
+            { duration: MIN, target: 10_000 },
+            { duration: 2 * MIN, target: 10_000 },
+          ],
+        },
+      ],
+      thinkTime: [0, 0],
+    },
     'ws-scale': {
       title: 'WebSocket scalability: 100 connections at 10 msg/s, 1,000 at 5, 5,000 at 1',
       source: 'seed 004 §4.4',
@@ -279,8 +296,15 @@ export function setup(): { watchTask?: string } {
 
 /** §4.4's message latency: the server's send timestamp to receipt, ms (one clock: loopback). */
 const messageLatency = new Trend('ws_message_latency', true);
-/** §4.4's connection drop rate: a watcher that closed before its last update. */
+/**
+ * §4.4's connection drop rate: a watcher that ended before its last update, other than one the
+ * server refused cleanly (§4.2's connection limiting).
+ */
 const dropped = new Rate('ws_dropped');
+/** A watcher refused cleanly: closed with 1013 (Try Again Later) and a reason, before any update. */
+const refused = new Rate('ws_refused');
+/** A refused client waits this long before it tries again, as a Retry-After would ask. */
+const RETRY_AFTER_MS = 1000;
 
 /**
  * Watches the setup's task over /ws/tasks/{id} for WS_HOLD_SECONDS, receiving WS_RATE updates a
@@ -304,9 +328,14 @@ export function wsHold(data: { watchTask?: string }): void {
   };
   // The server closes after the last update; this bounds the wait if it never comes.
   const timer = setTimeout(() => socket.close(), (seconds + 30) * 1000);
-  socket.onclose = () => {
+  socket.onclose = (event) => {
     clearTimeout(timer);
-    dropped.add(received < expected);
+    const close = event as unknown as { code: number; reason: string };
+    const wasRefused = received === 0 && close.code === 1013 && close.reason !== '';
+    refused.add(wasRefused);
+    dropped.add(!wasRefused && received < expected);
+    // Keeps the iteration (and so this VU's next try) waiting.
+    if (wasRefused) setTimeout(() => {}, RETRY_AFTER_MS);
   };
 }
 

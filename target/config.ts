@@ -30,6 +30,8 @@ export interface Faults {
   pool500: boolean;
   /** Every Nth watcher of /ws/tasks/{id}?rate= is cut off half-way (0: none): dropped connections. */
   wsDrop: number;
+  /** A socket over --max-websockets is cut off without a close frame: an unclean refusal. */
+  wsRefuseReset: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
   /** Every request redirected to this origin (empty: none): a system under test that sends the
@@ -58,6 +60,8 @@ export interface TargetConfig {
   workers: number;
   /** Largest upload accepted, bytes. */
   maxUpload: number;
+  /** Task update sockets open at once (0: no limit); one more is closed at once with 1013, Try Again Later. */
+  maxWebSockets: number;
   faults: Faults;
 }
 
@@ -92,6 +96,7 @@ export const NO_FAULTS: Faults = {
   poolStuck: false,
   pool500: false,
   wsDrop: 0,
+  wsRefuseReset: false,
   streamDrop: 0,
   capacity: 0,
   cpuBurn: 0,
@@ -132,6 +137,7 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       'pool-capacity': { type: 'string' },
       workers: { type: 'string' },
       'max-upload': { type: 'string' },
+      'max-websockets': { type: 'string' },
       fault: { type: 'string', multiple: true },
     },
     strict: true,
@@ -178,6 +184,13 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       'a number of workers from 1 to 256',
     ),
     maxUpload: bytes('--max-upload', pick(values['max-upload'], 'TARGET_MAX_UPLOAD') ?? '100mb'),
+    maxWebSockets: integer(
+      '--max-websockets',
+      pick(values['max-websockets'], 'TARGET_MAX_WEBSOCKETS') ?? '0',
+      0,
+      1_000_000,
+      'a number of connections, 0 for no limit',
+    ),
     faults,
   };
 }
@@ -230,7 +243,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, ws-refuse-reset, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -268,6 +281,8 @@ export function parseFault(spec: string): Partial<Faults> {
       return { poolStuck: true };
     case 'pool-500':
       return { pool500: true };
+    case 'ws-refuse-reset':
+      return { wsRefuseReset: true };
     case 'ws-drop':
       return {
         wsDrop: integer(

@@ -208,6 +208,7 @@ export function fileRoutes(
   );
 
   let watchers = 0;
+  let openSockets = 0;
   app.get<{ Params: { id: string }; Querystring: { rate?: number; count?: number } }>(
     '/ws/tasks/:id',
     {
@@ -223,6 +224,14 @@ export function fileRoutes(
       },
     },
     (socket, request) => {
+      // Connection limiting (seed 004 §4.2): one over the limit is told so and closed at once.
+      if (config.maxWebSockets > 0 && openSockets >= config.maxWebSockets) {
+        if (config.faults.wsRefuseReset) socket.terminate();
+        else socket.close(1013, `too many connections: ${openSockets} of ${config.maxWebSockets} open`);
+        return;
+      }
+      openSockets++;
+      socket.on('close', () => openSockets--);
       const task = queue.get(request.params.id);
       if (!task) {
         socket.send(JSON.stringify({ error: `no task ${request.params.id}` }));

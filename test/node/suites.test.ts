@@ -279,6 +279,21 @@ test('seed 004 WebSocket scalability on the task update socket: latency and memo
   assert.ok(drops && !drops.ok && (drops.observed ?? 0) > 0.1, JSON.stringify(drops));
 });
 
+test('seed 004 connection pool exhaustion: over its limit the target refuses cleanly and admitted watchers keep working; a refusal without a close frame fails', async () => {
+  // 200 watchers at CI scale against a limit of 50 open task sockets.
+  const args = ['file-service', '--profile', 'ws-exhaustion', '--scale', '0.02'];
+  const env = { TARGET_MAX_WEBSOCKETS: '50' };
+  const ok = await suite(args, env);
+  const refused = threshold(ok.summary, 'ws_refused');
+  assert.ok(refused?.ok && (refused.observed ?? 0) > 0, JSON.stringify(refused));
+  assert.equal(threshold(ok.summary, 'ws_dropped')?.ok, true, ok.output);
+
+  const reset = await suite(args, { ...env, TARGET_FAULTS: 'ws-refuse-reset' });
+  assert.equal(reset.code, 99, reset.output);
+  const dropped = threshold(reset.summary, 'ws_dropped');
+  assert.ok(dropped && !dropped.ok && (dropped.observed ?? 0) > 0, JSON.stringify(dropped));
+});
+
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
