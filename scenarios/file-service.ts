@@ -8,6 +8,7 @@ import http from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { Rate, Trend } from 'k6/metrics';
+import { sleep } from 'k6';
 import { open, SeekMode, type File } from 'k6/experimental/fs';
 import sla from '../thresholds/file-service.yaml';
 import { payloadPath } from '../lib/env.ts';
@@ -45,7 +46,7 @@ const matrixFile = (sizeMb: number) => `upload-${sizeMb}mb.difypkg`;
 const scenario = defineScenario({
   sla,
   payloads: Object.fromEntries(MATRIX_SIZES_MB.map((mb) => [matrixFile(mb), mb * 1024 * 1024])),
-  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, wsHold: 0 },
+  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, uploadFlood: 1, wsHold: 0 },
   operations: [
     'upload_small',
     'upload_medium',
@@ -80,6 +81,7 @@ const scenario = defineScenario({
       'ws_connect',
     ],
     uploadSized: ['upload_small', 'upload_medium', 'upload_large'],
+    uploadFlood: ['upload_large'],
     wsHold: ['ws_connect'],
   },
   profiles: {
@@ -107,6 +109,24 @@ const scenario = defineScenario({
         matrixPhase(10, 30, 1),
         matrixPhase(50, 20, 2),
         matrixPhase(100, 10, 3),
+      ],
+      thinkTime: [0, 0],
+    },
+    'upload-exhaustion': {
+      title: 'Memory exhaustion: 10 users uploading 100 MB files back to back for 5 minutes',
+      source: 'seed 004 §4.2 scenario 2',
+      phases: [
+        {
+          name: 'upload_flood',
+          // Ten, as the matrix's 100 MB phase: each such uploader costs k6 about 1 GB (measured).
+          exec: 'uploadFlood',
+          env: { SIZE_MB: '100' },
+          model: 'closed',
+          stages: [
+            { duration: 30, target: 10 },
+            { duration: 4 * MIN + 30, target: 10 },
+          ],
+        },
       ],
       thinkTime: [0, 0],
     },
@@ -266,12 +286,36 @@ async function readBody(sizeMb: number): Promise<ArrayBuffer> {
   return data.buffer;
 }
 
+/**
+ * An upload the service took, or turned away gracefully: 413 or 503 with an error message
+ * (seed 004 §4.2's memory exhaustion: "graceful degradation, proper error messages").
+ */
+const graceful = new Rate('upload_graceful');
+
 export async function uploadSized(): Promise<void> {
   const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
-  scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
+  const response = scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
     file: http.file(await bodyOf(sizeMb), matrixFile(sizeMb), 'application/octet-stream'),
   });
+  const turnedAway = response.status === 413 || response.status === 503;
+  graceful.add(response.status === 202 || (turnedAway && hasErrorMessage(response.body)));
+  // A client told to come back later does, as Retry-After asks.
+  if (response.status === 503) sleep(Number(response.headers['Retry-After'] ?? '1'));
+}
+
+/** The memory exhaustion's uploads: SIZE_MB (100) back to back, as uploadSized, on the large row only. */
+export async function uploadFlood(): Promise<void> {
+  await uploadSized();
+}
+
+function hasErrorMessage(body: unknown): boolean {
+  try {
+    const parsed = JSON.parse(String(body)) as { error?: unknown };
+    return typeof parsed.error === 'string' && parsed.error.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -30,6 +30,8 @@ export interface Faults {
   pool500: boolean;
   /** Every Nth watcher of /ws/tasks/{id}?rate= is cut off half-way (0: none): dropped connections. */
   wsDrop: number;
+  /** An upload over --max-concurrent-uploads is answered a bare 500: degradation that is not graceful. */
+  upload500: boolean;
   /** A socket over --max-websockets is cut off without a close frame: an unclean refusal. */
   wsRefuseReset: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
@@ -60,6 +62,8 @@ export interface TargetConfig {
   workers: number;
   /** Largest upload accepted, bytes. */
   maxUpload: number;
+  /** Uploads received at once (0: no limit); one more is answered 503 with a message and Retry-After. */
+  maxConcurrentUploads: number;
   /** Task update sockets open at once (0: no limit); one more is closed at once with 1013, Try Again Later. */
   maxWebSockets: number;
   faults: Faults;
@@ -97,6 +101,7 @@ export const NO_FAULTS: Faults = {
   pool500: false,
   wsDrop: 0,
   wsRefuseReset: false,
+  upload500: false,
   streamDrop: 0,
   capacity: 0,
   cpuBurn: 0,
@@ -138,6 +143,7 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       workers: { type: 'string' },
       'max-upload': { type: 'string' },
       'max-websockets': { type: 'string' },
+      'max-concurrent-uploads': { type: 'string' },
       fault: { type: 'string', multiple: true },
     },
     strict: true,
@@ -184,6 +190,13 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       'a number of workers from 1 to 256',
     ),
     maxUpload: bytes('--max-upload', pick(values['max-upload'], 'TARGET_MAX_UPLOAD') ?? '100mb'),
+    maxConcurrentUploads: integer(
+      '--max-concurrent-uploads',
+      pick(values['max-concurrent-uploads'], 'TARGET_MAX_CONCURRENT_UPLOADS') ?? '0',
+      0,
+      100_000,
+      'a number of uploads, 0 for no limit',
+    ),
     maxWebSockets: integer(
       '--max-websockets',
       pick(values['max-websockets'], 'TARGET_MAX_WEBSOCKETS') ?? '0',
@@ -243,7 +256,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, ws-refuse-reset, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, ws-refuse-reset, upload-500, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -281,6 +294,8 @@ export function parseFault(spec: string): Partial<Faults> {
       return { poolStuck: true };
     case 'pool-500':
       return { pool500: true };
+    case 'upload-500':
+      return { upload500: true };
     case 'ws-refuse-reset':
       return { wsRefuseReset: true };
     case 'ws-drop':

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat, unlink, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TargetConfig } from '../config.ts';
 import { simulateWork, sleep } from '../latency.ts';
 import type { FileStore } from '../store.ts';
@@ -47,7 +47,29 @@ export function fileRoutes(
   const copyOf = (inputPath: string) =>
     repackage((out) => pipeline(createReadStream(inputPath), createWriteStream(out)));
 
+  let uploading = 0;
   app.post('/api/v1/tasks/upload', async (request, reply) => {
+    // Graceful degradation under continuous large uploads (seed 004 §4.2): past the limit an upload
+    // is turned away with a message, its body drained rather than held, instead of taking memory.
+    if (config.maxConcurrentUploads > 0 && uploading >= config.maxConcurrentUploads) {
+      request.raw.resume();
+      if (config.faults.upload500) return reply.code(500).send('Internal Server Error');
+      return reply
+        .code(503)
+        .header('retry-after', '1')
+        .send({
+          error: `too many uploads in progress: ${uploading} of ${config.maxConcurrentUploads}; retry after 1 s`,
+        });
+    }
+    uploading++;
+    try {
+      return await receiveUpload(request, reply);
+    } finally {
+      uploading--;
+    }
+  });
+
+  const receiveUpload = async (request: FastifyRequest, reply: FastifyReply) => {
     const part = await request.file({ limits: { fileSize: config.maxUpload, files: 1 } });
     if (!part || part.fieldname !== 'file') {
       return reply
@@ -88,7 +110,7 @@ export function fileRoutes(
         : 'manylinux2014_x86_64';
     const task = queue.submit({ kind: 'upload', platform, input_file_id: id }, copyOf(path));
     return reply.code(202).send(task);
-  });
+  };
 
   app.post<{ Body: { file_id: string; platform: string } }>(
     '/api/v1/tasks',

@@ -294,6 +294,22 @@ test('seed 004 connection pool exhaustion: over its limit the target refuses cle
   assert.ok(dropped && !dropped.ok && (dropped.observed ?? 0) > 0, JSON.stringify(dropped));
 });
 
+test('seed 004 memory exhaustion: 100 MB uploads past the limit are turned away with a message (503); a bare 500 fails', async () => {
+  // Two uploaders against one upload at a time, for a 20 s hold.
+  const args = ['file-service', '--profile', 'upload-exhaustion', '--scale', '0.2', '--duration', '20s'];
+  const env = { TARGET_MAX_CONCURRENT_UPLOADS: '1' };
+  const ok = await suite(args, env);
+  assert.equal(threshold(ok.summary, 'upload_graceful')?.ok, true, ok.output);
+  const codes = ok.summary.statusCodes ?? {};
+  assert.ok((codes['503'] ?? 0) > 0 && (codes['202'] ?? 0) > 0, JSON.stringify(codes));
+  assert.equal(ok.summary.ending.targetDied, undefined, 'never a crash');
+
+  const bare = await suite(args, { ...env, TARGET_FAULTS: 'upload-500' });
+  assert.equal(bare.code, 99, bare.output);
+  const graceful = threshold(bare.summary, 'upload_graceful');
+  assert.ok(graceful && !graceful.ok, JSON.stringify(graceful));
+});
+
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
   const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
