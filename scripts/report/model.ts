@@ -277,7 +277,9 @@ export function buildReport(input: ReportInputs): ReportModel {
   });
 
   const ending = summary.ending;
-  const memoryPer = memoryPerConnection(ending, input.peaks);
+  // Per connection means something where connections are what the load holds: WebSocket runs.
+  const holdsSockets = Object.values(plan?.operations ?? {}).some((row) => row.metric === 'ws');
+  const memoryPer = holdsSockets ? memoryPerConnection(ending, input.peaks) : undefined;
   const perConnection = memoryPer === undefined ? {} : { memoryPerConnection: memoryPer };
   // Leaks have their own table; these are the verdicts read from the timelines.
   const verdicts: VerdictRow[] = [
