@@ -57,6 +57,8 @@ export interface RecordingState {
   operations: Record<string, string>;
   startAt?: number;
   period: number;
+  /** The VU gauge's last value. */
+  vus?: number;
   /** Requests by HTTP status over the run so far, from the recorder's cumulative events ('0': no response). */
   statuses: Record<string, number>;
 }
@@ -108,6 +110,10 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
 
   const at = get('time', 'value');
   state.startAt ??= at - state.period * 1000;
+  // A gauge keeps its value between samples: k6 samples vus once a second, and a period that its
+  // sample missed by a few ms is not a period without VUs (a steady 3 read 3, 0, 3 otherwise).
+  const vus = stat('vus', 'value') ?? state.vus ?? 0;
+  state.vus = vus;
   const ops: Record<string, OpPoint> = {};
   const rates: Record<string, number> = {};
   const seen = new Set<string>();
@@ -142,7 +148,7 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
   return {
     t: Math.round((at - state.startAt) / 100) / 10,
     at,
-    vus: get('vus', 'value'),
+    vus,
     requests: get('http_reqs', 'count'),
     requestRate: round(get('http_reqs', 'rate')),
     errorRate: round(get('http_req_failed', 'rate')),

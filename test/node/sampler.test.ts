@@ -200,6 +200,15 @@ test('degradation is judged per operation: a change of mix is not a slowdown; a 
   );
 });
 
+test('readRecordingLine: a period the VU gauge was not sampled in keeps its last value, not 0', () => {
+  const state = recordingState();
+  readRecordingLine('{"event":"metric","data":{"time":{"type":"gauge"},"vus":{"type":"gauge"}}}', state);
+  const vus = (line: string) => readRecordingLine(line, state)?.vus;
+  assert.equal(vus('{"event":"snapshot","data":[[1700000001000],[3]]}'), 3);
+  assert.equal(vus('{"event":"snapshot","data":[[1700000002000],[]]}'), 3);
+  assert.equal(vus('{"event":"snapshot","data":[[1700000003000],[0]]}'), 0);
+});
+
 test("readRecordingLine keeps the run's requests by status from the recorder's cumulative events", () => {
   const state = recordingState();
   readRecordingLine(
