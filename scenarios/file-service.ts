@@ -4,7 +4,7 @@
 // users. A task is created the two ways §3.1 lists: POST /api/v1/tasks from the user's last upload
 // (the Task Creation row) and POST /api/v1/tasks/marketplace, in turn. The file-size matrix and the
 // WebSocket scalability test are profiles of their own.
-import http from 'k6/http';
+import http, { type RefinedResponse } from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { Rate, Trend } from 'k6/metrics';
@@ -293,20 +293,28 @@ async function readBody(sizeMb: number): Promise<ArrayBuffer> {
 const graceful = new Rate('upload_graceful');
 
 export async function uploadSized(): Promise<void> {
+  await uploadOfSize();
+}
+
+/**
+ * The memory exhaustion's uploads: SIZE_MB (100) back to back, as uploadSized, on the large row
+ * only, each judged graceful or not (a sample the matrix, which judges none, does without).
+ */
+export async function uploadFlood(): Promise<void> {
+  const response = await uploadOfSize();
+  const turnedAway = response.status === 413 || response.status === 503;
+  graceful.add(response.status === 202 || (turnedAway && hasErrorMessage(response.body)));
+}
+
+/** One upload of SIZE_MB; a client told to come back later does, as Retry-After asks. */
+async function uploadOfSize(): Promise<RefinedResponse<'text'>> {
   const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
   const response = scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
     platform: 'manylinux2014_x86_64',
     file: http.file(await bodyOf(sizeMb), matrixFile(sizeMb), 'application/octet-stream'),
   });
-  const turnedAway = response.status === 413 || response.status === 503;
-  graceful.add(response.status === 202 || (turnedAway && hasErrorMessage(response.body)));
-  // A client told to come back later does, as Retry-After asks.
   if (response.status === 503) sleep(Number(response.headers['Retry-After'] ?? '1'));
-}
-
-/** The memory exhaustion's uploads: SIZE_MB (100) back to back, as uploadSized, on the large row only. */
-export async function uploadFlood(): Promise<void> {
-  await uploadSized();
+  return response;
 }
 
 function hasErrorMessage(body: unknown): boolean {

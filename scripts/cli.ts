@@ -371,33 +371,28 @@ function profileOverrides(values: {
   rate?: string | undefined;
 }): ProfileOverrides {
   const overrides: ProfileOverrides = {};
-  const count = (flag: string, text: string) => {
-    const value = Number(text);
-    if (!(Number.isInteger(value) && value >= 1 && value <= 1_000_000))
-      throw new InputError(
-        `${flag}${flag.endsWith('=') ? '' : ' '}${text}: expected a whole number from 1 to 1000000.`,
-      );
-    return value;
-  };
-  // Each from its flag, or else its variable; an error names the one given.
-  const given = (key: keyof ProfileOverrides): [string, string] | undefined => {
+  // Each from its flag, or else its variable; an error quotes the one given (`--rounds 0`,
+  // `K6KIT_ROUNDS=0`).
+  const given = (key: keyof ProfileOverrides): { text: string; said: string } | undefined => {
     const flag = values[key];
-    if (flag !== undefined) return [`--${key}`, flag];
+    if (flag !== undefined) return { text: flag, said: `--${key} ${flag}` };
     const variable = env(OVERRIDE_ENV[key]);
-    return variable === undefined ? undefined : [`${OVERRIDE_ENV[key]}=`, variable];
+    return variable === undefined ? undefined : { text: variable, said: `${OVERRIDE_ENV[key]}=${variable}` };
   };
   for (const key of ['rounds', 'workers', 'rate'] as const) {
     const found = given(key);
-    if (found) overrides[key] = count(...found);
+    if (!found) continue;
+    const value = Number(found.text);
+    if (!(Number.isInteger(value) && value >= 1 && value <= 1_000_000))
+      throw new InputError(`${found.said}: expected a whole number from 1 to 1000000.`);
+    overrides[key] = value;
   }
-  const [durationFlag, duration] = given('duration') ?? [];
-  if (durationFlag !== undefined && duration !== undefined) {
+  const duration = given('duration');
+  if (duration) {
     // A bare number is seconds, as K6KIT_DURATION=3600 (seed 001's SEMANTIC_STRESS_TEST_DURATION).
-    const ms = /^\d+$/.test(duration) ? Number(duration) * 1000 : parseDuration(duration);
+    const ms = /^\d+$/.test(duration.text) ? Number(duration.text) * 1000 : parseDuration(duration.text);
     if (ms === undefined || ms < 1000 || ms % 1000 !== 0)
-      throw new InputError(
-        `${durationFlag}${durationFlag.endsWith('=') ? '' : ' '}${duration}: expected whole seconds, such as 90, 90s, 5m or 1h.`,
-      );
+      throw new InputError(`${duration.said}: expected whole seconds, such as 90, 90s, 5m or 1h.`);
     overrides.duration = ms / 1000;
   }
   return overrides;

@@ -82,6 +82,13 @@ export interface Summary {
   statusCodes?: Record<string, number>;
 }
 
+/** A k6 summary export's metrics (k6-summary.json, or an instance's), by metric and stat. */
+export function k6MetricsOf(dir: string, file = 'k6-summary.json'): Record<string, Record<string, number>> {
+  return (
+    JSON.parse(readFileSync(join(dir, file), 'utf8')) as { metrics: Record<string, Record<string, number>> }
+  ).metrics;
+}
+
 /** The run folder named on the CLI's artifacts line, and its summary.json. */
 export function summaryOf(stderr: string): { dir: string; summary: Summary } {
   const dir = join(ROOT, /artifacts: (\S+)/.exec(stderr)?.[1] ?? 'none');

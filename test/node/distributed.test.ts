@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { mergeInstances } from '../../scripts/distributed/collect.ts';
 import { executionSegments } from '../../scripts/distributed/segments.ts';
 import { startTarget } from '../../scripts/target/launch.ts';
-import { cli, ROOT, startCli, summaryOf } from './cli.ts';
+import { cli, k6MetricsOf, ROOT, startCli, summaryOf } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 240_000 }, fn);
 
@@ -21,8 +21,7 @@ const STANDARD = ['run', 'plugins', '--profile', 'standard', ...QUIET];
 const FIXED = { TARGET_LATENCY: 'plugin-load=20,plugin-unload=10' };
 
 type Stats = Record<string, number>;
-const metricsOf = (dir: string, file = 'k6-summary.json') =>
-  (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { metrics: Record<string, Stats> }).metrics;
+const metricsOf = k6MetricsOf;
 
 test('--instances 1 and 3: the same requests, merged percentiles exact against k6’s own, thresholds on the whole', async () => {
   const one = await cli([...STANDARD, '--instances', '1'], FIXED);

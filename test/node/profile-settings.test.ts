@@ -2,17 +2,7 @@
 // duration, workers and rate), counted in what real k6 ran against the reference target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cli, summaryOf } from './cli.ts';
-
-interface K6Summary {
-  metrics: Record<string, { count?: number; value?: number; max?: number }>;
-}
-
-function k6Summary(dir: string): K6Summary {
-  return JSON.parse(readFileSync(join(dir, 'k6-summary.json'), 'utf8')) as K6Summary;
-}
+import { cli, k6MetricsOf, summaryOf } from './cli.ts';
 
 const QUIET = ['--quiet', '--warmup', '0', '--samples', '1'];
 
@@ -32,7 +22,7 @@ test('seed 000 --rounds 2 --workers 3: six iterations by three VUs, whatever --s
   ]);
   const { dir, summary } = summaryOf(run.stderr);
   assert.match(run.stderr, /set on the command line: 2 rounds, 3 workers/);
-  const metrics = k6Summary(dir).metrics;
+  const metrics = k6MetricsOf(dir);
   // standard at scale 0.5 alone would be 5 rounds of 2 workers: 10 iterations.
   assert.equal(metrics['iterations']?.count, 6, JSON.stringify(metrics['iterations']));
   // k6 inspect's count of the VUs the options start.
@@ -55,7 +45,7 @@ test('seed 001 --duration 3s --rate 5 --workers 2 on the sustained profile: 15 a
     ...QUIET,
   ]);
   const { dir } = summaryOf(run.stderr);
-  const metrics = k6Summary(dir).metrics;
+  const metrics = k6MetricsOf(dir);
   // An arrival k6 could not start for want of a free VU is dropped, not lost: the two add up. k6
   // starts one at 0 s and may start one at the end's instant too: 15 or 16 (the profile's own
   // 10 a minute would be 1).

@@ -6,16 +6,12 @@ import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, summaryOf, type Summary } from './cli.ts';
+import { cli, k6MetricsOf, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
 /** Enough for a leak verdict on a short run: 2 s of warmup, 3 samples each side. */
 const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
-
-interface K6Summary {
-  metrics: Record<string, { count?: number }>;
-}
 
 const threshold = (s: Summary, metric: string) => s.ending.thresholds?.find((t) => t.metric === metric);
 
@@ -157,7 +153,7 @@ test("seed 004 peak hour: the plan's mix of uploads up to 100 MB, tasks, downloa
   const args = ['file-service', '--profile', 'peak-hour', '--scale', '0.01', '--workers', '3'];
   const ok = await suite(args);
   assert.equal(ok.summary.ending.k6.code, 0, ok.output);
-  const counts = (JSON.parse(readFileSync(join(ok.dir, 'k6-summary.json'), 'utf8')) as K6Summary).metrics;
+  const counts = k6MetricsOf(ok.dir);
   const count = (metric: string) => counts[metric]?.count ?? 0;
   // Every size class, both ways of creating a task, downloads and WebSocket users, each seen.
   for (const metric of [
