@@ -9,6 +9,8 @@ export interface ThresholdResult {
   /** The value the threshold was judged on, in the metric's unit (ms for durations), when known. */
   observed?: number;
   stat?: string;
+  /** A Rate that took no sample: k6 passes its threshold; k6kit fails it, as nothing was judged. */
+  unmeasured?: true;
 }
 
 interface ExportedMetric {
@@ -27,15 +29,29 @@ export function thresholdResults(summary: SummaryExport): ThresholdResult[] {
       // In the export, true means the threshold was crossed (failed).
       const stat = statOf(threshold, values);
       const observed = stat === undefined ? undefined : values[stat];
+      const unmeasured = isEmptyRate(values);
       results.push({
         metric,
         threshold,
-        ok: !crossed,
-        ...(typeof observed === 'number' && stat !== undefined ? { observed, stat } : {}),
+        ok: !crossed && !unmeasured,
+        ...(unmeasured
+          ? { unmeasured }
+          : typeof observed === 'number' && stat !== undefined
+            ? { observed, stat }
+            : {}),
       });
     }
   }
   return results.sort((a, b) => a.metric.localeCompare(b.metric));
+}
+
+/**
+ * A Rate with no sample at all. k6 passes its thresholds (an empty Rate reads 0, and `rate>=1` on
+ * it is not evaluated), so a check that never ran, a refusal never seen or a header the system
+ * does not send would pass unjudged (k6's checks threshold, grafana/k6#4283, is one case).
+ */
+function isEmptyRate(values: ExportedMetric): boolean {
+  return values['passes'] === 0 && values['fails'] === 0;
 }
 
 /** "p(95)<100" → "p(95)"; "rate<0.01" → "value" on a Rate metric, "rate" on a Counter. */
@@ -47,6 +63,7 @@ function statOf(threshold: string, values: ExportedMetric): string | undefined {
 }
 
 export function describeThreshold(result: ThresholdResult): string {
+  if (result.unmeasured) return `${result.metric} ${result.threshold} (no sample: never measured)`;
   const observed =
     result.observed === undefined
       ? ''

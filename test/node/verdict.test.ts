@@ -31,6 +31,27 @@ test('thresholdResults reads crossed thresholds as failures, with the value judg
   );
 });
 
+test('a Rate threshold that took no sample fails as never measured, where k6 passes it', () => {
+  // As k6 v2 exports a Rate nothing was added to: no pass, no fail, its threshold not crossed.
+  const results = thresholdResults({
+    metrics: {
+      pool_full_429: { passes: 0, fails: 0, value: 0, thresholds: { 'rate>=1': false } },
+      upload_graceful: { passes: 3, fails: 0, value: 1, thresholds: { 'rate>=1': false } },
+    },
+  });
+  assert.deepEqual(
+    results.map((r) => [r.metric, r.ok]),
+    [
+      ['pool_full_429', false],
+      ['upload_graceful', true],
+    ],
+  );
+  assert.equal(
+    verdictLine(results),
+    'FAIL: 1 of 2 thresholds failed: pool_full_429 rate>=1 (no sample: never measured)',
+  );
+});
+
 test('the verdict line names every failed threshold with its value', () => {
   const line = verdictLine(thresholdResults(EXPORT));
   assert.equal(
