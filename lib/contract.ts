@@ -184,6 +184,8 @@ export interface BundleInfo {
   unjudged?: Record<string, string>;
   /** The profile stresses, then relieves: the recovery verdict applies. */
   stress: boolean;
+  /** The reference target's environment this profile asks for when k6kit starts it. */
+  referenceTarget?: Record<string, string>;
   /** The orchestrator stops the run when the current step's error rate passes this (breaking point). */
   stop?: { stepErrorRate: number };
   /** Files the orchestrator makes before the run, by name, in bytes: large upload bodies k6 shares between VUs. */

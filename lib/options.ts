@@ -138,6 +138,9 @@ function bundleInfo<Op extends string>(
     ...(Object.keys(unjudged).length > 0 ? { unjudged } : {}),
     payloads: spec.payloads ?? {},
     stress: profile.profile.stress === true,
+    ...(profile.profile.referenceTarget
+      ? { referenceTarget: profile.profile.referenceTarget(profile.scale) }
+      : {}),
     ...(profile.profile.stop ? { stop: profile.profile.stop } : {}),
     operations,
     verdicts: profileVerdicts(spec.sla, profile.name),

@@ -46,6 +46,12 @@ export interface Profile {
    * without a return to judge.
    */
   stress?: boolean;
+  /**
+   * What the reference target needs for this profile to mean something when k6kit starts it (no
+   * BASE_URL), as its environment variables at the run's scale: a connection limit for the
+   * exhaustion tests to reach, a bounded store to fill. A TARGET_* variable the user set wins.
+   */
+  referenceTarget?: (scale: number) => Record<string, string>;
 }
 
 const MIN = 60;

@@ -3,7 +3,7 @@
 // (scenario 2): 50% uploads of every size up to 100 MB, 25% tasks, 15% downloads, 10% WebSocket
 // users. A task is created the two ways §3.1 lists: POST /api/v1/tasks from the user's last upload
 // (the Task Creation row) and POST /api/v1/tasks/marketplace, in turn. The file-size matrix and the
-// WebSocket scalability test are profiles of their own.
+// WebSocket scalability test are profiles of their own, as are §4.2's exhaustion tests.
 import http, { type RefinedResponse } from 'k6/http';
 import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
@@ -46,7 +46,7 @@ const matrixFile = (sizeMb: number) => `upload-${sizeMb}mb.difypkg`;
 const scenario = defineScenario({
   sla,
   payloads: Object.fromEntries(MATRIX_SIZES_MB.map((mb) => [matrixFile(mb), mb * 1024 * 1024])),
-  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, uploadFlood: 1, wsHold: 0 },
+  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, uploadFlood: 1, wsHold: 0, fillStore: 60 },
   operations: [
     'upload_small',
     'upload_medium',
@@ -57,6 +57,9 @@ const scenario = defineScenario({
     'download',
     'listing',
     'ws_connect',
+    'store_upload',
+    'storage',
+    'file_delete',
   ] as const,
   exec: {
     default: [
@@ -83,6 +86,8 @@ const scenario = defineScenario({
     uploadSized: ['upload_small', 'upload_medium', 'upload_large'],
     uploadFlood: ['upload_large'],
     wsHold: ['ws_connect'],
+    // The disk test judges answers, not upload times: its uploads are sized by the store, on a row of their own.
+    fillStore: ['store_upload', 'task_status', 'storage', 'file_delete'],
   },
   profiles: {
     'peak-hour': {
@@ -115,6 +120,10 @@ const scenario = defineScenario({
     'upload-exhaustion': {
       title: 'Memory exhaustion: 10 users uploading 100 MB files back to back for 5 minutes',
       source: 'seed 004 §4.2 scenario 2',
+      // Uploads at once up to half the uploaders; TARGET_MAX_CONCURRENT_UPLOADS sets another.
+      referenceTarget: (scale) => ({
+        TARGET_MAX_CONCURRENT_UPLOADS: String(Math.max(1, Math.round(5 * scale))),
+      }),
       phases: [
         {
           name: 'upload_flood',
@@ -130,9 +139,28 @@ const scenario = defineScenario({
       ],
       thinkTime: [0, 0],
     },
+    'disk-exhaustion': {
+      title: 'Disk space exhaustion: the file store filled to 95%, uploads it has no room for, then cleanup',
+      source: 'seed 004 §4.2 scenario 2',
+      // A store a run fills in seconds; TARGET_STORE_SIZE sets another.
+      referenceTarget: () => ({ TARGET_STORE_SIZE: '256mb' }),
+      phases: [
+        {
+          name: 'fill_store',
+          exec: 'fillStore',
+          model: 'rounds',
+          workers: 1,
+          rounds: 1,
+          maxDuration: 30 * MIN,
+        },
+      ],
+      thinkTime: [0, 0],
+    },
     'ws-exhaustion': {
       title: 'Connection pool exhaustion: 10,000 WebSocket connections, each watching task updates',
       source: 'seed 004 §4.2 scenario 2',
+      // A limit at half the sockets the run opens; TARGET_MAX_WEBSOCKETS sets another.
+      referenceTarget: (scale) => ({ TARGET_MAX_WEBSOCKETS: String(Math.max(1, Math.round(5000 * scale))) }),
       phases: [
         {
           name: 'ws_flood',
@@ -324,6 +352,117 @@ function hasErrorMessage(body: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Seed 004 §4.2's disk space exhaustion ("fill temp directory to 95% capacity: proper error
+ * handling, cleanup mechanisms work"). Uploads taken while there is room and refused with a
+ * message (507 or 413) once there is none:
+ */
+const storeAnswersClear = new Rate('store_full_clear');
+/** Nothing of a refused upload kept; deleting the run's files gives their room back; room again after. */
+const storeCleanup = new Rate('store_cleanup');
+/** The share of the store in use when the refusals began (reported). */
+const storeFill = new Trend('store_fill');
+const FILL_TO = 0.95;
+const MB = 1024 * 1024;
+const MIN_FILL_BYTES = 64 * 1024;
+/** The seed's largest package; k6 holds each upload's body whole. */
+const MAX_FILL_BYTES = 100 * MB;
+/** Bounds the fill: a store too large to fill with this many uploads is said to be, not filled for hours. */
+const MAX_FILL_UPLOADS = 200;
+const REFUSALS = 5;
+
+interface StoreUsage {
+  used_bytes: number;
+  capacity_bytes: number;
+}
+
+function storeUsage(): StoreUsage {
+  const response = scenario.request('storage', 'GET', '/api/v1/storage');
+  const usage = response.status === 200 ? (response.json() as unknown as StoreUsage) : undefined;
+  if (!(usage !== undefined && usage.capacity_bytes > 0))
+    throw new Error(
+      `GET /api/v1/storage answered ${response.status} ${String(response.body).slice(0, 200)}; the ` +
+        'disk-exhaustion profile reads the file store size and usage there ({"used_bytes", "capacity_bytes" > 0}). ' +
+        'The reference target has a bounded store with --store-size or TARGET_STORE_SIZE, such as 64mb.',
+    );
+  return usage;
+}
+
+/** An upload of `bytes`, and the files it made (its input and output) once its task has ended. */
+function storeUpload(bytes: number): { status: number; body: unknown; files: string[] } {
+  const response = scenario.request('store_upload', 'POST', '/api/v1/tasks/upload', {
+    file: http.file(new ArrayBuffer(bytes), 'fill.difypkg', 'application/octet-stream'),
+  });
+  if (response.status !== 202) return { status: response.status, body: response.body, files: [] };
+  let task = response.json() as unknown as Task;
+  const deadline = Date.now() + FOLLOW_TIMEOUT_MS;
+  while ((task.status === 'queued' || task.status === 'processing') && Date.now() < deadline) {
+    sleep(0.1);
+    const polled = scenario.request('task_status', 'GET', `/api/v1/tasks/${task.id}`);
+    if (polled.status === 200) task = polled.json() as unknown as Task;
+  }
+  const files = [task.input_file_id, task.output_file_id].filter((id): id is string => id !== null);
+  return { status: 202, body: response.body, files };
+}
+
+/**
+ * The usage once writes in progress have landed (the warmup's and setup's tasks write their outputs
+ * a moment after the load starts): unchanged over two seconds, read once a second, within thirty.
+ */
+function settledUsage(): StoreUsage {
+  let last = storeUsage();
+  let unchanged = 0;
+  for (let i = 0; i < 30 && unchanged < 2; i++) {
+    sleep(1);
+    const now = storeUsage();
+    unchanged = now.used_bytes === last.used_bytes ? unchanged + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+export function fillStore(): void {
+  const start = settledUsage();
+  const capacity = start.capacity_bytes;
+  const made: string[] = [];
+  // Each upload is repackaged into a copy of its size: room for both is asked of the store.
+  const step = Math.min(MAX_FILL_BYTES, Math.max(MIN_FILL_BYTES, Math.floor(capacity / 20)));
+  let used = start.used_bytes;
+  let uploads = 0;
+  while (FILL_TO * capacity - used >= 2 * MIN_FILL_BYTES && uploads++ < MAX_FILL_UPLOADS) {
+    const upload = storeUpload(Math.min(step, Math.floor((FILL_TO * capacity - used) / 2)));
+    made.push(...upload.files);
+    storeAnswersClear.add(upload.status === 202);
+    if (upload.status !== 202) break;
+    used = storeUsage().used_bytes;
+  }
+  storeFill.add(used / capacity);
+  if (used < (FILL_TO - 0.01) * capacity && uploads > MAX_FILL_UPLOADS)
+    throw new Error(
+      `${MAX_FILL_UPLOADS} uploads filled the store to ${((100 * used) / capacity).toFixed(1)}% of ` +
+        `${capacity} bytes; give the system a smaller store for this test.`,
+    );
+
+  // Uploads just over the room left: each refused with a message, nothing of it kept.
+  const tooLarge = Math.min(MAX_FILL_BYTES, capacity - used + MIN_FILL_BYTES);
+  for (let i = 0; i < REFUSALS; i++) {
+    const upload = storeUpload(tooLarge);
+    made.push(...upload.files);
+    const refused = upload.status === 507 || upload.status === 413;
+    storeAnswersClear.add(refused && hasErrorMessage(upload.body));
+  }
+  storeCleanup.add(storeUsage().used_bytes <= used);
+
+  // Cleanup: the run's files deleted and the store back where it began; then the upload it had no
+  // room for is taken (when the run wrote anything: a store full before it frees nothing).
+  for (const id of made) scenario.request('file_delete', 'DELETE', `/api/v1/files/${id}`);
+  storeCleanup.add(storeUsage().used_bytes <= start.used_bytes);
+  if (made.length === 0) return;
+  const again = storeUpload(tooLarge);
+  storeCleanup.add(again.status === 202);
+  for (const id of again.files) scenario.request('file_delete', 'DELETE', `/api/v1/files/${id}`);
 }
 
 /**

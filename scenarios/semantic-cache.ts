@@ -1,7 +1,7 @@
 // Seed 001: agents hold multi-turn conversations with the semantic cache. Each VU is one agent and
 // keeps its conversation, so every turn after the first can hit the agent's prefix cache.
 import { sleep } from 'k6';
-import { Counter, Rate } from 'k6/metrics';
+import { Counter, Rate, Trend } from 'k6/metrics';
 import sla from '../thresholds/semantic-cache.yaml';
 import { defineScenario } from '../lib/scenario.ts';
 
@@ -10,6 +10,18 @@ const isolated = new Rate('isolated');
 const rateLimited = new Rate('rate_limited');
 /** Output tokens the server generated: seed 001's "tokens/sec" beside requests/sec, in every report. */
 const tokens = new Counter('tokens');
+/**
+ * The block pool's utilisation each request found, read from the server (seed 001: "measure actual
+ * server state"): the X-Pool-Utilization header of its answer, a share from 0 to 1.
+ */
+const poolUtilisation = new Trend('pool_utilisation');
+/**
+ * Of the requests that found the pool over 95% utilised, the share answered 429 (seed 001: "Server
+ * returns 429 when pool >95% utilized"). A server that does not send the header leaves it
+ * unmeasured, which fails where it is judged rather than passing unseen.
+ */
+const fullPoolRefused = new Rate('pool_full_429');
+const HIGH_WATER = 0.95;
 
 /** Conversations restart after this many messages, so a long run's requests stay bounded. */
 const MAX_HISTORY = 100;
@@ -130,6 +142,11 @@ function turn(onboarding: Turn[]): void {
     { headers: { 'content-type': 'application/json', 'x-agent-id': agent } },
   );
   rateLimited.add(response.status === 429);
+  const utilisation = response.headers['X-Pool-Utilization'];
+  if (utilisation !== undefined) {
+    poolUtilisation.add(Number(utilisation));
+    if (Number(utilisation) > HIGH_WATER) fullPoolRefused.add(response.status === 429);
+  }
   if (response.status !== 200) return;
   tokens.add(Number(response.json('usage.output_tokens') ?? 0));
   const text = response.json('content.0.text') as string;

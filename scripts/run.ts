@@ -205,7 +205,12 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   let loadStarted = 0;
   try {
     if (!baseUrl) {
-      target = await startTarget(root);
+      const settings = Object.entries(prepared.info.referenceTarget ?? {}).filter(
+        ([name]) => !process.env[name],
+      );
+      target = await startTarget(root, [], undefined, Object.fromEntries(settings));
+      if (settings.length > 0)
+        log(`target: for this profile, ${settings.map(([name, value]) => `${name}=${value}`).join(' ')}`);
       baseUrl = target.url;
       const info = await targetInfo(baseUrl);
       watched = info.pid;

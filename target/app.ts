@@ -18,7 +18,7 @@ import { pluginRoutes } from './routes/plugins.ts';
 import { streamingRoutes } from './routes/streaming.ts';
 
 export async function buildTarget(config: TargetConfig): Promise<FastifyInstance> {
-  const store = await FileStore.create();
+  const store = await FileStore.create(config.storeSize);
   const queue = new TaskQueue(config.workers);
   let authorized = 0;
   const app = Fastify({
@@ -60,7 +60,7 @@ export async function buildTarget(config: TargetConfig): Promise<FastifyInstance
   perfAgentRoutes(app, config);
   fileRoutes(app, config, store, queue);
   const pool = messageRoutes(app, config);
-  metricsRoute(app, { pool, queue });
+  metricsRoute(app, { pool, queue, store });
   pluginRoutes(app, config, store.dir);
   streamingRoutes(app, config);
   return app;

@@ -28,12 +28,20 @@ export interface Faults {
   poolStuck: boolean;
   /** An exhausted pool answers 500 instead of 429: the crash seed 001 forbids in place of graceful degradation. */
   pool500: boolean;
+  /** The pool admits requests above 95% utilisation while their blocks fit: no 429 until it is full,
+   *  where seed 001 requires one above 95%. */
+  poolOvercommit: boolean;
   /** Every Nth watcher of /ws/tasks/{id}?rate= is cut off half-way (0: none): dropped connections. */
   wsDrop: number;
   /** An upload over --max-concurrent-uploads is answered a bare 500: degradation that is not graceful. */
   upload500: boolean;
   /** A socket over --max-websockets is cut off without a close frame: an unclean refusal. */
   wsRefuseReset: boolean;
+  /** An upload the full store has no room for is answered a bare 500: no clear error. */
+  storeFull500: boolean;
+  /** What an upload or output the store had no room for wrote is left on disk and counted: the
+   *  temporary files of failed writes never cleaned up. */
+  storeLeak: boolean;
   /** Streams skip every Nth message (0: none): the message loss seed 003 must detect. */
   streamDrop: number;
   /** Every request redirected to this origin (empty: none): a system under test that sends the
@@ -66,6 +74,8 @@ export interface TargetConfig {
   maxConcurrentUploads: number;
   /** Task update sockets open at once (0: no limit); one more is closed at once with 1013, Try Again Later. */
   maxWebSockets: number;
+  /** Bytes the file store may hold (0: no limit); an upload past it is answered 507 with a message. */
+  storeSize: number;
   faults: Faults;
 }
 
@@ -99,9 +109,12 @@ export const NO_FAULTS: Faults = {
   sharedCache: false,
   poolStuck: false,
   pool500: false,
+  poolOvercommit: false,
   wsDrop: 0,
   wsRefuseReset: false,
   upload500: false,
+  storeFull500: false,
+  storeLeak: false,
   streamDrop: 0,
   capacity: 0,
   cpuBurn: 0,
@@ -144,6 +157,7 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       'max-upload': { type: 'string' },
       'max-websockets': { type: 'string' },
       'max-concurrent-uploads': { type: 'string' },
+      'store-size': { type: 'string' },
       fault: { type: 'string', multiple: true },
     },
     strict: true,
@@ -204,6 +218,7 @@ export function parseTargetConfig(argv: string[], env: NodeJS.ProcessEnv): Targe
       1_000_000,
       'a number of connections, 0 for no limit',
     ),
+    storeSize: bytes('--store-size', pick(values['store-size'], 'TARGET_STORE_SIZE') ?? '0'),
     faults,
   };
 }
@@ -256,7 +271,7 @@ export function parseLatency(spec: string): Record<string, LatencyRange> {
 }
 
 const FAULTS =
-  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, ws-drop=N, ws-refuse-reset, upload-500, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
+  'leak-memory=SIZE, leak-fds, leak-connections, slowdown=MS_PER_S, crash-after=N, plugin-leak, shared-cache, pool-stuck, pool-500, pool-overcommit, ws-drop=N, ws-refuse-reset, upload-500, store-full-500, store-leak, stream-drop=N, capacity=PER_S, cpu-burn=MS, burst-memory=SIZE, redirect=ORIGIN';
 
 export function parseFault(spec: string): Partial<Faults> {
   const [name, value] = spec.trim().split('=', 2) as [string, string | undefined];
@@ -294,10 +309,16 @@ export function parseFault(spec: string): Partial<Faults> {
       return { poolStuck: true };
     case 'pool-500':
       return { pool500: true };
+    case 'pool-overcommit':
+      return { poolOvercommit: true };
     case 'upload-500':
       return { upload500: true };
     case 'ws-refuse-reset':
       return { wsRefuseReset: true };
+    case 'store-full-500':
+      return { storeFull500: true };
+    case 'store-leak':
+      return { storeLeak: true };
     case 'ws-drop':
       return {
         wsDrop: integer(

@@ -3,9 +3,13 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { TaskQueue } from './queue.ts';
+import type { FileStore } from './store.ts';
 import type { BlockPool } from './routes/messages.ts';
 
-export function metricsRoute(app: FastifyInstance, state: { pool: BlockPool; queue: TaskQueue }): void {
+export function metricsRoute(
+  app: FastifyInstance,
+  state: { pool: BlockPool; queue: TaskQueue; store: FileStore },
+): void {
   const registry = new Registry();
   // process_resident_memory_bytes, process_cpu_seconds_total, process_open_fds, nodejs_* ...
   collectDefaultMetrics({ register: registry });
@@ -27,6 +31,13 @@ export function metricsRoute(app: FastifyInstance, state: { pool: BlockPool; que
   gauge('websocket_connections_active', 'Open WebSocket connections', () => app.websocketServer.clients.size);
   gauge('task_queue_depth', 'Tasks waiting for a worker', () => state.queue.stats().queued);
   gauge('task_queue_processing', 'Tasks a worker is processing', () => state.queue.stats().processing);
+  // Seed 004 §4.3's "disk space growth", for --scrape and verdicts.metrics.
+  gauge('file_store_used_bytes', 'Bytes the file store holds', () => state.store.usage().used_bytes);
+  gauge(
+    'file_store_capacity_bytes',
+    'Bytes the file store may hold (0: no limit)',
+    () => state.store.capacity,
+  );
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(registry.contentType);

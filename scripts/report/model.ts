@@ -45,6 +45,11 @@ export interface SlaRow {
   p95: Cell;
   p99: Cell;
   max: Cell;
+  /**
+   * The interquartile range, p75 − p25: how far the middle half of the samples spread, as
+   * pytest-benchmark reports beside its median (seed 002's baseline). Never judged.
+   */
+  spread: Cell;
   /** k6's verdict on the row: every threshold on the operation's metrics held. */
   pass: boolean;
   failures: string[];
@@ -205,6 +210,7 @@ function statusMeaning(status: number): string {
   if (status === 429) return 'too many requests (graceful rejection)';
   if (status === 503) return 'unavailable (graceful rejection)';
   if (status === 413) return 'too large (refused)';
+  if (status === 507) return 'insufficient storage (refused)';
   if (status >= 500) return 'server error';
   if (status >= 400) return 'client error';
   if (status >= 300) return 'redirect';
@@ -271,6 +277,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       p95: cell('p(95)', 'p95'),
       p99: cell('p(99)', 'p99'),
       max: cell('max', 'max', row.maxEnforced),
+      spread: spreadOf(stat(m.duration, 'p(25)'), stat(m.duration, 'p(75)')),
       pass: failures.length === 0,
       failures,
     };
@@ -435,6 +442,13 @@ export function buildReport(input: ReportInputs): ReportModel {
     charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
   };
   return { ...model, analysis: analyse(model, input.peaks, ending) };
+}
+
+/** p75 − p25; '—' where the run folder has no quartiles (k6kit before it kept them). */
+function spreadOf(p25: number | undefined, p75: number | undefined): Cell {
+  if (p25 === undefined || p75 === undefined) return { value: '—', target: '', op: '<' };
+  const iqr = Math.max(0, p75 - p25);
+  return { value: ms(iqr), target: '', op: '<', valueMs: iqr };
 }
 
 function judged(isJudged: boolean, pass: boolean): VerdictRow['status'] {

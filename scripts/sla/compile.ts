@@ -13,7 +13,19 @@ import type { OperationInput, SlaInput } from './schema.ts';
 import type { Bound } from './units.ts';
 
 /** P99 is in the seeds' tables, and k6 leaves it out of its summary unless asked. */
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+/** k6's summary stats of every Trend; p(25) and p(75) give each operation's spread (its IQR). */
+export const SUMMARY_TREND_STATS = [
+  'avg',
+  'min',
+  'med',
+  'max',
+  'p(25)',
+  'p(75)',
+  'p(90)',
+  'p(95)',
+  'p(99)',
+  'count',
+];
 
 type Rates = SlaInput['rates'];
 type Leaks = NonNullable<NonNullable<SlaInput['verdicts']>['leaks']>;

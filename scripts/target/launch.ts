@@ -14,10 +14,12 @@ export interface RunningTarget {
 
 const LISTENING = /listening at (http:\/\/\S+)/;
 
+/** `defaults`: TARGET_* variables for the target, each unless the environment already sets it. */
 export async function startTarget(
   root: string,
   args: string[] = [],
   startTimeoutMs = 15_000,
+  defaults: Record<string, string> = {},
 ): Promise<RunningTarget> {
   // Its own process group: a Ctrl-C in the terminal reaches k6 and k6kit, and the target is
   // stopped after k6 has finished, not under it.
@@ -26,6 +28,7 @@ export async function startTarget(
     nothrow: true,
     quiet: true,
     detached: true,
+    env: { ...defaults, ...process.env },
   })`${process.execPath} --expose-gc --import tsx target/main.ts --port 0 ${args}`;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

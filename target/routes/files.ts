@@ -1,7 +1,7 @@
 // Seed 004: the plugin repackaging service: uploads streamed to disk, tasks in a worker queue,
 // paged file listing, streamed downloads and task progress over WebSocket.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat, unlink, writeFile } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,9 +24,12 @@ export function fileRoutes(
   const storing = config.latency['upload'] ?? { min: 0, max: 0 };
   const work = config.latency['repackage'] ?? { min: 0, max: 0 };
 
-  /** A repackaging job: progress in steps, then an output file written for real. */
+  /**
+   * A repackaging job: progress in steps, then an output file written for real, through the store's
+   * meter. An output the store has no room for fails the task with a message that says so.
+   */
   const repackage =
-    (write: (path: string) => Promise<void>): Job =>
+    (source: () => Readable): Job =>
     async (report) => {
       const total = work.min + Math.random() * (work.max - work.min);
       for (let step = 1; step < PROGRESS_STEPS; step++) {
@@ -34,18 +37,32 @@ export function fileRoutes(
         report((step * 100) / PROGRESS_STEPS);
       }
       const { id, path } = store.reserve();
-      await write(path);
+      const meter = store.meter();
+      await pipeline(source(), meter, createWriteStream(path));
+      if (meter.full) {
+        await discard(path, meter.claimed);
+        throw new Error(`the file store is full (${describeUsage()}); no room for the repackaged package`);
+      }
       store.add({
         id,
         name: `${id}.repackaged.difypkg`,
-        size: (await stat(path)).size,
+        size: meter.claimed,
         kind: 'output',
         created_at: new Date().toISOString(),
       });
       return id;
     };
-  const copyOf = (inputPath: string) =>
-    repackage((out) => pipeline(createReadStream(inputPath), createWriteStream(out)));
+  const copyOf = (inputPath: string) => repackage(() => createReadStream(inputPath));
+  /** A partial file and its claimed room given back; the store-leak fault keeps both. */
+  const discard = async (path: string, claimed: number) => {
+    if (config.faults.storeLeak) return;
+    await unlink(path).catch(() => {});
+    store.release(claimed);
+  };
+  const describeUsage = () => {
+    const { used_bytes: used, capacity_bytes: capacity } = store.usage();
+    return capacity > 0 ? `${used} of ${capacity} bytes used` : `${used} bytes used`;
+  };
 
   let uploading = 0;
   app.post('/api/v1/tasks/upload', async (request, reply) => {
@@ -81,25 +98,36 @@ export function fileRoutes(
       reply
         .code(413)
         .send({ error: `the upload is larger than ${config.maxUpload} bytes; the partial file was removed` });
+    // Streamed to disk as it arrives, through the store's meter: a 100 MB upload never sits in
+    // memory whole, and one the store has no room for stops being written where the room ends.
+    const meter = store.meter();
     try {
-      // Streamed to disk as it arrives: a 100 MB upload never sits in memory whole.
-      await pipeline(part.file, createWriteStream(path));
+      await pipeline(part.file, meter, createWriteStream(path));
     } catch (error) {
       await unlink(path).catch(() => {});
+      store.release(meter.claimed);
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
       throw error;
     }
     // At the size limit busboy ends the stream early and marks it truncated; the pipeline succeeds.
     if (part.file.truncated) {
       await unlink(path);
+      store.release(meter.claimed);
       return tooLarge();
     }
-    const size = (await stat(path)).size;
+    // Seed 004 §4.2's disk space exhaustion: a clear answer, and nothing of the upload kept.
+    if (meter.full) {
+      await discard(path, meter.claimed);
+      if (config.faults.storeFull500) return reply.code(500).send('Internal Server Error');
+      return reply.code(507).send({
+        error: `the file store is full (${describeUsage()}); the upload was not kept; delete files with DELETE /api/v1/files/{id}`,
+      });
+    }
     await simulateWork(storing);
     store.add({
       id,
       name: part.filename || 'upload.difypkg',
-      size,
+      size: meter.claimed,
       kind: 'upload',
       created_at: new Date().toISOString(),
     });
@@ -151,8 +179,8 @@ export function fileRoutes(
     },
     async (request, reply) => {
       await simulateWork(api);
-      const job = repackage((out) =>
-        writeFile(out, Buffer.alloc(MARKETPLACE_PACKAGE_BYTES, request.body.name)),
+      const job = repackage(() =>
+        Readable.from([Buffer.alloc(MARKETPLACE_PACKAGE_BYTES, request.body.name)]),
       );
       return reply
         .code(202)
@@ -187,6 +215,16 @@ export function fileRoutes(
       return { ...store.page(offset, limit), limit, offset };
     },
   );
+
+  // The cleanup a full store needs: a file removed and its room given back.
+  app.delete<{ Params: { id: string } }>('/api/v1/files/:id', async (request, reply) => {
+    await simulateWork(config.latency['files'] ?? { min: 0, max: 0 });
+    if (!(await store.delete(request.params.id))) return reply.code(404).send({ error: 'no such file' });
+    return reply.code(204).send();
+  });
+
+  // The store's usage, which the disk exhaustion test fills to 95% of and checks its cleanup by.
+  app.get('/api/v1/storage', async () => store.usage());
 
   app.get<{ Params: { id: string } }>('/api/v1/files/:id/download', async (request, reply) => {
     const found = store.lookup(request.params.id);

@@ -1,6 +1,7 @@
 // Seed 001: a semantic caching server with an Anthropic-style POST /v1/messages. A block pool of
-// fixed capacity answers 429 with Retry-After when exhausted and recovers as requests finish; a
-// per-agent prefix cache makes multi-turn conversations hit.
+// fixed capacity answers 429 with Retry-After above 95% utilisation (or when a request's blocks do
+// not fit) and recovers as requests finish; a per-agent prefix cache makes multi-turn
+// conversations hit. Every answer says the utilisation its request found, in X-Pool-Utilization.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TargetConfig } from '../config.ts';
@@ -10,6 +11,8 @@ const TOKENS_PER_BLOCK = 256;
 const CACHE_ENTRIES = 10_000;
 /** A cache hit skips most of the prefill: it answers in a quarter of the time. */
 const HIT_SPEEDUP = 4;
+/** Seed 001: "Server returns 429 when pool >95% utilized". */
+const HIGH_WATER = 0.95;
 
 interface Message {
   role: 'user' | 'assistant';
@@ -79,8 +82,12 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): Block
       );
       const inputTokens = Math.ceil(texts.join('').length / 4);
       const blocks = Math.ceil((inputTokens + maxTokens) / TOKENS_PER_BLOCK);
+      const utilisation = pool.inUse / pool.capacity;
+      reply.header('x-pool-utilization', utilisation.toFixed(4));
 
-      if (pool.inUse + blocks > pool.capacity) {
+      // The pool-overcommit fault admits above the high-water mark while the blocks fit.
+      const overHighWater = utilisation > HIGH_WATER && !config.faults.poolOvercommit;
+      if (overHighWater || pool.inUse + blocks > pool.capacity) {
         pool.rejected++;
         pool.exhausted = true;
         if (config.faults.pool500)
@@ -95,7 +102,7 @@ export function messageRoutes(app: FastifyInstance, config: TargetConfig): Block
             type: 'error',
             error: {
               type: 'rate_limit_error',
-              message: `block pool exhausted: ${pool.inUse} of ${pool.capacity} blocks in use, ${blocks} needed`,
+              message: `block pool exhausted: ${pool.inUse} of ${pool.capacity} blocks in use, ${blocks} needed; admitting up to ${HIGH_WATER * 100}%`,
             },
           });
       }

@@ -77,7 +77,13 @@ export interface Summary {
       checks: { series: string; measure: string; observed?: number; pass: boolean; reason?: string }[];
     };
   };
-  target: { kind: string; url: string; pid: number | null; cgroup?: string };
+  target: {
+    kind: string;
+    url: string;
+    pid: number | null;
+    cgroup?: string;
+    config?: Record<string, unknown>;
+  };
   scraped?: string[];
   statusCodes?: Record<string, number>;
 }

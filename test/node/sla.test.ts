@@ -399,7 +399,11 @@ test('seed 001: p95 < 2 s, errors < 5% with 429 graceful, cache hit > 80%, isola
     cache_hit: ['rate>0.8'],
     isolated: ['rate>=1'],
   });
-  assert.deepEqual(sla.profiles['pool-exhaustion']?.thresholds, { rate_limited: ['rate>=0.001'] });
+  // "Server returns 429 when pool >95% utilized": of the requests that found it so, every one.
+  assert.deepEqual(sla.profiles['pool-exhaustion']?.thresholds, {
+    rate_limited: ['rate>=0.001'],
+    pool_full_429: ['rate>=1'],
+  });
   assert.deepEqual(sla.profiles['sustained']?.thresholds, { http_req_failed: ['rate<0.01'] });
 });
 

@@ -216,6 +216,34 @@ test('seed 001 pool exhaustion: 429s are graceful and every report counts them; 
   assert.equal(crashing.summary.statusCodes?.['500'], fiveHundreds.observed);
 });
 
+test('seed 001 pool exhaustion: every request finding the pool over 95% utilised (read from the server) is answered 429; a pool admitting past 95% fails', async () => {
+  // The high-water criterion alone. 75 requests at once against 60 blocks, each held 300-400 ms,
+  // so that requests arrive while the pool is between 95% and full.
+  const args = [
+    'semantic-cache',
+    '--profile',
+    'pool-exhaustion',
+    '--scale',
+    '0.5',
+    '--sla',
+    'test/fixtures/high-water.yaml',
+  ];
+  const env = { TARGET_POOL_CAPACITY: '60', TARGET_LATENCY: 'messages=300-400' };
+  const ok = await suite(args, env);
+  assert.equal(threshold(ok.summary, 'pool_full_429')?.ok, true, ok.output);
+  const metrics = k6MetricsOf(ok.dir);
+  const judged = metrics['pool_full_429'];
+  assert.ok((judged?.['passes'] ?? 0) > 0 && judged?.['fails'] === 0, JSON.stringify(judged));
+  // The utilisation the server reported is in the report's measures, up to the pool's top.
+  assert.ok((metrics['pool_utilisation']?.['max'] ?? 0) > 0.95, JSON.stringify(metrics));
+  assert.match(readFileSync(join(ok.dir, 'report.md'), 'utf8'), /\| pool_utilisation \| [\d,]+ \|/);
+
+  const overcommitted = await suite(args, { ...env, TARGET_FAULTS: 'pool-overcommit' });
+  assert.equal(overcommitted.code, 99, overcommitted.output);
+  const refused = threshold(overcommitted.summary, 'pool_full_429');
+  assert.ok(refused && !refused.ok && (refused.observed ?? 1) < 1, JSON.stringify(refused));
+});
+
 test('seed 002 single-user baseline: a later run compares with it per endpoint; endpoints 4× slower are a regression (exit 13)', async () => {
   // The comparison alone: a table with bounds nothing reaches, and every endpoint 20–30 ms, so that
   // a busy machine's milliseconds are small beside them (the work endpoints' own 100–1200 ms
@@ -237,6 +265,16 @@ test('seed 002 single-user baseline: a later run compares with it per endpoint; 
   const first = await suite(args, latency('20-30'));
   assert.equal(first.code, 0, first.output);
   assert.match(first.output, /up to 1 VUs/);
+  // Each endpoint's spread beside its p50/p95, as pytest-benchmark's IQR: a uniform 20–30 ms has
+  // its middle half within 5 ms, which a busy machine's outliers hardly move.
+  const model = JSON.parse(readFileSync(join(first.dir, 'report.json'), 'utf8')) as {
+    sla: { op: string; spread: { valueMs?: number } }[];
+  };
+  for (const op of ['health', 'config', 'capabilities', 'workflows']) {
+    const spread = model.sla.find((row) => row.op === op)?.spread.valueMs;
+    assert.ok(spread !== undefined && spread >= 1 && spread <= 15, `${op} spread ${spread}`);
+  }
+  assert.match(readFileSync(join(first.dir, 'report.md'), 'utf8'), /\| Max \| Spread \(IQR\) \| Result \|/);
   const again = await suite([...args, '--baseline', first.dir, '--max-regression', '100%'], latency('20-30'));
   assert.equal(again.code, 0, again.output);
   const comparison = readFileSync(join(again.dir, 'comparison.md'), 'utf8');
@@ -304,6 +342,42 @@ test('seed 004 memory exhaustion: 100 MB uploads past the limit are turned away 
   assert.equal(bare.code, 99, bare.output);
   const graceful = threshold(bare.summary, 'upload_graceful');
   assert.ok(graceful && !graceful.ok, JSON.stringify(graceful));
+});
+
+test('seed 004 disk space exhaustion: the store filled to 95% refuses with 507 and a message, keeps nothing of the refusals and frees what is deleted; a store leaving partial files fails cleanup, a bare 500 fails error handling', async () => {
+  // The store the profile asks of the reference target (256 MB), then a 16 MB one by
+  // TARGET_STORE_SIZE, each filled from empty: no warmup, whose uploads would land in it.
+  const args = ['file-service', '--profile', 'disk-exhaustion', '--sla', 'test/fixtures/disk.yaml'];
+  const env = { TARGET_STORE_SIZE: '16mb' };
+  const suite = async (a: string[], e: NodeJS.ProcessEnv) => {
+    const { code, stdout, stderr } = await cli(['run', ...a, ...FAST, '--warmup', '0'], e);
+    return { code, output: `${stdout}\n${stderr}`, ...summaryOf(stderr) };
+  };
+  const ok = await suite(args, {});
+  assert.equal(ok.code, 0, ok.output);
+  assert.match(ok.output, /target: for this profile, TARGET_STORE_SIZE=256mb/);
+  assert.equal(ok.summary.target.config?.['storeSize'], 256 * 1024 * 1024);
+  const metrics = k6MetricsOf(ok.dir);
+  assert.ok((metrics['store_cleanup']?.['passes'] ?? 0) === 3, JSON.stringify(metrics['store_cleanup']));
+  const fill = metrics['store_fill']?.['max'] ?? 0;
+  assert.ok(fill >= 0.94 && fill <= 0.95, `filled to ${fill}`);
+  // Uploads while there was room, then the five refusals.
+  assert.ok((metrics['store_full_clear']?.['passes'] ?? 0) > 5, JSON.stringify(metrics['store_full_clear']));
+  assert.ok((ok.summary.statusCodes?.['507'] ?? 0) >= 5, JSON.stringify(ok.summary.statusCodes));
+  assert.match(
+    readFileSync(join(ok.dir, 'report.md'), 'utf8'),
+    /\| 507 \| insufficient storage \(refused\) \| [\d,]+ \|/,
+  );
+
+  const leaving = await suite(args, { ...env, TARGET_FAULTS: 'store-leak' });
+  assert.equal(leaving.code, 99, leaving.output);
+  assert.equal(threshold(leaving.summary, 'store_full_clear')?.ok, true, 'the refusals themselves are clear');
+  assert.equal(threshold(leaving.summary, 'store_cleanup')?.ok, false, leaving.output);
+
+  const bare = await suite(args, { ...env, TARGET_FAULTS: 'store-full-500' });
+  assert.equal(bare.code, 99, bare.output);
+  assert.equal(threshold(bare.summary, 'store_full_clear')?.ok, false, bare.output);
+  assert.equal(threshold(bare.summary, 'store_cleanup')?.ok, true, 'the 500s kept nothing either');
 });
 
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {

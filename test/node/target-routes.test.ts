@@ -158,6 +158,62 @@ test('seed 004: an oversize upload gets 413 and its partial file is removed', ()
     assert.equal(((await (await t.get('/api/v1/files')).json()) as { total: number }).total, 0, 'nor listed');
   }));
 
+/** A multipart upload of `bytes` zero bytes. */
+function uploadOf(t: { url: string }, bytes: number): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.alloc(bytes)]), 'package.difypkg');
+  return fetch(`${t.url}/api/v1/tasks/upload`, { method: 'POST', body: form });
+}
+
+const MB = 1024 * 1024;
+const storeFiles = (dir: string) => readdirSync(dir).filter((name) => !name.endsWith('.py'));
+
+test('seed 004: a full store answers 507 with a message and keeps nothing of the upload; deleting files makes room again', () =>
+  withTarget(['--store-size', '2mb', '--latency', 'repackage=10'], async (t) => {
+    const { store } = (await (await t.get('/__target')).json()) as { store: string };
+    const usage = async () =>
+      (await (await t.get('/api/v1/storage')).json()) as { used_bytes: number; capacity_bytes: number };
+    const upload = await uploadOf(t, 1.5 * MB);
+    assert.equal(upload.status, 202);
+    const task = (await upload.json()) as Task & { input_file_id: string; error: string | null };
+    // Its repackaged copy does not fit either: the task fails, saying why.
+    const failed = await until(async () => {
+      const current = (await (await t.get(`/api/v1/tasks/${task.id}`)).json()) as typeof task;
+      return current.status === 'failed' ? current : undefined;
+    }, 'the repackaging to fail');
+    assert.match(failed.error ?? '', /the file store is full \(1572864 of 2097152 bytes used\)/);
+    assert.deepEqual(await usage(), { used_bytes: 1.5 * MB, capacity_bytes: 2 * MB, files: 1 });
+
+    const refused = await uploadOf(t, MB);
+    assert.equal(refused.status, 507);
+    assert.match(((await refused.json()) as { error: string }).error, /file store is full .* not kept/);
+    assert.equal((await usage()).used_bytes, 1.5 * MB, 'nothing of the refused upload is counted');
+    assert.deepEqual(storeFiles(store), [task.input_file_id], 'nor left on disk');
+
+    const removed = await fetch(`${t.url}/api/v1/files/${task.input_file_id}`, { method: 'DELETE' });
+    assert.equal(removed.status, 204);
+    assert.equal((await usage()).used_bytes, 0);
+    assert.deepEqual(storeFiles(store), []);
+    const again = await fetch(`${t.url}/api/v1/files/${task.input_file_id}`, { method: 'DELETE' });
+    assert.equal(again.status, 404);
+    assert.equal((await uploadOf(t, MB)).status, 202, 'room again after the cleanup');
+  }));
+
+test('seed 004: with the store-leak fault a refused upload stays on disk and counted; with store-full-500 it is a bare 500', async () => {
+  await withTarget(['--store-size', '1mb', '--fault', 'store-leak'], async (t) => {
+    const { store } = (await (await t.get('/__target')).json()) as { store: string };
+    assert.equal((await uploadOf(t, 2 * MB)).status, 507);
+    const { used_bytes: used } = (await (await t.get('/api/v1/storage')).json()) as { used_bytes: number };
+    assert.ok(used > 0.5 * MB, `the partial upload is counted: ${used}`);
+    assert.equal(storeFiles(store).length, 1, 'and left on disk');
+  });
+  await withTarget(['--store-size', '1mb', '--fault', 'store-full-500'], async (t) => {
+    const response = await uploadOf(t, 2 * MB);
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Internal Server Error');
+  });
+});
+
 test('seed 004: the worker queue runs at most --workers tasks at once', () =>
   withTarget(['--workers', '1', '--latency', 'repackage=300'], async (t) => {
     for (let i = 0; i < 3; i++)
@@ -240,6 +296,39 @@ test('seed 001: an exhausted block pool answers 429 with Retry-After, and recove
       'no messages is bad input',
     );
   }));
+
+test('seed 001: above 95% utilisation the pool answers 429 though blocks are free, and says the utilisation each request found; pool-overcommit admits until full', async () => {
+  // 45 one-block requests at once against 40 blocks: 39 find at most 95% in use.
+  const burst = async (t: {
+    post: (path: string, body: unknown, h: Record<string, string>) => Promise<Response>;
+  }) => {
+    const responses = await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        t.post('/v1/messages', message(`q${i}`), { 'x-agent-id': `a${i}` }),
+      ),
+    );
+    return responses.map((r) => ({ status: r.status, found: Number(r.headers.get('x-pool-utilization')) }));
+  };
+  await withTarget(['--pool-capacity', '40', '--latency', 'messages=300'], async (t) => {
+    const answers = await burst(t);
+    assert.equal(answers.filter((a) => a.status === 200).length, 39);
+    assert.ok(
+      answers.every((a) => a.found > 0.95 === (a.status === 429)),
+      JSON.stringify(answers),
+    );
+  });
+  await withTarget(
+    ['--pool-capacity', '40', '--latency', 'messages=300', '--fault', 'pool-overcommit'],
+    async (t) => {
+      const answers = await burst(t);
+      assert.equal(answers.filter((a) => a.status === 200).length, 40);
+      assert.ok(
+        answers.some((a) => a.found > 0.95 && a.status === 200),
+        JSON.stringify(answers),
+      );
+    },
+  );
+});
 
 test('seed 001: with the pool-stuck fault, a burst leaves the pool exhausted for good', () =>
   withTarget(['--pool-capacity', '5', '--latency', 'messages=100', '--fault', 'pool-stuck'], async (t) => {
