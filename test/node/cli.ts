@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunSummary } from '../../scripts/run.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -44,48 +45,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** What the tests read of a run's summary.json. */
-export interface Summary {
-  profile: string;
-  exitCode: number;
-  verdict: string;
-  k6: { peakRssBytes?: number };
-  ending: {
-    k6: { code: number | null };
-    thresholds?: { metric: string; threshold: string; ok: boolean; observed?: number }[];
-    leaks?: {
-      resource: string;
-      pass: boolean;
-      deltaPercent: number;
-      tolerance: { percent?: number; absolute?: number };
-      direction: 'growth' | 'both';
-    }[];
-    peakGrowth?: { resource: string; pass: boolean; delta: number }[];
-    degradation?: { judged: boolean; pass: boolean; ratio?: number };
-    recovery?: { judged: boolean; pass: boolean; recoverySeconds?: number };
-    targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
-    stepStop?: { vus: number; stepStartedAt: number; atSeconds: number; requests: number; errorRate: number };
-    utilisation?: {
-      judged: boolean;
-      pass: boolean;
-      checks: { measure: string; observed: number; pass: boolean }[];
-    };
-    metrics?: {
-      judged: boolean;
-      pass: boolean;
-      gaps: number;
-      checks: { series: string; measure: string; observed?: number; pass: boolean; reason?: string }[];
-    };
-  };
-  target: {
-    kind: string;
-    url: string;
-    pid: number | null;
-    cgroup?: string;
-    config?: Record<string, unknown>;
-  };
-  scraped?: string[];
-  statusCodes?: Record<string, number>;
+/** A run's summary.json, as the orchestrator writes it. */
+export type Summary = RunSummary;
+
+/** Seed 001's pool exhaustion at half scale (a burst of 75 requests) under a table of one criterion. */
+export function poolExhaustion(sla: string): string[] {
+  return ['semantic-cache', '--profile', 'pool-exhaustion', '--scale', '0.5', '--sla', sla];
 }
 
 /** A k6 summary export's metrics (k6-summary.json, or an instance's), by metric and stat. */

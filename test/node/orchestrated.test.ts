@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cli, isAlive, startCli, summaryOf, type Summary } from './cli.ts';
+import { cli, isAlive, poolExhaustion, startCli, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
@@ -105,17 +105,7 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
 
 test('recovery: the pool-stuck mode fails with exit 12; the normal pool recovers from the same burst', async () => {
   // Seed 001's recovery criterion alone: a table nothing else in it can fail.
-  const args = [
-    'run',
-    'semantic-cache',
-    '--profile',
-    'pool-exhaustion',
-    '--scale',
-    '0.5',
-    '--sla',
-    'test/fixtures/recovery.yaml',
-    ...FAST,
-  ];
+  const args = ['run', ...poolExhaustion('test/fixtures/recovery.yaml'), ...FAST];
   const env = { TARGET_POOL_CAPACITY: '10' };
   const normal = await cli(args, env);
   assert.equal(normal.code, 0, normal.stderr);

@@ -6,7 +6,7 @@ import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, k6MetricsOf, summaryOf, type Summary } from './cli.ts';
+import { cli, k6MetricsOf, poolExhaustion, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
@@ -180,15 +180,7 @@ test("seed 004 peak hour: the plan's mix of uploads up to 100 MB, tasks, downloa
 
 test('seed 001 pool exhaustion: 429s are graceful and every report counts them; an exhausted pool answering 500 fails "no 500 errors"', async () => {
   // The 500 criterion alone: a table with bounds nothing else in it can fail.
-  const args = [
-    'semantic-cache',
-    '--profile',
-    'pool-exhaustion',
-    '--scale',
-    '0.5',
-    '--sla',
-    'test/fixtures/graceful.yaml',
-  ];
+  const args = poolExhaustion('test/fixtures/graceful.yaml');
   const env = { TARGET_POOL_CAPACITY: '10' };
   const ok = await suite(args, env);
   assert.equal(threshold(ok.summary, 'http_reqs{status:500}')?.ok, true, ok.output);
@@ -219,15 +211,7 @@ test('seed 001 pool exhaustion: 429s are graceful and every report counts them; 
 test('seed 001 pool exhaustion: every request finding the pool over 95% utilised (read from the server) is answered 429; a pool admitting past 95% fails', async () => {
   // The high-water criterion alone. 75 requests at once against 60 blocks, each held 300-400 ms,
   // so that requests arrive while the pool is between 95% and full.
-  const args = [
-    'semantic-cache',
-    '--profile',
-    'pool-exhaustion',
-    '--scale',
-    '0.5',
-    '--sla',
-    'test/fixtures/high-water.yaml',
-  ];
+  const args = poolExhaustion('test/fixtures/high-water.yaml');
   const env = { TARGET_POOL_CAPACITY: '60', TARGET_LATENCY: 'messages=300-400' };
   const ok = await suite(args, env);
   assert.equal(threshold(ok.summary, 'pool_full_429')?.ok, true, ok.output);
