@@ -430,16 +430,17 @@ export function fillStore(): void {
   // Each upload is repackaged into a copy of its size: room for both is asked of the store.
   const step = Math.min(MAX_FILL_BYTES, Math.max(MIN_FILL_BYTES, Math.floor(capacity / 20)));
   let used = start.used_bytes;
-  let uploads = 0;
-  while (FILL_TO * capacity - used >= 2 * MIN_FILL_BYTES && uploads++ < MAX_FILL_UPLOADS) {
+  const roomToFill = () => FILL_TO * capacity - used >= 2 * MIN_FILL_BYTES;
+  let refused = false;
+  for (let n = 0; n < MAX_FILL_UPLOADS && roomToFill() && !refused; n++) {
     const upload = storeUpload(Math.min(step, Math.floor((FILL_TO * capacity - used) / 2)));
     made.push(...upload.files);
     storeAnswersClear.add(upload.status === 202);
-    if (upload.status !== 202) break;
+    refused = upload.status !== 202;
     used = storeUsage().used_bytes;
   }
   storeFill.add(used / capacity);
-  if (used < (FILL_TO - 0.01) * capacity && uploads > MAX_FILL_UPLOADS)
+  if (!refused && roomToFill())
     throw new Error(
       `${MAX_FILL_UPLOADS} uploads filled the store to ${((100 * used) / capacity).toFixed(1)}% of ` +
         `${capacity} bytes; give the system a smaller store for this test.`,
@@ -450,8 +451,8 @@ export function fillStore(): void {
   for (let i = 0; i < REFUSALS; i++) {
     const upload = storeUpload(tooLarge);
     made.push(...upload.files);
-    const refused = upload.status === 507 || upload.status === 413;
-    storeAnswersClear.add(refused && hasErrorMessage(upload.body));
+    const clear = (upload.status === 507 || upload.status === 413) && hasErrorMessage(upload.body);
+    storeAnswersClear.add(clear);
   }
   storeCleanup.add(storeUsage().used_bytes <= used);
 

@@ -89,7 +89,13 @@ export interface RunSummary {
   scale: number;
   sla: string;
   /** peakRssBytes: k6's own high-water mark, the load generator's cost (seed 004's file matrix). */
-  k6: { version: string; origin: string; peakRssBytes?: number };
+  k6: {
+    version: string;
+    origin: string;
+    peakRssBytes?: number;
+    /** The scenario's Trends of plain values (a share, a count), not ms: from k6's recorder. */
+    plainTrends?: string[];
+  };
   target: {
     kind: 'reference' | 'external';
     url: string;
@@ -192,6 +198,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
   let k6PeakRss: number | undefined;
   /** Requests by HTTP status over the run ('0': no response), from k6's recorder or the merge. */
   let statusCodes: Record<string, number> | undefined;
+  let plainTrends: string[] = [];
   const checkInterrupted = () => {
     if (interrupted) throw new Interrupted();
   };
@@ -444,6 +451,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       const written = await writeTimeline(recording, k6Timeline, metricOf);
       recorded = written.points;
       statusCodes = written.statuses;
+      plainTrends = written.plainTrends;
     }
     if (recorded === 0 && summaryMetrics) {
       const loadSeconds = (performance.now() - loadStarted) / 1000;
@@ -511,6 +519,7 @@ export async function runScenario(request: RunRequest): Promise<RunOutcome> {
       version: k6.version,
       origin: k6.origin,
       ...(k6PeakRss !== undefined ? { peakRssBytes: k6PeakRss } : {}),
+      ...(plainTrends.length > 0 ? { plainTrends } : {}),
     },
     target: target
       ? {

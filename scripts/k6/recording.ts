@@ -52,7 +52,8 @@ const STATS: Record<string, string[]> = {
 export interface RecordingState {
   /** Every metric seen so far, in name order: the snapshot arrays follow it. */
   metrics: string[];
-  types: Map<string, { type: string; custom: boolean }>;
+  /** `time`: a Trend of durations (ms); a custom Trend made with isTime false holds plain values. */
+  types: Map<string, { type: string; custom: boolean; time: boolean }>;
   /** Operation → the metric its latency is measured on ('http', 'ws' or a custom Trend). */
   operations: Record<string, string>;
   startAt?: number;
@@ -75,9 +76,13 @@ export function readRecordingLine(line: string, state: RecordingState): K6Point 
       state.period = ((event.data as { period?: number }).period ?? 1000) / 1000;
       return undefined;
     case 'metric': {
-      const data = event.data as Record<string, { type: string; custom?: boolean }>;
+      const data = event.data as Record<string, { type: string; custom?: boolean; contains?: string }>;
       for (const [name, meta] of Object.entries(data))
-        state.types.set(name, { type: meta.type, custom: meta.custom === true });
+        state.types.set(name, {
+          type: meta.type,
+          custom: meta.custom === true,
+          time: meta.contains === 'time',
+        });
       state.metrics = [...state.metrics, ...Object.keys(data)].sort();
       return undefined;
     }
@@ -246,7 +251,7 @@ export async function writeTimeline(
   recording: string,
   out: string,
   operations: Record<string, string> = {},
-): Promise<{ points: number; statuses: Record<string, number> }> {
+): Promise<{ points: number; statuses: Record<string, number>; plainTrends: string[] }> {
   const file = createWriteStream(out);
   const state = recordingState(operations);
   let points = 0;
@@ -255,5 +260,8 @@ export async function writeTimeline(
     points++;
   }
   await new Promise((resolve) => file.end(resolve));
-  return { points, statuses: state.statuses };
+  const plainTrends = [...state.types]
+    .filter(([name, meta]) => meta.type === 'trend' && meta.custom && !meta.time && !name.includes('{'))
+    .map(([name]) => name);
+  return { points, statuses: state.statuses, plainTrends };
 }

@@ -178,19 +178,22 @@ function customCounters(metrics: SummaryExport['metrics']): ReportModel['counter
 const K6_TRENDS =
   /^(http_req_|iteration_duration|group_duration|ws_connecting|ws_session_duration|ws_ping|grpc_|browser_|webvital_)/;
 
-function customTrends(metrics: SummaryExport['metrics']): ReportModel['measures'] {
-  const value = (m: Record<string, unknown>, stat: string) => {
+/** `plain`: Trends of plain values (k6's isTime false), written as numbers; the rest are ms. */
+function customTrends(metrics: SummaryExport['metrics'], plain: string[] = []): ReportModel['measures'] {
+  const plainSet = new Set(plain);
+  const format = (name: string, v: number) => (plainSet.has(name) ? String(Number(v.toPrecision(4))) : ms(v));
+  const value = (m: Record<string, unknown>, stat: string, name: string) => {
     const v = m[stat];
-    return ms(typeof v === 'number' ? v : 0);
+    return format(name, typeof v === 'number' ? v : 0);
   };
   return Object.entries(metrics)
     .filter(([name, m]) => !name.includes('{') && !K6_TRENDS.test(name) && 'p(95)' in m)
     .map(([name, m]) => ({
       name,
-      p50: value(m, 'med'),
-      p95: value(m, 'p(95)'),
-      p99: value(m, 'p(99)'),
-      max: value(m, 'max'),
+      p50: value(m, 'med', name),
+      p95: value(m, 'p(95)', name),
+      p99: value(m, 'p(99)', name),
+      max: value(m, 'max', name),
       count: typeof m['count'] === 'number' ? m['count'] : 0,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -400,7 +403,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     },
     counters: customCounters(metrics),
     statusCodes: statusDistribution(summary.statusCodes ?? {}),
-    measures: customTrends(metrics),
+    measures: customTrends(metrics, summary.k6.plainTrends),
     ...perConnection,
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,

@@ -44,6 +44,17 @@ test("seed 004's file-size matrix: plan shows each size's upload time on its own
   );
 });
 
+test("seed 004's disk space exhaustion and seed 001's pool exhaustion: plan shows their criteria as k6 thresholds", async () => {
+  const disk = renderPlan(await plan('file-service', 'disk-exhaustion'), '2.2.0');
+  assert.match(disk, /store_cleanup\s+rate>=1\n/);
+  assert.match(disk, /store_full_clear\s+rate>=1\n/);
+  // Its uploads are sized by the store: the size classes' upload times are not judged under it.
+  assert.match(disk, /Not run under this profile, so not judged: upload_small, upload_medium, upload_large/);
+  const pool = renderPlan(await plan('semantic-cache', 'pool-exhaustion'), '2.2.0');
+  assert.match(pool, /pool_full_429\s+rate>=1\n/);
+  assert.match(pool, /http_reqs\{status:500\}\s+count<1\n/);
+});
+
 test('parseGoDuration reads the durations k6 prints', () => {
   assert.equal(parseGoDuration('1m0s'), 60);
   assert.equal(parseGoDuration('1h2m3.5s'), 3723.5);

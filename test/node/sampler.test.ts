@@ -1,7 +1,16 @@
 // The pure parts of the sampler and the verdicts, on text as Linux and k6 write it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readRecordingLine, recordingState, type K6Point } from '../../scripts/k6/recording.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  readRecordingLine,
+  recordingState,
+  writeTimeline,
+  type K6Point,
+} from '../../scripts/k6/recording.ts';
 import {
   parseCpuLine,
   parseNetDev,
@@ -221,6 +230,24 @@ test("readRecordingLine keeps the run's requests by status from the recorder's c
   readRecordingLine('{"event":"metric","data":{"http_reqs{status:}":{"type":"counter"}}}', state);
   readRecordingLine('{"event":"cumulative","data":[[20,5],[10,2.5],[7,1.75],[3,0.75]]}', state);
   assert.deepEqual(state.statuses, { '0': 3, '200': 10, '429': 7 });
+});
+
+test("writeTimeline names the scenario's Trends of plain values, which reports write as numbers, not ms", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-recording-'));
+  // As k6 v2's recorder declares them: a time Trend says so; one made with isTime false does not.
+  const metrics = {
+    http_req_duration: { type: 'trend', contains: 'time' },
+    pool_utilisation: { type: 'trend', custom: true },
+    ws_message_latency: { type: 'trend', contains: 'time', custom: true },
+    'pool_utilisation{op:message}': { type: 'trend', custom: true },
+    tokens: { type: 'counter', custom: true },
+  };
+  writeFileSync(
+    join(dir, 'recording.ndjson.gz'),
+    gzipSync(`${JSON.stringify({ event: 'metric', data: metrics })}\n`),
+  );
+  const written = await writeTimeline(join(dir, 'recording.ndjson.gz'), join(dir, 'timeline.jsonl'));
+  assert.deepEqual(written.plainTrends, ['pool_utilisation']);
 });
 
 test('readRecordingLine follows the recorder: metrics in name order, per-op submetrics, empty rows', () => {
