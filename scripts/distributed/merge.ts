@@ -115,6 +115,9 @@ class Accumulator {
           min: this.count === 0 ? 0 : this.min,
           med: at(50),
           max: this.count === 0 ? 0 : this.max,
+          // The quartiles: each operation's spread in the reports, as one k6 gives it.
+          'p(25)': at(25),
+          'p(75)': at(75),
           'p(90)': at(90),
           'p(95)': at(95),
           'p(99)': at(99),

@@ -70,6 +70,8 @@ test('a merge: counters and rates add exactly, trends by their samples, submetri
   assert.deepEqual(m['http_req_failed{op:get}'], { value: 0.2, passes: 1, fails: 4 });
   assert.equal(m['http_req_duration']?.['med'], 30);
   assert.equal(m['http_req_duration']?.['p(95)'], 48);
+  // The quartiles of 10…50, the reports' spread, as k6 interpolates them.
+  assert.deepEqual([m['http_req_duration']?.['p(25)'], m['http_req_duration']?.['p(75)']], [20, 40]);
   assert.equal(m['http_req_duration']?.['avg'], 30);
   assert.equal(m['http_req_duration{expected_response:true}']?.['max'], 40);
   assert.deepEqual(m['vus'], { value: 6, min: 6, max: 6 }, 'a gauge of instances: the sum of their levels');
