@@ -142,10 +142,11 @@ function turn(onboarding: Turn[]): void {
     { headers: { 'content-type': 'application/json', 'x-agent-id': agent } },
   );
   rateLimited.add(response.status === 429);
-  const utilisation = response.headers['X-Pool-Utilization'];
-  if (utilisation !== undefined) {
-    poolUtilisation.add(Number(utilisation));
-    if (Number(utilisation) > HIGH_WATER) fullPoolRefused.add(response.status === 429);
+  const header = response.headers['X-Pool-Utilization'];
+  if (header !== undefined) {
+    const utilisation = Number(header);
+    poolUtilisation.add(utilisation);
+    if (utilisation > HIGH_WATER) fullPoolRefused.add(response.status === 429);
   }
   if (response.status !== 200) return;
   tokens.add(Number(response.json('usage.output_tokens') ?? 0));

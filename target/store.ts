@@ -96,9 +96,14 @@ export class FileStore {
     const found = this.lookup(id);
     if (!found) return false;
     this.files.delete(id);
-    await unlink(found.path).catch(() => {});
-    this.release(found.file.size);
+    await this.discard(found.path, found.file.size);
     return true;
+  }
+
+  /** Removes what was written at `path` and gives back the room it claimed. */
+  async discard(path: string, claimed: number): Promise<void> {
+    await unlink(path).catch(() => {});
+    this.release(claimed);
   }
 
   usage(): StoreUsage {

@@ -1,7 +1,6 @@
 // Seed 004: the plugin repackaging service: uploads streamed to disk, tasks in a worker queue,
 // paged file listing, streamed downloads and task progress over WebSocket.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -53,12 +52,9 @@ export function fileRoutes(
       return id;
     };
   const copyOf = (inputPath: string) => repackage(() => createReadStream(inputPath));
-  /** A partial file and its claimed room given back; the store-leak fault keeps both. */
-  const discard = async (path: string, claimed: number) => {
-    if (config.faults.storeLeak) return;
-    await unlink(path).catch(() => {});
-    store.release(claimed);
-  };
+  /** What a write the store had no room for left; the store-leak fault keeps it, room and all. */
+  const discard = (path: string, claimed: number) =>
+    config.faults.storeLeak ? Promise.resolve() : store.discard(path, claimed);
   const describeUsage = () => {
     const { used_bytes: used, capacity_bytes: capacity } = store.usage();
     return capacity > 0 ? `${used} of ${capacity} bytes used` : `${used} bytes used`;
@@ -104,15 +100,13 @@ export function fileRoutes(
     try {
       await pipeline(part.file, meter, createWriteStream(path));
     } catch (error) {
-      await unlink(path).catch(() => {});
-      store.release(meter.claimed);
+      await store.discard(path, meter.claimed);
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge();
       throw error;
     }
     // At the size limit busboy ends the stream early and marks it truncated; the pipeline succeeds.
     if (part.file.truncated) {
-      await unlink(path);
-      store.release(meter.claimed);
+      await store.discard(path, meter.claimed);
       return tooLarge();
     }
     // Seed 004 §4.2's disk space exhaustion: a clear answer, and nothing of the upload kept.
