@@ -20,7 +20,7 @@ import {
   type ProfileOverrides,
   type ResolvedProfile,
 } from './profiles.ts';
-import type { ScenarioSpec } from './scenario.ts';
+import type { ScenarioSpec } from './spec.ts';
 
 /** The profile the run asked for (K6KIT_PROFILE, K6KIT_SCALE), among the presets and the scenario's own. */
 export function runProfile(

@@ -2,39 +2,16 @@
 import { ExitCode } from './errors.ts';
 import { pct } from './format.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
-import { verdictLine, type ThresholdResult } from './k6/summary.ts';
+import { verdictLine } from './k6/summary.ts';
 import type { BreakingPointVerdict, StepResources } from './verdicts/breaking-point.ts';
 import type { DegradationVerdict } from './verdicts/degradation.ts';
-import type { GrowthResult, GrowthVerdict } from './verdicts/growth.ts';
+import type { GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
-
-export interface RunEnding {
-  k6: { code: number | null; signal: string | null };
-  interrupted?: string;
-  targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
-  thresholds?: ThresholdResult[];
-  leaks?: LeakVerdict[];
-  /** The run phase's highest level of each resource against its baseline. */
-  peakGrowth?: LeakVerdict[];
-  /** The slope of each resource over a long run's steady state. */
-  growth?: GrowthResult;
-  degradation?: DegradationVerdict;
-  recovery?: RecoveryVerdict;
-  /** Informational: never changes the exit code. */
-  breakingPoint?: BreakingPointVerdict;
-  /** A distributed run's instance that ended badly, which ended the run. */
-  instanceFailed?: { instance: number; of: number; code: number | null; signal: string | null; why: string };
-  /** k6kit stopped k6 because the current step failed past the profile's limit (breaking point). */
-  stepStop?: StepStop;
-  /** CPU, memory, disk and network of the system under test against the table's limits. */
-  utilisation?: UtilisationVerdict;
-  /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */
-  metrics?: MetricsVerdict;
-}
+import type { RunEnding } from './contracts/summary.ts';
 
 export function describeLeak(v: LeakVerdict): string {
   const share = Number.isFinite(v.deltaPercent)

@@ -11,10 +11,11 @@ import { constants, createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { createInterface } from 'node:readline';
 import type { Threshold } from '../../lib/contract.ts';
-import { pointFromSummary, type K6Point } from '../k6/recording.ts';
+import { pointFromSummary } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
 import { Aggregate, kindOf, type KSample, type MetricKind } from './merge.ts';
 import { thresholdHolds } from './thresholds.ts';
+import type { K6Point } from '../contracts/timeline.ts';
 
 /** The CSV columns that are tags (k6's csv output), beside extra_tags "k=v&k2=v2". */
 const TAG_COLUMNS = [

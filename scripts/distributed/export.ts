@@ -11,10 +11,10 @@ import { makeArchive } from '../k6/archive.ts';
 import type { K6 } from '../k6/provision.ts';
 import { thresholdResults } from '../k6/summary.ts';
 import type { Prepared } from '../prepare.ts';
-import type { RunSummary } from '../run.ts';
-import { decideExit, type RunEnding } from '../verdict.ts';
+import { decideExit } from '../verdict.ts';
 import { mergeInstances } from './collect.ts';
 import { configMapManifest, objectName, testRunManifest, type OperatorExport } from './operator.ts';
+import type { RunEnding, RunSummary } from '../contracts/summary.ts';
 
 /** Kubernetes refuses a ConfigMap over 1 MiB. */
 const CONFIGMAP_LIMIT = 1024 * 1024;

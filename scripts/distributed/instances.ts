@@ -26,6 +26,8 @@ export interface InstancesEnding {
 export interface RunningInstances {
   files: InstanceFiles[];
   pids: number[];
+  /** Each instance's REST API, on loopback. */
+  addresses: string[];
   /** Resolves once every instance has ended. */
   result: Promise<InstancesEnding>;
   stop(): void;
@@ -126,6 +128,7 @@ export async function startInstances(options: {
   return {
     files,
     pids: started.flatMap((s) => (s.process.pid === undefined ? [] : [s.process.pid])),
+    addresses: started.map((s) => s.address),
     result,
     stop: stopAll,
   };

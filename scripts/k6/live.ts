@@ -1,7 +1,7 @@
 // k6's REST API while it runs (k6 v2 starts it only with --address): its live totals, and a
-// graceful stop. k6kit reads it to stop a breaking-point run on the current step's error rate.
+// graceful stop, a pause. Load drivers read it for the watchers' live totals.
 import { createServer } from 'node:net';
-import { StepWatch, type LiveTotals, type StepStop } from '../verdicts/step-stop.ts';
+import type { LiveTotals } from '../verdicts/step-stop.ts';
 
 /** A loopback port free now, for k6's --address (k6 v2 serves no API unless given one). */
 export function freePort(): Promise<number> {
@@ -44,7 +44,7 @@ export async function readTotals(address: string, t: number): Promise<LiveTotals
 /** PATCH /v1/status, as k6-operator's starter and k6's own clients send it. */
 async function patchStatus(
   address: string,
-  attributes: { stopped?: true; paused?: false },
+  attributes: { stopped?: true; paused?: boolean },
 ): Promise<boolean> {
   try {
     const response = await fetch(`http://${address}/v1/status`, {
@@ -66,7 +66,12 @@ export function stopTest(address: string): Promise<boolean> {
 
 /** Starts a test k6 was told to hold (--paused). */
 export function resumeTest(address: string): Promise<boolean> {
-  return patchStatus(address, { paused: false });
+  return setPaused(address, false);
+}
+
+/** Holds a running test (its VUs finish their iterations and wait), or lets it go on. */
+export function setPaused(address: string, paused: boolean): Promise<boolean> {
+  return patchStatus(address, { paused });
 }
 
 /** Whether k6's REST API answers yet: a paused instance is ready once it does. */
@@ -76,37 +81,4 @@ export async function apiReady(address: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Reads k6's totals every interval and stops the test once the current step has failed past the
- * limit; onStop hears which step. Stops reading with stop(), or after the stop it asked for.
- */
-export function stopOnStepErrors(options: {
-  address: string;
-  limit: number;
-  intervalMs: number;
-  onStop: (stop: StepStop) => void;
-}): { stop(): void } {
-  const watch = new StepWatch({ limit: options.limit });
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    const totals = await readTotals(options.address, Math.round((performance.now() - started) / 100) / 10);
-    const stop = totals && watch.observe(totals);
-    if (stop) {
-      timer = undefined;
-      options.onStop(stop);
-      await stopTest(options.address);
-      return;
-    }
-    if (timer) timer = setTimeout(() => void tick(), options.intervalMs);
-  };
-  timer = setTimeout(() => void tick(), options.intervalMs);
-  return {
-    stop: () => {
-      clearTimeout(timer);
-      timer = undefined;
-    },
-  };
 }

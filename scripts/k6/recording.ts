@@ -6,40 +6,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
-
-/** One operation in one period (the recorder's per-`op`-tag submetrics). Latencies in ms. */
-export interface OpPoint {
-  /** Requests (HTTP), sessions (WebSocket); absent for a custom Trend, which has no count. */
-  count?: number;
-  rate?: number;
-  errorRate?: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** One period of k6's own view of the run. Latencies in ms, rates per second. */
-export interface K6Point {
-  /** Seconds since the start of the test. */
-  t: number;
-  /** When the period ended, ms since the epoch: the resource timeline's clock. */
-  at: number;
-  vus: number;
-  requests: number;
-  requestRate: number;
-  errorRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  iterations: number;
-  /** Operations that saw samples in this period. */
-  ops: Record<string, OpPoint>;
-  /** The scenario's custom Rate metrics that saw samples (checks too), as fractions. */
-  rates: Record<string, number>;
-  /** The run ended within its first period: this one point is the whole run, from k6's summary. */
-  whole?: true;
-}
+import type { K6Point, OpPoint } from '../contracts/timeline.ts';
 
 /** The recorder's stats per metric type, in the order of its arrays. */
 const STATS: Record<string, string[]> = {

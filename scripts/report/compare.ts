@@ -1,8 +1,8 @@
+import type { ReportModel } from './types.ts';
 // Pure: two runs' report models → per operation, the change in p50/p95/p99, error rate and
 // throughput, with regressions beyond a tolerance flagged. k6's open-source edition has no such
 // command (grafana/k6#1843). A latency change within the baseline's own spread (its IQR, as
 // pytest-benchmark compares) is noise, whatever its share.
-import type { ReportModel } from './model.ts';
 
 export interface Change {
   op: string;

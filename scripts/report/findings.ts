@@ -1,22 +1,31 @@
 // Pure: the sections of seed 004's report template (key findings, bottlenecks identified,
 // recommendations), drawn from the run's figures and verdicts. Each line cites its numbers; a
 // section with nothing to say says so rather than filling in boilerplate.
-import type { RunEnding } from '../verdict.ts';
-import type { Peaks, ReportModel } from './model.ts';
-
-export interface Analysis {
-  findings: string[];
-  bottlenecks: string[];
-  recommendations: string[];
-}
+import type { Analysis, Peaks, ReportModel } from './types.ts';
+import type { RunEnding } from '../contracts/summary.ts';
 
 type Model = Omit<ReportModel, 'analysis'>;
 
 export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis {
-  const findings: string[] = [];
-  const bottlenecks: string[] = [];
-  const recommendations: string[] = [];
+  const analysis: Analysis = { findings: [], bottlenecks: [], recommendations: [] };
+  // Each section adds its lines in turn: the order of the lines is the order of the sections.
+  for (const section of [totals, tightestOperation, saturation, leaks, verdicts, breakingPoint, caveats])
+    section(analysis, model, peaks, ending);
+  if (analysis.bottlenecks.length === 0)
+    analysis.bottlenecks.push(
+      'None found at this load: no SLA row within 20% of its target, no saturated CPU.',
+    );
+  if (analysis.recommendations.length === 0)
+    analysis.recommendations.push(
+      'Nothing to act on from this run; a higher load profile would find the limit.',
+    );
+  return analysis;
+}
 
+type Section = (analysis: Analysis, model: Model, peaks: Peaks, ending: RunEnding) => void;
+
+/** What the load did, and which SLA rows held. */
+const totals: Section = ({ findings, recommendations }, model) => {
   findings.push(
     // A stream makes no HTTP request after its upgrade: what it moved is in its counters.
     model.totals.requests > 0 || model.counters.length === 0
@@ -34,8 +43,10 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
   for (const row of failedRows) {
     recommendations.push(`Investigate ${row.op} (${row.title}): ${row.failures.join('; ')}.`);
   }
+};
 
-  // The operation closest to its p95 target is where the next load level will break first.
+/** The operation closest to its p95 target is where the next load level will break first. */
+const tightestOperation: Section = ({ findings, bottlenecks }, model) => {
   const margins = model.sla.flatMap((r) => {
     const value = r.p95.valueMs;
     const target = r.p95.targetMs;
@@ -53,7 +64,10 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
       `The tightest operation, ${tightest.row.op}, runs at ${Math.round(tightest.share * 100)}% of its p95 target.`,
     );
   }
+};
 
+/** A saturated target or load generator, and the target's memory peak. */
+const saturation: Section = ({ findings, bottlenecks, recommendations }, _model, peaks) => {
   if (peaks.targetCpu !== undefined && peaks.targetCpu >= 90) {
     bottlenecks.push(
       `Target CPU peaked at ${Math.round(peaks.targetCpu)}% of a core: the service is CPU-bound.`,
@@ -72,7 +86,9 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
   }
   if (peaks.targetRss !== undefined)
     findings.push(`Target memory peaked at ${(peaks.targetRss / 1024 / 1024).toFixed(1)} MB.`);
+};
 
+const leaks: Section = ({ findings, recommendations }, model) => {
   const failedLeaks = model.leaks.filter((l) => !l.pass);
   if (model.leaks.length > 0) {
     findings.push(
@@ -88,6 +104,10 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
         : `Find what holds ${l.resource} after the load: ${l.delta} over a ${l.tolerance} tolerance.`,
     );
   }
+};
+
+/** The verdicts read from the timelines: a failure with what to look at, a pass with its figures. */
+const verdicts: Section = ({ findings, recommendations }, model) => {
   for (const v of model.verdicts) {
     if (v.name.startsWith('leak')) continue;
     if (v.status === 'fail') {
@@ -105,6 +125,9 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
       findings.push(`${capital(v.name)}: ${v.detail}.`);
     }
   }
+};
+
+const breakingPoint: Section = ({ findings, bottlenecks }, model, _peaks, ending) => {
   if (ending.breakingPoint?.judged) {
     const bp = ending.breakingPoint;
     findings.push(
@@ -113,6 +136,10 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
     if (bp.firstBroken)
       bottlenecks.push(`At ${bp.firstBroken.vus} VUs: ${bp.firstBroken.broken.join(', ')}.`);
   }
+};
+
+/** What the run could not judge, and what cut it short. */
+const caveats: Section = ({ findings, recommendations }, model, _peaks, ending) => {
   if (!ending.leaks && model.target.kind === 'external')
     recommendations.push('Pass --watch-pid or --watch-port to judge leaks on the system under test.');
   if (ending.degradation && !ending.degradation.judged)
@@ -132,13 +159,7 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
         .map((c) => `${c.name} (${c.rate})`)
         .join(', ')}.`,
     );
-
-  if (bottlenecks.length === 0)
-    bottlenecks.push('None found at this load: no SLA row within 20% of its target, no saturated CPU.');
-  if (recommendations.length === 0)
-    recommendations.push('Nothing to act on from this run; a higher load profile would find the limit.');
-  return { findings, bottlenecks, recommendations };
-}
+};
 
 function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

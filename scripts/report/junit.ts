@@ -1,7 +1,7 @@
 // Pure: the report model → JUnit test cases: one per SLA row, one per threshold outside the rows,
 // one per verdict (skipped when not judged), and one for the run itself when it did not finish.
 import { operationMetrics, type BundleInfo } from '../../lib/contract.ts';
-import type { ReportModel } from './model.ts';
+import type { ReportModel } from './types.ts';
 
 export interface JunitCase {
   classname: string;

@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import type { BundleInfo } from '../../lib/contract.ts';
 import { InputError } from '../errors.ts';
 import { readJsonLines } from '../jsonl.ts';
-import type { K6Point } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
-import type { RunSummary } from '../run.ts';
-import type { Sample } from '../sampler/sample.ts';
-import type { Peaks, ReportInputs } from './model.ts';
+import { buildReport } from './model.ts';
 import { Bucketer } from './series.ts';
+import type { K6Point, Sample } from '../contracts/timeline.ts';
+import type { RunSummary } from '../contracts/summary.ts';
+import type { Peaks, ReportInputs, ReportModel } from './types.ts';
+
+/** A run folder's report model: what comparisons read. */
+export async function loadModel(runDir: string): Promise<ReportModel> {
+  return buildReport(await loadRun(runDir));
+}
 
 export async function loadRun(runDir: string, buckets = 400): Promise<ReportInputs> {
   const file = (name: string) => join(runDir, name);

@@ -1,8 +1,7 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
-import { operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
-import { describeThreshold, type SummaryExport, type ThresholdResult } from '../k6/summary.ts';
-import type { RunSummary } from '../run.ts';
+import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+import { describeThreshold, type SummaryExport } from '../k6/summary.ts';
 import {
   describeBreakingPoint,
   describeStepStop,
@@ -15,137 +14,13 @@ import {
   describeRecovery,
 } from '../verdict.ts';
 import { lineChart, type Chart } from './charts.ts';
-import { analyse, type Analysis } from './findings.ts';
+import { analyse } from './findings.ts';
+import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
 import type { Bucketer } from './series.ts';
 import { describeTolerance } from '../verdicts/leaks.ts';
 import { ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
-
-export interface Cell {
-  value: string;
-  target: string;
-  /** The comparison the table wrote: '<', or '≤' for "<= 300ms". */
-  op: '<' | '≤';
-  valueMs?: number;
-  targetMs?: number;
-  /** undefined: no target, nothing judged. */
-  pass?: boolean;
-}
-
-export interface SlaRow {
-  op: string;
-  title: string;
-  count: number;
-  errorRate: string;
-  /** Fraction, when the timeline has the operation's errors. */
-  errors?: number;
-  /** Requests (or sessions) per second of load. */
-  perSecond?: number;
-  p50: Cell;
-  p95: Cell;
-  p99: Cell;
-  max: Cell;
-  /**
-   * The interquartile range, p75 − p25: how far the middle half of the samples spread, as
-   * pytest-benchmark reports beside its median (seed 002's baseline). Never judged.
-   */
-  spread: Cell;
-  /** k6's verdict on the row: every threshold on the operation's metrics held. */
-  pass: boolean;
-  failures: string[];
-}
-
-export interface VerdictRow {
-  name: string;
-  status: 'pass' | 'fail' | 'not judged';
-  detail: string;
-}
-
-export interface ReportModel {
-  title: string;
-  scenario: string;
-  profile: string;
-  profileTitle: string;
-  source: string;
-  scale: number;
-  status: 'PASS' | 'FAIL' | 'ABORTED' | 'ERROR';
-  exitCode: number;
-  verdict: string;
-  k6Version: string;
-  /** The load generator's own peak memory, formatted; absent when it could not be read. */
-  k6PeakRss?: string;
-  target: { kind: string; url: string; settings: { name: string; value: string }[] };
-  startedAt: string;
-  endedAt: string;
-  durationSeconds: number;
-  totals: { requests: number; successRate: string; throughput: string; iterations: number };
-  /** SLA rows the profile does not run that the scenario says why of (seed 003's delivery latency). */
-  notJudged: { op: string; reason: string }[];
-  /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
-  counters: { name: string; count: string; perSecond: string }[];
-  /** The scenario's own Trends outside the SLA rows (seed 004's WebSocket message latency). */
-  measures: { name: string; p50: string; p95: string; p99: string; max: string; count: number }[];
-  /** The target's memory growth at the load's peak over the connections it held then (seed 004 §4.4). */
-  memoryPerConnection?: string;
-  /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
-  statusCodes: { status: string; meaning: string; count: string; share: string }[];
-  sla: SlaRow[];
-  slaFile: string;
-  thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
-  checks: { name: string; passes: number; fails: number; rate: string; pass: boolean }[];
-  leaks: {
-    resource: string;
-    baseline: string;
-    final: string;
-    delta: string;
-    tolerance: string;
-    pass: boolean;
-    detail: string;
-  }[];
-  verdicts: VerdictRow[];
-  breakingSteps: {
-    vus: number;
-    from: number;
-    to: number;
-    errorRate: string;
-    p95: string;
-    broken: string;
-    /** The target's means during the step (seed 004 §4.2's monitors); '—' where none was watched. */
-    cpu: string;
-    rss: string;
-    disk: string;
-    network: string;
-    connections: string;
-  }[];
-  charts: Chart[];
-  analysis: Analysis;
-}
-
-export interface ReportInputs {
-  summary: RunSummary;
-  plan?: BundleInfo;
-  k6Summary?: SummaryExport & { root_group?: Group };
-  thresholds: ThresholdResult[];
-  /** Both timelines folded over [startedAt, endedAt]. */
-  buckets: Bucketer;
-  /** Seconds of load k6 recorded. */
-  loadSeconds: number;
-  /** Per operation over the whole run, from the k6 timeline. */
-  opTotals: Record<string, { count: number; failed: number }>;
-  peaks: Peaks;
-}
-
-export interface Peaks {
-  targetCpu?: number;
-  targetRss?: number;
-  hostCpu?: number;
-  connections?: number;
-}
-
-interface Group {
-  checks?: Record<string, { name: string; passes: number; fails: number }>;
-  groups?: Record<string, Group>;
-}
+import type { RunSummary } from '../contracts/summary.ts';
 
 const MB = 1024 * 1024;
 
@@ -235,15 +110,85 @@ function statusDistribution(statuses: Record<string, number>): ReportModel['stat
 export function buildReport(input: ReportInputs): ReportModel {
   const { summary, plan, k6Summary } = input;
   const metrics = k6Summary?.metrics ?? {};
-  const stat = (metric: string, name: string): number | undefined => {
-    const v = metrics[metric]?.[name];
-    return typeof v === 'number' ? v : undefined;
-  };
+  const stat = statOf(metrics);
   const requests = stat('http_reqs', 'count') ?? 0;
   const failedRate = stat('http_req_failed', 'value');
   const k6Seconds = input.buckets.to > input.buckets.from ? summary.seconds : 0;
 
-  const sla: SlaRow[] = Object.entries(plan?.operations ?? {}).map(([op, row]) => {
+  const sla = slaRows(input, stat);
+  const ending = summary.ending;
+  // Per connection means something where connections are what the load holds: WebSocket runs.
+  const holdsSockets = Object.values(plan?.operations ?? {}).some((row) => row.metric === 'ws');
+  const memoryPer = holdsSockets ? memoryPerConnection(ending, input.peaks) : undefined;
+  const perConnection = memoryPer === undefined ? {} : { memoryPerConnection: memoryPer };
+  const model: Omit<ReportModel, 'analysis'> = {
+    title: `${summary.scenario} · ${summary.profile}`,
+    scenario: summary.scenario,
+    profile: summary.profile,
+    profileTitle: plan?.title ?? summary.profile,
+    source: plan?.source ?? '',
+    scale: summary.scale,
+    status: reportStatus(summary),
+    exitCode: summary.exitCode,
+    verdict: summary.verdict,
+    k6Version: summary.k6.version,
+    ...(summary.k6.peakRssBytes !== undefined
+      ? { k6PeakRss: `${(summary.k6.peakRssBytes / MB).toFixed(1)} MB` }
+      : {}),
+    target: {
+      kind: summary.target.kind,
+      url: summary.target.url,
+      settings: flatten({
+        ...summary.target.config,
+        // Where an external system was watched and read: the report says what its verdicts saw.
+        ...(summary.target.cgroup ? { 'watched cgroup': summary.target.cgroup } : {}),
+        ...(summary.scraped ? { scraped: summary.scraped.join(', ') } : {}),
+      }),
+    },
+    startedAt: summary.startedAt,
+    endedAt: summary.endedAt,
+    durationSeconds: summary.seconds,
+    totals: {
+      requests,
+      successRate: failedRate === undefined ? '—' : pct(1 - failedRate),
+      throughput: `${(stat('http_reqs', 'rate') ?? (k6Seconds ? requests / k6Seconds : 0)).toFixed(1)}/s`,
+      iterations: stat('iterations', 'count') ?? 0,
+    },
+    counters: customCounters(metrics),
+    statusCodes: statusDistribution(summary.statusCodes ?? {}),
+    measures: customTrends(metrics, summary.k6.plainTrends),
+    ...perConnection,
+    notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
+    sla,
+    slaFile: summary.sla,
+    thresholds: input.thresholds.map((t) => ({
+      metric: t.metric,
+      threshold: t.threshold,
+      ok: t.ok,
+      text: describeThreshold(t),
+    })),
+    checks: checksOf(k6Summary?.root_group),
+    leaks: leakRows(ending),
+    verdicts: verdictRows(ending),
+    breakingSteps: breakingStepRows(ending),
+    charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
+  };
+  return { ...model, analysis: analyse(model, input.peaks, ending) };
+}
+
+type Stat = (metric: string, name: string) => number | undefined;
+
+/** One figure of k6's summary export, where it is a number. */
+function statOf(metrics: SummaryExport['metrics']): Stat {
+  return (metric, name) => {
+    const v = metrics[metric]?.[name];
+    return typeof v === 'number' ? v : undefined;
+  };
+}
+
+/** One row per operation of the SLA table: its figures against its targets, and why it failed. */
+function slaRows(input: ReportInputs, stat: Stat): SlaRow[] {
+  return Object.entries(input.plan?.operations ?? {}).map(([op, row]) => {
     const m = operationMetrics(op, row.metric);
     const mine = new Set([m.duration, m.coverage, ...(m.failed ? [m.failed] : [])]);
     const failures = input.thresholds.filter((t) => mine.has(t.metric) && !t.ok).map(describeThreshold);
@@ -285,14 +230,11 @@ export function buildReport(input: ReportInputs): ReportModel {
       failures,
     };
   });
+}
 
-  const ending = summary.ending;
-  // Per connection means something where connections are what the load holds: WebSocket runs.
-  const holdsSockets = Object.values(plan?.operations ?? {}).some((row) => row.metric === 'ws');
-  const memoryPer = holdsSockets ? memoryPerConnection(ending, input.peaks) : undefined;
-  const perConnection = memoryPer === undefined ? {} : { memoryPerConnection: memoryPer };
-  // Leaks have their own table; these are the verdicts read from the timelines.
-  const verdicts: VerdictRow[] = [
+/** The verdicts read from the timelines; leaks have their own table. */
+function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
+  return [
     ...(ending.peakGrowth ?? []).map((v) => ({
       name: `peak growth: ${v.resource}`,
       status: v.pass ? ('pass' as const) : ('fail' as const),
@@ -358,93 +300,49 @@ export function buildReport(input: ReportInputs): ReportModel {
         ]
       : []),
   ];
+}
 
-  const status: ReportModel['status'] =
-    ending.interrupted || ending.targetDied
-      ? 'ABORTED'
-      : summary.exitCode === 0
-        ? 'PASS'
-        : FAILED_VERDICT_CODES.includes(summary.exitCode)
-          ? 'FAIL'
-          : 'ERROR';
+function reportStatus(summary: RunSummary): ReportModel['status'] {
+  const ending = summary.ending;
+  return ending.interrupted || ending.targetDied
+    ? 'ABORTED'
+    : summary.exitCode === 0
+      ? 'PASS'
+      : FAILED_VERDICT_CODES.includes(summary.exitCode)
+        ? 'FAIL'
+        : 'ERROR';
+}
 
-  const model: Omit<ReportModel, 'analysis'> = {
-    title: `${summary.scenario} · ${summary.profile}`,
-    scenario: summary.scenario,
-    profile: summary.profile,
-    profileTitle: plan?.title ?? summary.profile,
-    source: plan?.source ?? '',
-    scale: summary.scale,
-    status,
-    exitCode: summary.exitCode,
-    verdict: summary.verdict,
-    k6Version: summary.k6.version,
-    ...(summary.k6.peakRssBytes !== undefined
-      ? { k6PeakRss: `${(summary.k6.peakRssBytes / MB).toFixed(1)} MB` }
-      : {}),
-    target: {
-      kind: summary.target.kind,
-      url: summary.target.url,
-      settings: flatten({
-        ...summary.target.config,
-        // Where an external system was watched and read: the report says what its verdicts saw.
-        ...(summary.target.cgroup ? { 'watched cgroup': summary.target.cgroup } : {}),
-        ...(summary.scraped ? { scraped: summary.scraped.join(', ') } : {}),
-      }),
-    },
-    startedAt: summary.startedAt,
-    endedAt: summary.endedAt,
-    durationSeconds: summary.seconds,
-    totals: {
-      requests,
-      successRate: failedRate === undefined ? '—' : pct(1 - failedRate),
-      throughput: `${(stat('http_reqs', 'rate') ?? (k6Seconds ? requests / k6Seconds : 0)).toFixed(1)}/s`,
-      iterations: stat('iterations', 'count') ?? 0,
-    },
-    counters: customCounters(metrics),
-    statusCodes: statusDistribution(summary.statusCodes ?? {}),
-    measures: customTrends(metrics, summary.k6.plainTrends),
-    ...perConnection,
-    notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
-    sla,
-    slaFile: summary.sla,
-    thresholds: input.thresholds.map((t) => ({
-      metric: t.metric,
-      threshold: t.threshold,
-      ok: t.ok,
-      text: describeThreshold(t),
-    })),
-    checks: checksOf(k6Summary?.root_group),
-    leaks: (ending.leaks ?? []).map((v) => {
-      const detail = describeLeak(v);
-      const unit = v.resource === 'memory' ? (n: number) => `${(n / MB).toFixed(2)} MB` : String;
-      return {
-        resource: v.resource,
-        baseline: unit(v.baseline),
-        final: unit(v.final),
-        delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
-        tolerance: describeTolerance(v.resource, v.tolerance),
-        pass: v.pass,
-        detail,
-      };
-    }),
-    verdicts,
-    breakingSteps: (ending.breakingPoint?.judged ? ending.breakingPoint.steps : []).map((s) => ({
-      vus: s.vus,
-      from: s.from,
-      to: s.to,
-      errorRate: pct(s.errorRate),
-      p95: ms(s.p95),
-      broken: s.broken.join('; ') || 'held',
-      cpu: s.resources ? `${s.resources.cpu}%` : '—',
-      rss: s.resources ? `${(s.resources.rss / MB).toFixed(1)} MB` : '—',
-      disk: s.resources ? `${(s.resources.diskBps / MB).toFixed(2)} MB/s` : '—',
-      network: s.resources ? `${(s.resources.netBps / MB).toFixed(2)} MB/s` : '—',
-      connections: s.resources ? String(s.resources.connections) : '—',
-    })),
-    charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
-  };
-  return { ...model, analysis: analyse(model, input.peaks, ending) };
+function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
+  return (ending.leaks ?? []).map((v) => {
+    const detail = describeLeak(v);
+    const unit = v.resource === 'memory' ? (n: number) => `${(n / MB).toFixed(2)} MB` : String;
+    return {
+      resource: v.resource,
+      baseline: unit(v.baseline),
+      final: unit(v.final),
+      delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
+      tolerance: describeTolerance(v.resource, v.tolerance),
+      pass: v.pass,
+      detail,
+    };
+  });
+}
+
+function breakingStepRows(ending: RunSummary['ending']): ReportModel['breakingSteps'] {
+  return (ending.breakingPoint?.judged ? ending.breakingPoint.steps : []).map((s) => ({
+    vus: s.vus,
+    from: s.from,
+    to: s.to,
+    errorRate: pct(s.errorRate),
+    p95: ms(s.p95),
+    broken: s.broken.join('; ') || 'held',
+    cpu: s.resources ? `${s.resources.cpu}%` : '—',
+    rss: s.resources ? `${(s.resources.rss / MB).toFixed(1)} MB` : '—',
+    disk: s.resources ? `${(s.resources.diskBps / MB).toFixed(2)} MB/s` : '—',
+    network: s.resources ? `${(s.resources.netBps / MB).toFixed(2)} MB/s` : '—',
+    connections: s.resources ? String(s.resources.connections) : '—',
+  }));
 }
 
 /** p75 − p25; '—' where the run folder has no quartiles (k6kit before it kept them). */

@@ -6,10 +6,11 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { junitCases } from './junit.ts';
-import { loadRun } from './load.ts';
+import { loadModel, loadRun } from './load.ts';
 import { compareRuns, type Comparison } from './compare.ts';
 import { ms, pct } from '../format.ts';
-import { buildReport, type ReportModel, type SlaRow } from './model.ts';
+import { buildReport } from './model.ts';
+import type { ReportModel, SlaRow } from './types.ts';
 
 export interface RenderedReports {
   model: ReportModel;
@@ -47,20 +48,20 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
   return { model, ...files, console: printable(hb.console(model)) };
 }
 
-/** The two runs' reports, compared; the Markdown goes to the console and, if asked, a file. */
+/** Two run folders compared; the Markdown goes to the console and, if asked, a file. */
 export async function compareRunDirs(
   root: string,
   baselineDir: string,
   currentDir: string,
   tolerancePercent: number,
 ): Promise<{ comparison: Comparison; markdown: string }> {
-  const [baseline, current] = await Promise.all([
-    loadRun(baselineDir).then(buildReport),
-    loadRun(currentDir).then(buildReport),
-  ]);
+  const [baseline, current] = await Promise.all([loadModel(baselineDir), loadModel(currentDir)]);
   const comparison = compareRuns(baseline, current, tolerancePercent);
-  const hb = await templates(join(root, 'reports', 'templates'));
-  return { comparison, markdown: hb.compare(comparison) };
+  return { comparison, markdown: await renderComparison(root, comparison) };
+}
+
+export async function renderComparison(root: string, comparison: Comparison): Promise<string> {
+  return (await templates(join(root, 'reports', 'templates'))).compare(comparison);
 }
 
 interface Templates {

@@ -1,50 +1,9 @@
 // Pure: two raw /proc snapshots → one sample of rates and levels.
 import type { RawSnapshot } from './read.ts';
+import type { Phase, Sample } from '../contracts/timeline.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s (USER_HZ) on every architecture it runs k6 on. */
 const TICKS_PER_SECOND = 100;
-
-export type Phase = 'warmup' | 'baseline' | 'run' | 'cooldown';
-
-export interface ProcessSample {
-  /** Percent of one core. */
-  cpu: number;
-  rss: number;
-  vms: number;
-  memPercent: number;
-  threads: number;
-  fds: number;
-  /** TCP connections of the tree (listening sockets left out), and by state. */
-  connections: number;
-  tcp: Record<string, number>;
-  processes: number;
-  /** Disk bytes per second, where a watched cgroup counts them. */
-  diskReadBps?: number;
-  diskWriteBps?: number;
-}
-
-export interface Sample {
-  t: string;
-  phase: Phase;
-  process?: ProcessSample;
-  host: {
-    /** Percent of all cores. */
-    cpu: number;
-    memPercent: number;
-    load1: number;
-    diskReadBps: number;
-    diskWriteBps: number;
-    netRxBps: number;
-    netTxBps: number;
-    loopbackBps: number;
-  };
-  /** Series scraped from --scrape endpoints at this moment, by selector. */
-  metrics?: Record<string, number>;
-  /** The endpoints that could not be read at this moment: a marked gap, not a failed run. */
-  gaps?: string[];
-  /** The watched process tree or cgroup was gone at this moment (it exited, the container stopped). */
-  watchGone?: true;
-}
 
 export function toSample(previous: RawSnapshot, current: RawSnapshot, phase: Phase): Sample {
   const seconds = Math.max(0.001, (current.at - previous.at) / 1000);

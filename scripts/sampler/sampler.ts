@@ -4,8 +4,9 @@
 import type { WriteStream } from 'node:fs';
 import { snapshot, type ProcessReader, type RawSnapshot } from './read.ts';
 import type { Scraper } from '../scrape/scraper.ts';
-import { toSample, type Phase, type Sample } from './sample.ts';
+import { toSample } from './sample.ts';
 import type { Levels } from '../verdicts/leaks.ts';
+import type { Phase, Sample } from '../contracts/timeline.ts';
 
 export interface SamplerOptions {
   /** The watched process tree or cgroup; the host alone when absent. */

@@ -9,6 +9,8 @@ export interface RunningTarget {
   pid: number;
   /** Resolves when the target has exited; carries why, for the run's record. */
   exited: Promise<{ code: number | null; signal: string | null }>;
+  /** Once stop() was called: its exit from then on is k6kit's doing, not a failure. */
+  readonly stopping: boolean;
   stop(): Promise<void>;
 }
 
@@ -69,11 +71,18 @@ export async function startTarget(
     throw error;
   });
 
+  let stopping = false;
   return {
     url,
     pid: child.pid as number,
     exited,
-    stop: () => (done ? Promise.resolve() : stopProcess(child, exited)),
+    get stopping() {
+      return stopping;
+    },
+    stop: () => {
+      stopping = true;
+      return done ? Promise.resolve() : stopProcess(child, exited);
+    },
   };
 }
 

@@ -4,9 +4,8 @@
 // abort threshold ends a breaking-point run; this names the last step that held and the first that
 // broke. One pass; memory grows with the number of steps, not the run's length.
 import type { OperationTargets } from '../../lib/contract.ts';
-import type { K6Point } from '../k6/recording.ts';
 import { median } from './leaks.ts';
-import type { Sample } from '../sampler/sample.ts';
+import type { K6Point, Sample } from '../contracts/timeline.ts';
 
 export interface Step {
   vus: number;

@@ -1,8 +1,8 @@
 // Does latency at the end of the steady state exceed its start? Judged from k6's per-period
 // points, either from an array (tests) or streamed twice from the timeline file (runs), so that
 // a day-long run is judged in constant memory.
-import type { K6Point } from '../k6/recording.ts';
 import { median } from './leaks.ts';
+import type { K6Point } from '../contracts/timeline.ts';
 
 export interface DegradationVerdict {
   judged: boolean;

@@ -2,10 +2,10 @@
 // steady state of the run phase, as growth over that span in percent of its starting level. A
 // cooldown can hide a slow leak behind a GC; a steady climb for hours cannot hide. Two passes over
 // the resource timeline with running sums: constant memory for a 24-hour run.
-import type { Sample } from '../sampler/sample.ts';
 import { levelsOf } from '../sampler/sampler.ts';
 import type { LeakTolerance } from '../../lib/contract.ts';
 import { DEFAULT_TOLERANCE, RESOURCES, withinTolerance, type Resource, type Tolerances } from './leaks.ts';
+import type { Sample } from '../contracts/timeline.ts';
 
 export interface GrowthVerdict {
   resource: Resource;

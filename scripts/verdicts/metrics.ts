@@ -4,8 +4,8 @@
 // (process_resident_memory_bytes + 5%). A series the endpoints never exposed fails: a misspelt
 // name must not pass unseen.
 import type { LeakTolerance, MetricLimit } from '../../lib/contract.ts';
-import type { Sample } from '../sampler/sample.ts';
 import { median, withinTolerance } from './leaks.ts';
+import type { Sample } from '../contracts/timeline.ts';
 
 export interface MetricCheck {
   series: string;

@@ -1,8 +1,8 @@
 // Does the system come back after a stress phase? Judged from k6's per-period points: the time from
 // the last period of the stress until latency, errors and the named rates (429s counted as
 // graceful, say) are back at their reference level and stay there. Streamed: a few numbers a period are kept, never the points.
-import type { K6Point } from '../k6/recording.ts';
 import { median } from './leaks.ts';
+import type { K6Point } from '../contracts/timeline.ts';
 
 export interface RecoveryVerdict {
   judged: boolean;

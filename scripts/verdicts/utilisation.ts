@@ -4,8 +4,8 @@
 // peaks: constant memory for a 24-hour run. CPU is a share of the machine: a process at 100% of
 // one core uses 50% of a 2-core machine. With no process watched, the host is judged.
 import type { UtilisationLimits } from '../../lib/contract.ts';
-import type { Sample } from '../sampler/sample.ts';
 import { median } from './leaks.ts';
+import type { Sample } from '../contracts/timeline.ts';
 
 export type UtilisationMeasure = keyof UtilisationLimits;
 

@@ -8,6 +8,8 @@ import type { TargetConfig } from '../config.ts';
 import { simulateWork, sleep } from '../latency.ts';
 import type { FileStore } from '../store.ts';
 import type { Job, TaskQueue } from '../queue.ts';
+import { storeRoutes } from './file-store.ts';
+import { taskSocketRoute } from './task-socket.ts';
 
 const PROGRESS_STEPS = 5;
 const MARKETPLACE_PACKAGE_BYTES = 64 * 1024;
@@ -19,10 +21,30 @@ export function fileRoutes(
   store: FileStore,
   queue: TaskQueue,
 ): void {
-  const api = config.latency['tasks'] ?? { min: 0, max: 0 };
-  const storing = config.latency['upload'] ?? { min: 0, max: 0 };
-  const work = config.latency['repackage'] ?? { min: 0, max: 0 };
+  const files = filesOf(config, store, queue);
+  uploadRoute(app, files);
+  taskRoutes(app, files);
+  storeRoutes(app, config, store);
+  taskSocketRoute(app, config, queue);
+}
 
+/** What the upload and task routes share: the repackaging jobs and the store's answers. */
+interface Files {
+  config: TargetConfig;
+  store: FileStore;
+  queue: TaskQueue;
+  /** Latency of the task API. */
+  api: Range;
+  repackage: (source: () => Readable) => Job;
+  copyOf: (inputPath: string) => Job;
+  discard: (path: string, claimed: number) => Promise<void>;
+  describeUsage: () => string;
+}
+
+type Range = { min: number; max: number };
+
+function filesOf(config: TargetConfig, store: FileStore, queue: TaskQueue): Files {
+  const work = config.latency['repackage'] ?? { min: 0, max: 0 };
   /**
    * A repackaging job: progress in steps, then an output file written for real, through the store's
    * meter. An output the store has no room for fails the task with a message that says so.
@@ -60,6 +82,22 @@ export function fileRoutes(
     return capacity > 0 ? `${used} of ${capacity} bytes used` : `${used} bytes used`;
   };
 
+  return {
+    config,
+    store,
+    queue,
+    api: config.latency['tasks'] ?? { min: 0, max: 0 },
+    repackage,
+    copyOf,
+    discard,
+    describeUsage,
+  };
+}
+
+/** Uploads streamed to disk through the store's meter, each repackaged by a task. */
+function uploadRoute(app: FastifyInstance, files: Files): void {
+  const { config, store, queue, copyOf, discard, describeUsage } = files;
+  const storing = config.latency['upload'] ?? { min: 0, max: 0 };
   let uploading = 0;
   app.post('/api/v1/tasks/upload', async (request, reply) => {
     // Graceful degradation under continuous large uploads (seed 004 §4.2): past the limit an upload
@@ -133,7 +171,11 @@ export function fileRoutes(
     const task = queue.submit({ kind: 'upload', platform, input_file_id: id }, copyOf(path));
     return reply.code(202).send(task);
   };
+}
 
+/** Tasks from a stored file or the marketplace, and their state. */
+function taskRoutes(app: FastifyInstance, files: Files): void {
+  const { store, queue, api, repackage, copyOf } = files;
   app.post<{ Body: { file_id: string; platform: string } }>(
     '/api/v1/tasks',
     {
@@ -189,159 +231,4 @@ export function fileRoutes(
     const task = queue.get(request.params.id);
     return task ?? reply.code(404).send({ error: `no task ${request.params.id}` });
   });
-
-  app.get<{ Querystring: { limit: number; offset: number } }>(
-    '/api/v1/files',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
-          },
-        },
-      },
-    },
-    async (request) => {
-      await simulateWork(config.latency['files'] ?? { min: 0, max: 0 });
-      const { limit, offset } = request.query;
-      return { ...store.page(offset, limit), limit, offset };
-    },
-  );
-
-  // The cleanup a full store needs: a file removed and its room given back.
-  app.delete<{ Params: { id: string } }>('/api/v1/files/:id', async (request, reply) => {
-    await simulateWork(config.latency['files'] ?? { min: 0, max: 0 });
-    if (!(await store.delete(request.params.id))) return reply.code(404).send({ error: 'no such file' });
-    return reply.code(204).send();
-  });
-
-  // The store's usage, which the disk exhaustion test fills to 95% of and checks its cleanup by.
-  app.get('/api/v1/storage', async () => store.usage());
-
-  app.get<{ Params: { id: string } }>('/api/v1/files/:id/download', async (request, reply) => {
-    const found = store.lookup(request.params.id);
-    if (!found) return reply.code(404).send({ error: 'no such file' });
-    return reply
-      .header('content-type', 'application/octet-stream')
-      .header('content-length', found.file.size)
-      .header('content-disposition', `attachment; filename="${found.file.name}"`)
-      .send(createReadStream(found.path));
-  });
-
-  // A download of any size with no upload before it: what `new:scenario --kind download` points at.
-  app.get<{ Querystring: { bytes: number } }>(
-    '/api/v1/sample/download',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { bytes: { type: 'integer', minimum: 0, maximum: 1024 ** 3, default: 1024 ** 2 } },
-        },
-      },
-    },
-    async (request, reply) => {
-      const { bytes } = request.query;
-      const chunk = Buffer.alloc(Math.min(bytes, 64 * 1024), 107);
-      let left = bytes;
-      const body = Readable.from(
-        (function* () {
-          while (left > 0) {
-            const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
-            left -= piece.length;
-            yield piece;
-          }
-        })(),
-      );
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-length', bytes)
-        .send(body);
-    },
-  );
-
-  let watchers = 0;
-  let openSockets = 0;
-  app.get<{ Params: { id: string }; Querystring: { rate?: number; count?: number } }>(
-    '/ws/tasks/:id',
-    {
-      websocket: true,
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            rate: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
-            count: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-          },
-        },
-      },
-    },
-    (socket, request) => {
-      // Connection limiting (seed 004 §4.2): one over the limit is told so and closed at once.
-      if (config.maxWebSockets > 0 && openSockets >= config.maxWebSockets) {
-        if (config.faults.wsRefuseReset) socket.terminate();
-        else socket.close(1013, `too many connections: ${openSockets} of ${config.maxWebSockets} open`);
-        return;
-      }
-      openSockets++;
-      socket.on('close', () => openSockets--);
-      const task = queue.get(request.params.id);
-      if (!task) {
-        socket.send(JSON.stringify({ error: `no task ${request.params.id}` }));
-        socket.close(4404, 'no such task');
-        return;
-      }
-      const { rate, count } = request.query;
-      if (rate !== undefined) {
-        // A watcher of the task's update broadcast (seed 004 §4.4): `count` updates at `rate` a second,
-        // each stamped with when it was sent (Date.now(), as k6 reads its clock), then a normal close. The
-        // ws-drop fault cuts every Nth watcher off half-way, as a crashed worker would.
-        const total = count ?? Math.ceil(rate * 10);
-        const dropAt =
-          config.faults.wsDrop > 0 && ++watchers % config.faults.wsDrop === 0 ? Math.ceil(total / 2) : 0;
-        let sent = 0;
-        const timer = setInterval(() => {
-          if (dropAt > 0 && sent === dropAt) {
-            clearInterval(timer);
-            socket.terminate();
-            return;
-          }
-          const now = queue.get(task.id) ?? task;
-          socket.send(
-            JSON.stringify({
-              task_id: now.id,
-              status: now.status,
-              progress: now.progress,
-              seq: ++sent,
-              sent_at: Date.now(),
-            }),
-          );
-          if (sent >= total) {
-            clearInterval(timer);
-            socket.close(1000, 'done');
-          }
-        }, 1000 / rate);
-        socket.on('close', () => clearInterval(timer));
-        return;
-      }
-      const push = (t: Task) => {
-        socket.send(
-          JSON.stringify({
-            task_id: t.id,
-            status: t.status,
-            progress: t.progress,
-            output_file_id: t.output_file_id,
-          }),
-        );
-        if (t.status === 'completed' || t.status === 'failed') socket.close(1000, t.status);
-      };
-      push(task);
-      if (task.status === 'completed' || task.status === 'failed') return;
-      const stop = queue.follow(task.id, push);
-      socket.on('close', stop);
-    },
-  );
 }
-
-type Task = NonNullable<ReturnType<TaskQueue['get']>>;

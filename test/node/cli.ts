@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunSummary } from '../../scripts/run.ts';
+import type { RunSummary } from '../../scripts/contracts/summary.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 

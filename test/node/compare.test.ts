@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../scripts/report/compare.ts';
-import type { Cell, ReportModel, SlaRow } from '../../scripts/report/model.ts';
+import type { Cell, ReportModel, SlaRow } from '../../scripts/report/types.ts';
 
 const cell = (valueMs: number | undefined): Cell => ({
   value: '',

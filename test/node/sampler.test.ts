@@ -5,12 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  readRecordingLine,
-  recordingState,
-  writeTimeline,
-  type K6Point,
-} from '../../scripts/k6/recording.ts';
+import { readRecordingLine, recordingState, writeTimeline } from '../../scripts/k6/recording.ts';
 import {
   parseCpuLine,
   parseNetDev,
@@ -23,6 +18,7 @@ import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
 import { leakVerdicts, medianLevels, type LeakVerdict } from '../../scripts/verdicts/leaks.ts';
 import { decideExit, describeDegradation, describeLeak } from '../../scripts/verdict.ts';
+import type { K6Point } from '../../scripts/contracts/timeline.ts';
 
 test('parseStat reads a command name with spaces and parentheses', () => {
   const stat = '4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 12 0 1000 1 1';

@@ -1,8 +1,6 @@
 // Recovery, breaking point and growth: the verdicts read from the timelines, on shaped data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { K6Point, OpPoint } from '../../scripts/k6/recording.ts';
-import type { Sample } from '../../scripts/sampler/sample.ts';
 import { decideExit, describeBreakingPoint, describeUtilisation } from '../../scripts/verdict.ts';
 import { utilisationFromTimeline } from '../../scripts/verdicts/utilisation.ts';
 import { breakingPointFromTimeline, withStepResources } from '../../scripts/verdicts/breaking-point.ts';
@@ -10,6 +8,7 @@ import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
 import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
 import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
+import type { K6Point, OpPoint, Sample } from '../../scripts/contracts/timeline.ts';
 
 function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partial<K6Point> = {}): K6Point {
   return {

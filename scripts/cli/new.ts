@@ -1,0 +1,55 @@
+// `k6kit new`: a scenario, its SLA table and its test for one endpoint, from a template.
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { ExitCode, InputError } from '../errors.ts';
+import { scaffold, writeScaffold } from '../scaffold/generate.ts';
+import { KIND_NAMES, KINDS } from '../scaffold/kinds.ts';
+
+/** `new`: flags first; in a terminal, a prompt for the kind and the name that were not given. */
+export async function newScenario(
+  root: string,
+  argv: string[],
+  log: (line: string) => void,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      kind: { type: 'string' },
+      name: { type: 'string' },
+      path: { type: 'string' },
+      p50: { type: 'string' },
+      p95: { type: 'string' },
+      p99: { type: 'string' },
+      max: { type: 'string' },
+      bytes: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+  });
+  const kinds = KIND_NAMES.map((k) => `${k} (${KINDS[k].description})`).join(', ');
+  const ask = async (flag: string, question: string): Promise<string> => {
+    if (!process.stdin.isTTY) throw new InputError(`--${flag} is missing; expected ${question}.`);
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await prompt.question(`${question}: `)).trim();
+    } finally {
+      prompt.close();
+    }
+  };
+  const kind = values.kind ?? (await ask('kind', `the endpoint kind, one of ${kinds}`));
+  const name = values.name ?? (await ask('name', 'a scenario name of lower-case letters, digits and -'));
+  const targets = Object.fromEntries(
+    (['p50', 'p95', 'p99', 'max'] as const).flatMap((k) => (values[k] ? [[k, values[k]]] : [])),
+  );
+  const files = await scaffold(root, {
+    kind,
+    name,
+    ...(values.path ? { path: values.path } : {}),
+    targets,
+    ...(values.bytes ? { bytes: Number(values.bytes) } : {}),
+  });
+  await writeScaffold(root, files, values.force === true);
+  for (const file of files) log(`wrote ${file.path}`);
+  log(`run it: npm run k6 -- run ${name} --profile smoke`);
+  return ExitCode.pass;
+}

@@ -1,0 +1,76 @@
+// `k6kit run`: one orchestrated run (scripts/run/), then its reports rendered from its folder.
+import { writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { InputError } from '../errors.ts';
+import { formatSeconds } from '../plan.ts';
+import { renderComparison, renderRun } from '../report/render.ts';
+import type { RunOutcome } from '../run/request.ts';
+import { runScenario } from '../run/run.ts';
+import {
+  env,
+  maxRegression,
+  number,
+  parseTolerances,
+  runFolder,
+  scrapeUrl,
+  watchTarget,
+  type Common,
+  type Values,
+} from './options.ts';
+
+export async function runCommand(
+  root: string,
+  common: Common,
+  values: Values,
+  rest: string[],
+  log: (line: string) => void,
+): Promise<number> {
+  if (rest.length > 1)
+    throw new InputError(`run takes one scenario (the profile goes in --profile); got ${rest.join(' ')}.`);
+  const baseUrl = values['base-url'] ?? env('BASE_URL');
+  const outcome = await runScenario({
+    root,
+    scenario: common.scenario,
+    ...(common.profile ? { profile: common.profile } : {}),
+    scale: common.scale,
+    overrides: common.overrides,
+    ...(values.sla ? { sla: values.sla } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    egress: common.egress,
+    resolve: common.resolveMap,
+    ...watchTarget(values),
+    scrape: (values.scrape ?? []).map(scrapeUrl),
+    outputs: values.out ?? [],
+    ...(common.instances !== undefined ? { instances: common.instances } : {}),
+    ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
+    warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
+    samples: number('--samples', values.samples ?? '5', 1, 100),
+    intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
+    tolerances: parseTolerances(values.tolerance ?? []),
+    ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
+    maxRegressionPercent: maxRegression(values['max-regression']),
+    quiet: values.quiet === true || env('CI') === 'true',
+    log,
+  });
+  await reportRun(root, outcome, log);
+  log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
+  console.log(`k6kit verdict: ${outcome.line}`);
+  return outcome.exitCode;
+}
+
+/** The run's reports, and its comparison with --baseline; a report that fails hides no verdict. */
+async function reportRun(root: string, outcome: RunOutcome, log: (line: string) => void): Promise<void> {
+  log('phase: report');
+  try {
+    const comparison = outcome.comparison && (await renderComparison(root, outcome.comparison));
+    if (comparison) await writeFile(join(outcome.runDir, 'comparison.md'), comparison);
+    const reports = await renderRun(root, outcome.runDir);
+    console.log(reports.console);
+    log(`report: ${relative(process.cwd(), reports.html)}`);
+    if (comparison) console.log(comparison);
+  } catch (error) {
+    if (error instanceof InputError) log(`report: ${error.message}`);
+    else log(`report: could not be rendered: ${(error as Error).stack ?? String(error)}`);
+  }
+  log(`done in ${formatSeconds((performance.now() - outcome.began) / 1000)}`);
+}

@@ -1,0 +1,72 @@
+// summary.json: what a run was, how it ended and what its verdicts found. Written by the run,
+// read by the reports, comparisons and the k6-operator collector. Its verdict types come from
+// the modules that judge them; none of those imports this file.
+import type { ThresholdResult } from '../k6/summary.ts';
+import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
+import type { DegradationVerdict } from '../verdicts/degradation.ts';
+import type { GrowthResult } from '../verdicts/growth.ts';
+import type { LeakVerdict } from '../verdicts/leaks.ts';
+import type { MetricsVerdict } from '../verdicts/metrics.ts';
+import type { RecoveryVerdict } from '../verdicts/recovery.ts';
+import type { StepStop } from '../verdicts/step-stop.ts';
+import type { UtilisationVerdict } from '../verdicts/utilisation.ts';
+
+/** summary.json: what the run was, how it ended, and what its verdicts found. */
+export interface RunSummary {
+  scenario: string;
+  profile: string;
+  scale: number;
+  sla: string;
+  /** peakRssBytes: k6's own high-water mark, the load generator's cost (seed 004's file matrix). */
+  k6: {
+    version: string;
+    origin: string;
+    peakRssBytes?: number;
+    /** The scenario's Trends of plain values (a share, a count), not ms: from k6's recorder. */
+    plainTrends?: string[];
+  };
+  target: {
+    kind: 'reference' | 'external';
+    url: string;
+    pid: number | null;
+    /** The watched cgroup's path, when a cgroup was watched. */
+    cgroup?: string;
+    config?: Record<string, unknown>;
+  };
+  /** The Prometheus endpoints read beside the run. */
+  scraped?: string[];
+  /** Requests by HTTP status ('0': no response: refused, reset, timed out). */
+  statusCodes?: Record<string, number>;
+  startedAt: string;
+  endedAt: string;
+  seconds: number;
+  ending: RunEnding;
+  exitCode: number;
+  verdict: string;
+  /** What the plan warned of before the load. */
+  warnings: string[];
+}
+
+export interface RunEnding {
+  k6: { code: number | null; signal: string | null };
+  interrupted?: string;
+  targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
+  thresholds?: ThresholdResult[];
+  leaks?: LeakVerdict[];
+  /** The run phase's highest level of each resource against its baseline. */
+  peakGrowth?: LeakVerdict[];
+  /** The slope of each resource over a long run's steady state. */
+  growth?: GrowthResult;
+  degradation?: DegradationVerdict;
+  recovery?: RecoveryVerdict;
+  /** Informational: never changes the exit code. */
+  breakingPoint?: BreakingPointVerdict;
+  /** A distributed run's instance that ended badly, which ended the run. */
+  instanceFailed?: { instance: number; of: number; code: number | null; signal: string | null; why: string };
+  /** k6kit stopped k6 because the current step failed past the profile's limit (breaking point). */
+  stepStop?: StepStop;
+  /** CPU, memory, disk and network of the system under test against the table's limits. */
+  utilisation?: UtilisationVerdict;
+  /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */
+  metrics?: MetricsVerdict;
+}

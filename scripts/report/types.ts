@@ -1,0 +1,140 @@
+// The report model's shape: what every output (HTML, Markdown, JUnit, console, JSON) renders and
+// what comparisons read. Types only, apart from the code that builds them (model.ts) and draws
+// conclusions from them (findings.ts), so that neither imports the other's types back.
+import type { BundleInfo } from '../../lib/contract.ts';
+import type { RunSummary } from '../contracts/summary.ts';
+import type { SummaryExport, ThresholdResult } from '../k6/summary.ts';
+import type { Chart } from './charts.ts';
+import type { Bucketer } from './series.ts';
+
+export interface Analysis {
+  findings: string[];
+  bottlenecks: string[];
+  recommendations: string[];
+}
+
+export interface Cell {
+  value: string;
+  target: string;
+  /** The comparison the table wrote: '<', or '≤' for "<= 300ms". */
+  op: '<' | '≤';
+  valueMs?: number;
+  targetMs?: number;
+  /** undefined: no target, nothing judged. */
+  pass?: boolean;
+}
+
+export interface SlaRow {
+  op: string;
+  title: string;
+  count: number;
+  errorRate: string;
+  /** Fraction, when the timeline has the operation's errors. */
+  errors?: number;
+  /** Requests (or sessions) per second of load. */
+  perSecond?: number;
+  p50: Cell;
+  p95: Cell;
+  p99: Cell;
+  max: Cell;
+  /**
+   * The interquartile range, p75 − p25: how far the middle half of the samples spread, as
+   * pytest-benchmark reports beside its median (seed 002's baseline). Never judged.
+   */
+  spread: Cell;
+  /** k6's verdict on the row: every threshold on the operation's metrics held. */
+  pass: boolean;
+  failures: string[];
+}
+
+export interface VerdictRow {
+  name: string;
+  status: 'pass' | 'fail' | 'not judged';
+  detail: string;
+}
+
+export interface ReportModel {
+  title: string;
+  scenario: string;
+  profile: string;
+  profileTitle: string;
+  source: string;
+  scale: number;
+  status: 'PASS' | 'FAIL' | 'ABORTED' | 'ERROR';
+  exitCode: number;
+  verdict: string;
+  k6Version: string;
+  /** The load generator's own peak memory, formatted; absent when it could not be read. */
+  k6PeakRss?: string;
+  target: { kind: string; url: string; settings: { name: string; value: string }[] };
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  totals: { requests: number; successRate: string; throughput: string; iterations: number };
+  /** SLA rows the profile does not run that the scenario says why of (seed 003's delivery latency). */
+  notJudged: { op: string; reason: string }[];
+  /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
+  counters: { name: string; count: string; perSecond: string }[];
+  /** The scenario's own Trends outside the SLA rows (seed 004's WebSocket message latency). */
+  measures: { name: string; p50: string; p95: string; p99: string; max: string; count: number }[];
+  /** The target's memory growth at the load's peak over the connections it held then (seed 004 §4.4). */
+  memoryPerConnection?: string;
+  /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
+  statusCodes: { status: string; meaning: string; count: string; share: string }[];
+  sla: SlaRow[];
+  slaFile: string;
+  thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
+  checks: { name: string; passes: number; fails: number; rate: string; pass: boolean }[];
+  leaks: {
+    resource: string;
+    baseline: string;
+    final: string;
+    delta: string;
+    tolerance: string;
+    pass: boolean;
+    detail: string;
+  }[];
+  verdicts: VerdictRow[];
+  breakingSteps: {
+    vus: number;
+    from: number;
+    to: number;
+    errorRate: string;
+    p95: string;
+    broken: string;
+    /** The target's means during the step (seed 004 §4.2's monitors); '—' where none was watched. */
+    cpu: string;
+    rss: string;
+    disk: string;
+    network: string;
+    connections: string;
+  }[];
+  charts: Chart[];
+  analysis: Analysis;
+}
+
+export interface ReportInputs {
+  summary: RunSummary;
+  plan?: BundleInfo;
+  k6Summary?: SummaryExport & { root_group?: Group };
+  thresholds: ThresholdResult[];
+  /** Both timelines folded over [startedAt, endedAt]. */
+  buckets: Bucketer;
+  /** Seconds of load k6 recorded. */
+  loadSeconds: number;
+  /** Per operation over the whole run, from the k6 timeline. */
+  opTotals: Record<string, { count: number; failed: number }>;
+  peaks: Peaks;
+}
+
+export interface Peaks {
+  targetCpu?: number;
+  targetRss?: number;
+  hostCpu?: number;
+  connections?: number;
+}
+
+export interface Group {
+  checks?: Record<string, { name: string; passes: number; fails: number }>;
+  groups?: Record<string, Group>;
+}

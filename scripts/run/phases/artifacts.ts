@@ -1,0 +1,121 @@
+// Artifacts: the exit code decided from every verdict, summary.json and config.json written, and,
+// with --baseline, the run compared with an earlier one: a regression is the run's verdict in
+// summary.json (and so in every report), not only in the exit code. Reports are rendered after
+// the run by the command line, from these files.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunSummary } from '../../contracts/summary.ts';
+import { redactUrl } from '../../egress.ts';
+import { ExitCode, InputError } from '../../errors.ts';
+import { compareRuns, type Comparison } from '../../report/compare.ts';
+import { loadModel } from '../../report/load.ts';
+import { decideExit } from '../../verdict.ts';
+import type { RunOutcome } from '../request.ts';
+import type { RunState } from '../state.ts';
+
+export async function artifactsPhase(run: RunState): Promise<RunOutcome> {
+  run.log('phase: verdicts');
+  const summary = summaryOf(run);
+  await writeSummary(run.runDir, summary);
+  await writeConfig(run);
+  const outcome = {
+    exitCode: summary.exitCode,
+    line: summary.verdict,
+    runDir: run.runDir,
+    began: run.clock.began,
+  };
+  const baseline = run.request.baseline;
+  return baseline ? againstBaseline(run, summary, outcome, baseline) : outcome;
+}
+
+/** A regression fails a run that passed everything else; a comparison that cannot be made hides no verdict. */
+async function againstBaseline(
+  run: RunState,
+  summary: RunSummary,
+  outcome: RunOutcome,
+  baseline: string,
+): Promise<RunOutcome> {
+  let comparison: Comparison;
+  try {
+    const [before, now] = await Promise.all([loadModel(baseline), loadModel(run.runDir)]);
+    comparison = compareRuns(before, now, run.request.maxRegressionPercent);
+  } catch (error) {
+    run.log(`report: ${error instanceof InputError ? error.message : String(error)}`);
+    return outcome;
+  }
+  if (comparison.regressions.length === 0 || summary.exitCode !== ExitCode.pass)
+    return { ...outcome, comparison };
+  const line = `FAIL: ${comparison.regressions.length} regression(s) against ${baseline}; ${summary.verdict.replace(/^PASS: ?/, '')}`;
+  await writeSummary(run.runDir, { ...summary, exitCode: ExitCode.regression, verdict: line });
+  return { ...outcome, exitCode: ExitCode.regression, line, comparison };
+}
+
+function summaryOf(run: RunState): RunSummary {
+  const { request, target, k6Facts, ending } = run;
+  const { exitCode, line } = decideExit(ending);
+  const statusCodes = k6Facts.statusCodes;
+  return {
+    scenario: request.scenario,
+    profile: run.info.profile,
+    scale: request.scale,
+    sla: run.info.sla.file,
+    k6: {
+      version: run.k6.version,
+      origin: run.k6.origin,
+      ...(k6Facts.peakRssBytes !== undefined ? { peakRssBytes: k6Facts.peakRssBytes } : {}),
+      ...(k6Facts.plainTrends.length > 0 ? { plainTrends: k6Facts.plainTrends } : {}),
+    },
+    target: targetOf(run),
+    ...(target && target.scrapeUrls.length > 0 ? { scraped: target.scrapeUrls.map(redactUrl) } : {}),
+    ...(statusCodes && Object.keys(statusCodes).length > 0 ? { statusCodes } : {}),
+    startedAt: run.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    seconds: Number(((performance.now() - run.clock.began) / 1000).toFixed(1)),
+    ending,
+    exitCode,
+    verdict: line,
+    warnings: run.warnings,
+  };
+}
+
+function targetOf(run: RunState): RunSummary['target'] {
+  const target = run.target;
+  const pid = target?.watchedPid ?? null;
+  if (run.reference)
+    return {
+      kind: 'reference',
+      url: run.reference.url,
+      pid,
+      ...(target?.config ? { config: target.config } : {}),
+    };
+  return {
+    kind: 'external',
+    url: redactUrl(target?.baseUrl ?? run.request.baseUrl ?? ''),
+    pid,
+    ...(target?.cgroupPath ? { cgroup: target.cgroupPath } : {}),
+  };
+}
+
+async function writeSummary(runDir: string, summary: RunSummary): Promise<void> {
+  await writeFile(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** The request as given, every URL that may carry credentials redacted, and the resolved plan. */
+async function writeConfig(run: RunState): Promise<void> {
+  const { log, baseUrl, scrape, outputs, ...settings } = run.request;
+  const config = {
+    request: {
+      ...settings,
+      scrape: scrape.map(redactUrl),
+      // An output's URL may carry credentials (remote write): kept out like BASE_URL's.
+      outputs: outputs.map((o) =>
+        o.replace(/^([^=]+=)(.*)$/, (_, name: string, url: string) => name + redactUrl(url)),
+      ),
+      ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}),
+    },
+    k6: { version: run.k6.version, origin: run.k6.origin },
+    plan: run.prepared.info,
+    options: run.prepared.inspection.options,
+  };
+  await writeFile(join(run.runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}

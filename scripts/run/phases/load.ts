@@ -1,0 +1,56 @@
+// Load: the driver runs k6 (one process, or N instances merged) with the watchers beside it; once
+// every k6 has exited, the watchers write what they found and the driver leaves k6's files, whose
+// thresholds are read even from a load that was cut short.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { thresholdResults, type SummaryExport } from '../../k6/summary.ts';
+import { chooseDriver } from '../drivers/choose.ts';
+import type { LoadDriver } from '../drivers/driver.ts';
+import type { RunState, TargetState } from '../state.ts';
+import type { Watcher } from '../watchers/watcher.ts';
+import { watchersOf } from '../watchers/watchers.ts';
+
+export async function loadPhase(run: RunState): Promise<void> {
+  const { request, info } = run;
+  const target = run.target as TargetState;
+  run.log(`phase: run ${request.scenario} under profile ${info.profile} at scale ${request.scale}`);
+  const watchers = watchersOf(run, target);
+  const driver = chooseDriver(
+    run,
+    target.baseUrl,
+    watchers.some((w) => w.needsLiveTotals),
+  );
+  await driver.prepare?.();
+  run.clock.loadStarted = performance.now();
+  await driver.start();
+  run.control.stopWith(() => driver.stop());
+  // A signal, or the target's death, while it was starting: it stops now, not at the end of the test.
+  if (run.control.interrupted || run.ending.targetDied) driver.stop();
+  await watch(run, driver, watchers);
+  const facts = await driver.collect();
+  run.k6Facts.plainTrends = facts.plainTrends;
+  if (facts.statusCodes) run.k6Facts.statusCodes = facts.statusCodes;
+  await readThresholds(run);
+  run.control.checkpoint(run.ending);
+}
+
+/** The watchers run until every k6 has exited, and always stop. */
+async function watch(run: RunState, driver: LoadDriver, watchers: Watcher[]): Promise<void> {
+  const context = { driver, ending: run.ending, log: run.log, intervalMs: run.request.intervalMs };
+  for (const watcher of watchers) watcher.start(context);
+  try {
+    const end = await driver.finished();
+    run.ending.k6 = end.k6;
+    if (end.instanceFailed) run.ending.instanceFailed = end.instanceFailed;
+  } finally {
+    for (const watcher of watchers) await watcher.stop();
+  }
+}
+
+/** k6's own verdict on the SLA thresholds, from its summary export (or the merge's). */
+async function readThresholds(run: RunState): Promise<void> {
+  const file = join(run.runDir, 'k6-summary.json');
+  if (!existsSync(file)) return;
+  run.ending.thresholds = thresholdResults(JSON.parse(await readFile(file, 'utf8')) as SummaryExport);
+}

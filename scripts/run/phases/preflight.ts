@@ -1,0 +1,101 @@
+// Pre-flight: everything that can refuse a run before any process starts. Where the load may go,
+// which k6, the bundle built and inspected (k6 runs its init code, so a bundle past here is one
+// k6 accepts), the run folder named after the profile the bundle resolved, and the plan's
+// warnings said before any load.
+import { createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { assertLoopbackUrl, egressEnv, type EgressPolicy } from '../../egress.ts';
+import { InputError } from '../../errors.ts';
+import { provisionK6 } from '../../k6/provision.ts';
+import { buildPlan } from '../../plan.ts';
+import { prepareBundle } from '../../prepare.ts';
+import { claimFolder } from '../../run-dir.ts';
+import type { RunRequest } from '../request.ts';
+import { RunControl, type RunState } from '../state.ts';
+
+export async function preflight(request: RunRequest): Promise<RunState> {
+  const { root, scenario, log } = request;
+  const egress = egressOf(request);
+  const k6 = await provisionK6({ root, log });
+  log(`k6 v${k6.version} (${k6.origin === 'project' ? relative(root, k6.bin) : k6.bin})`);
+
+  const startedAt = new Date();
+  // Named once the profile is known: the scenario's default profile comes out of the bundle.
+  const runs = join(root, 'reports', 'runs');
+  const building = await claimFolder(runs, `${stamp(startedAt)}-${scenario}`);
+  log(`phase: build scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
+  const prepared = await prepareBundle(k6, {
+    root,
+    scenario,
+    scale: request.scale,
+    egress: egressEnv(egress, request.resolve),
+    ...(request.overrides ? { overrides: request.overrides } : {}),
+    outdir: building,
+    ...(request.profile ? { profile: request.profile } : {}),
+    ...(request.sla ? { sla: request.sla } : {}),
+  });
+  const info = prepared.info;
+  if (request.instances !== undefined && info.stop)
+    throw new InputError(
+      `--instances ${request.instances}: profile ${info.profile} stops on its current step's error rate, read live ` +
+        'from one k6; run it without --instances.',
+    );
+  // Claimed empty, then replaced by the built folder: rename(2) may replace an empty directory.
+  const runDir = await claimFolder(runs, `${stamp(startedAt)}-${scenario}-${info.profile}`);
+  await rename(building, runDir);
+  log(
+    `plan: ${info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
+  );
+  // Said before any load: a target the profile cannot meet fails however good the system is.
+  const warnings = buildPlan(scenario, prepared.inspection).warnings;
+  for (const warning of warnings) log(`warning: ${warning}`);
+  return {
+    request,
+    log,
+    k6,
+    prepared,
+    info,
+    runDir,
+    bundle: join(runDir, relative(building, prepared.bundle)),
+    startedAt,
+    // The run's time counts from here, as summary.json's seconds always have: build and inspect aside.
+    clock: { began: performance.now(), loadStarted: 0 },
+    warnings,
+    tolerances: { ...info.verdicts.leaks, ...request.tolerances },
+    ending: { k6: { code: null, signal: null } },
+    control: new RunControl(log),
+    resourceTimeline: createWriteStream(join(runDir, 'resource-timeline.jsonl')),
+    k6Facts: { plainTrends: [] },
+  };
+}
+
+/** BASE_URL must be a host the load may reach; the reference target is reachable whatever the policy. */
+function egressOf(request: RunRequest): EgressPolicy {
+  let egress = request.egress;
+  if (request.baseUrl)
+    assertLoopbackUrl(
+      request.baseUrl,
+      egress.kind === 'any',
+      egress.kind === 'hosts' ? egress.names : undefined,
+    );
+  // The reference target is k6kit's own, on loopback: an allow-list lets the load reach it.
+  else if (egress.kind === 'hosts')
+    egress = {
+      ...egress,
+      names: [...egress.names, '127.0.0.1'],
+      addresses: [...egress.addresses, '127.0.0.1'],
+    };
+  if (egress.kind === 'hosts')
+    request.log(
+      `egress: load may go to ${egress.names.join(', ')} (${egress.addresses.join(', ')}) only; k6 blocks every other address`,
+    );
+  return egress;
+}
+
+function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,65 @@
+// Baseline and cooldown: the target measured at rest, before and after the load. Each settles
+// the target (a forced GC where it has a hook), samples a window, and repeats until another
+// settle no longer moves memory: a runtime that gives memory back late would otherwise read as a
+// leak, or hide one.
+import { redactUrl } from '../../egress.ts';
+import type { Sample } from '../../contracts/timeline.ts';
+import { levelsOf } from '../../sampler/sampler.ts';
+import { settle } from '../../target/launch.ts';
+import { levelsSettled, type Levels } from '../../verdicts/leaks.ts';
+import type { RunState, TargetState } from '../state.ts';
+
+/** Windows of samples tried before a baseline or cooldown is taken as it is: 5 × 5 s at most. */
+const SETTLE_ROUNDS = 5;
+
+export async function baselinePhase(run: RunState): Promise<void> {
+  const { samples, intervalMs } = run.request;
+  run.log(
+    `phase: baseline (median of ${samples} samples, ${intervalMs / 1000} s apart, once memory is at rest)`,
+  );
+  run.baseline = await sampleSettled(run, 'baseline');
+  run.control.checkpoint(run.ending);
+}
+
+/**
+ * Only after a load k6 ended itself (or k6kit stopped at the breaking point), and only where
+ * something of the target is read: scraped series are judged at rest too, so an external system
+ * with no watched process still gets its cooldown when the table judges its endpoints.
+ */
+export async function cooldownPhase(run: RunState): Promise<void> {
+  const { k6 } = run.ending;
+  const k6Finished =
+    k6.code === 0 || k6.code === 99 || (run.ending.stepStop !== undefined && k6.code !== null);
+  if (!k6Finished || !isObserved(run.target)) return;
+  run.log(`phase: cooldown (median of ${run.request.samples} samples once the load has stopped)`);
+  run.cooldown = await sampleSettled(run, 'cooldown');
+}
+
+function isObserved(target: TargetState | undefined): target is TargetState {
+  return target?.reader !== undefined || target?.scraper !== undefined;
+}
+
+/** Settle, then sample, until another settle no longer moves memory (bounded rounds). */
+async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Promise<Sample[]> {
+  const target = run.target as TargetState;
+  let before: Levels[] | undefined;
+  for (let round = 1; ; round++) {
+    await settleTarget(run, target);
+    const samples = await target.sampler.collect(run.request.samples, phase);
+    const levels = samples.map(levelsOf).filter((l): l is Levels => l !== undefined);
+    if (levelsSettled(levels, before)) return samples;
+    before = levels;
+    if (round === SETTLE_ROUNDS) {
+      run.log(
+        `${phase}: memory still moving after ${round} rounds; its last ${run.request.samples} samples kept`,
+      );
+      return samples;
+    }
+    run.control.checkpoint(run.ending);
+  }
+}
+
+async function settleTarget(run: RunState, target: TargetState): Promise<void> {
+  if (target.settleUrl && isObserved(target) && !(await settle(target.settleUrl)))
+    run.log(`settle: POST ${redactUrl(target.settleUrl)} failed; sampling as it is`);
+}

@@ -1,0 +1,21 @@
+// A watcher runs beside the load: it observes (the system under test, k6 itself, k6's live
+// totals), may end the load early with its reason written into the ending, and writes its part of
+// the ending when the load is over. A new one is a class in this folder, listed in watchers.ts.
+import type { RunEnding } from '../../contracts/summary.ts';
+import type { LoadDriver } from '../drivers/driver.ts';
+
+export interface WatchContext {
+  driver: LoadDriver;
+  ending: RunEnding;
+  log: (line: string) => void;
+  intervalMs: number;
+}
+
+export interface Watcher {
+  /** It reads k6's live totals: the driver must serve them. */
+  readonly needsLiveTotals: boolean;
+  /** Called once the load runs. */
+  start(context: WatchContext): void;
+  /** Called once every k6 of the load has exited: stop watching, write what was found. */
+  stop(): Promise<void>;
+}

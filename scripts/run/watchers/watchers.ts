@@ -1,0 +1,15 @@
+// The watchers of a run's load: what this run needs beside k6, from its table and its target.
+import type { RunState, TargetState } from '../state.ts';
+import { K6MemoryWatcher } from './k6-memory.ts';
+import { ResourceWatcher } from './resources.ts';
+import { StepStopWatcher } from './step-stop.ts';
+import type { Watcher } from './watcher.ts';
+
+export function watchersOf(run: RunState, target: TargetState): Watcher[] {
+  const { info } = run;
+  return [
+    new ResourceWatcher(target.sampler, run.baseline ?? [], info.verdicts.peakGrowth),
+    new K6MemoryWatcher((bytes) => (run.k6Facts.peakRssBytes = bytes)),
+    ...(info.stop ? [new StepStopWatcher(info.stop.stepErrorRate)] : []),
+  ];
+}
