@@ -7,12 +7,14 @@ import { newScenario } from './cli/new.ts';
 import { commonOptions, parseCommandLine } from './cli/options.ts';
 import { runCommand } from './cli/run.ts';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
+import { printable } from './format.ts';
 import { provisionK6 } from './k6/provision.ts';
 import { runK6Tests } from './test-k6.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const log = (line: string) => console.error(`k6kit: ${line}`);
+// Names and titles from the user's files reach the terminal: never as escape sequences.
+const log = (line: string) => console.error(`k6kit: ${printable(line)}`);
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'new') return newScenario(ROOT, argv.slice(1), log);
@@ -54,7 +56,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof K6kitError) {
-      console.error(`k6kit: ${error.message}`);
+      console.error(`k6kit: ${printable(error.message)}`);
       process.exitCode = error.exitCode;
     } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       console.error(`k6kit: ${error.message}. See k6kit help.`);

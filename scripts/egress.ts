@@ -48,9 +48,31 @@ export function assertLoopbackUrl(url: string, allowOtherHosts: boolean, allowed
   return parsed;
 }
 
-/** Credentials in a URL never reach a log or an artifact. */
+/**
+ * Credentials in a URL never reach a log or an artifact. As a URL parser reads it, the userinfo
+ * ends at the authority's last '@', so a password may hold '@', ':' or a space and is still gone.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+}
+
+/**
+ * A URL without its userinfo, and that userinfo as an HTTP Basic Authorization value: fetch()
+ * refuses a URL with credentials (and says so with the whole URL in its error).
+ */
+export function splitCredentials(url: string): { url: string; credentials?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!parsed.username && !parsed.password) return { url };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href, credentials: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
 }
 
 /**
@@ -68,6 +90,10 @@ export async function allowListPolicy(
       addresses.add(name);
       continue;
     }
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(name))
+      throw new InputError(
+        `--allow-host ${name}: expected a host name or an IP address, without a scheme, port or path (such as api.test or 127.0.0.2).`,
+      );
     const mapped = resolve[name];
     if (mapped) {
       addresses.add(mapped);

@@ -25,6 +25,8 @@ export const ExitCode = {
   utilisation: 14,
   /** A series scraped from the system under test (--scrape) passed its limit in verdicts.metrics. */
   metrics: 15,
+  /** The target stopped answering: the load's last seconds completed nothing while VUs ran. */
+  stalled: 16,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
@@ -40,6 +42,7 @@ export const FAILED_VERDICT_CODES: readonly number[] = [
   ExitCode.regression,
   ExitCode.utilisation,
   ExitCode.metrics,
+  ExitCode.stalled,
 ];
 
 export class K6kitError extends Error {

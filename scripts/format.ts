@@ -12,3 +12,22 @@ export function ms(value: number): string {
 export function pct(fraction: number): string {
   return `${(fraction * 100).toFixed(2)}%`;
 }
+
+// C0 controls but tab, newline and carriage return, DEL, and C1 controls: XML 1.0 allows none of
+// them even escaped, and in a terminal they are escape sequences a hostile name could carry.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Terminal output keeps newlines and tabs, and no escape sequence a hostile name could carry. */
+export function printable(text: string): string {
+  return text.replace(CONTROLS, '');
+}
+
+/** Every string in a value (a report model) without control characters, the value's shape kept. */
+export function withoutControls<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(withoutControls) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutControls(v)])) as T;
+  return value;
+}

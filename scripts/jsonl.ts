@@ -1,9 +1,34 @@
-// JSON Lines, read as a stream: the timelines of a day-long run are never held whole.
+// JSON Lines, read as a stream: the timelines of a day-long run are never held whole. A writer
+// that was killed leaves its last line cut short: that line is the end of the file, not an
+// error. Any other line that is not JSON is bad input, named by file and line.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { InputError } from './errors.ts';
 
 export async function* readJsonLines<T>(file: string): AsyncGenerator<T> {
+  // One line behind: only once the next line is read is a line known not to be the last.
+  let pending: { text: string; number: number } | undefined;
+  let number = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    if (line.trim()) yield JSON.parse(line) as T;
+    number++;
+    if (!line.trim()) continue;
+    if (pending) yield parseLine<T>(file, pending.text, pending.number);
+    pending = { text: line, number };
+  }
+  if (!pending) return;
+  try {
+    yield JSON.parse(pending.text) as T;
+  } catch {
+    // Cut short by a writer that died: the file ends before it.
+  }
+}
+
+function parseLine<T>(file: string, text: string, number: number): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new InputError(
+      `${file}:${number}: not a line of JSON (${(error as Error).message}); expected one JSON object a line, as k6kit writes them.`,
+    );
   }
 }

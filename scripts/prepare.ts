@@ -33,6 +33,22 @@ export interface Prepared {
   env: Record<string, string>;
 }
 
+/** What `new` names a scenario: its file is scenarios/<name>.ts. */
+const SCENARIO_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+
+/**
+ * scenarios/<name>.ts for a scenario's name. A name, not a path: `../target/main` would build
+ * another folder's module as a scenario, and name the run folder after a path.
+ */
+export async function scenarioEntry(root: string, name: string): Promise<string> {
+  const entry = join(root, 'scenarios', `${name}.ts`);
+  if (!SCENARIO_NAME.test(name) || !existsSync(entry))
+    throw new InputError(
+      `No scenario "${name}"; expected one of: ${(await listScenarios(root)).join(', ')}.`,
+    );
+  return entry;
+}
+
 export async function listScenarios(root: string): Promise<string[]> {
   const names = await readdir(join(root, 'scenarios')).catch(() => []);
   return names
@@ -52,12 +68,7 @@ export async function inspectOnly(k6: K6, request: Omit<PrepareRequest, 'outdir'
 }
 
 export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Prepared> {
-  const entry = join(request.root, 'scenarios', `${request.scenario}.ts`);
-  if (!existsSync(entry)) {
-    throw new InputError(
-      `No scenario "${request.scenario}"; expected one of: ${(await listScenarios(request.root)).join(', ')}.`,
-    );
-  }
+  const entry = await scenarioEntry(request.root, request.scenario);
   const [built] = await bundle({
     entries: [entry],
     outdir: request.outdir,
@@ -73,7 +84,9 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
     ...overrideEnv(request.overrides ?? {}),
     ...request.egress,
   };
-  const inspection = await inspectBundle(k6, built.bundle, env);
+  const inspection = await inspectBundle(k6, built.bundle, env).catch((error: unknown) => {
+    throw unknownMetric(error, request.sla ?? `the SLA table of scenarios/${request.scenario}.ts`);
+  });
   const info = (inspection.options['ext'] as { k6kit?: BundleInfo } | null)?.k6kit;
   if (!info)
     throw new InputError(
@@ -86,6 +99,21 @@ export async function prepareBundle(k6: K6, request: PrepareRequest): Promise<Pr
     info,
     env: { ...env, K6KIT_PROFILE: info.profile, ...(payloads ? { K6KIT_PAYLOADS: payloads } : {}) },
   };
+}
+
+/**
+ * k6 refuses a threshold on a metric the script never defines, naming neither the table nor its
+ * row: said again with both (a `rates:` row, or a threshold of the table's own).
+ */
+function unknownMetric(error: unknown, table: string): unknown {
+  const metric = /invalid threshold defined on ([^;\s]+); reason: no metric name/.exec(
+    (error as Error).message,
+  )?.[1];
+  if (!metric) return error;
+  return new InputError(
+    `${table}: rates row "${metric}" (or a threshold on ${metric}): the scenario defines no metric ${metric}; ` +
+      `expected a metric it adds (new Rate('${metric}'), new Counter…) or one of k6's own, such as checks.`,
+  );
 }
 
 /** The overrides as k6's environment: each one set, or blank (unset) so that a warmup can drop them all. */

@@ -8,6 +8,7 @@ import type { DegradationVerdict } from './verdicts/degradation.ts';
 import type { GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
+import type { StallVerdict } from './verdicts/stall.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
@@ -132,8 +133,18 @@ export function describeStepStop(v: StepStop): string {
 /** k6's error codes of a request it would not send: 1110 a blocked address, 1111 a blocked name. */
 const EGRESS_CODES = /^http_reqs\{error_code:111[01]\}$/;
 
+export function describeStall(v: StallVerdict): string {
+  if (!v.judged) return `stall not judged: ${v.reason}`;
+  const before = `${(v.requestsBefore ?? 0).toLocaleString('en-US')} requests completed before it`;
+  return v.pass
+    ? `the load was served to its end (silent ${v.silentSeconds} s at most at the end; allowed ${v.allowedSeconds} s)`
+    : `the target stopped answering: nothing completed in the last ${v.silentSeconds} s of the load, from ${v.lastCompletionAt} s, while ${v.vus} VUs ran (${before}; allowed ${v.allowedSeconds} s); k6 dropped the requests in flight at its graceful stop`;
+}
+
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
   const parts: string[] = [];
+  const stalled = ending.stall?.judged === true && !ending.stall.pass;
+  if (stalled && ending.stall) parts.push(describeStall(ending.stall));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)
@@ -201,19 +212,22 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
     };
   }
   const thresholdsFailed = ending.k6.code === 99 || ending.thresholds?.some((t) => !t.ok) === true;
-  const exitCode = thresholdsFailed
-    ? ExitCode.thresholdsFailed
-    : leaked.length > 0 || grew.length > 0 || peaked.length > 0
-      ? ExitCode.leak
-      : ending.degradation && !ending.degradation.pass
-        ? ExitCode.degradation
-        : ending.recovery && !ending.recovery.pass
-          ? ExitCode.recovery
-          : ending.utilisation && !ending.utilisation.pass
-            ? ExitCode.utilisation
-            : ending.metrics && !ending.metrics.pass
-              ? ExitCode.metrics
-              : ExitCode.pass;
+  // First: what did complete of a load that stopped being served says little about the target.
+  const exitCode = stalled
+    ? ExitCode.stalled
+    : thresholdsFailed
+      ? ExitCode.thresholdsFailed
+      : leaked.length > 0 || grew.length > 0 || peaked.length > 0
+        ? ExitCode.leak
+        : ending.degradation && !ending.degradation.pass
+          ? ExitCode.degradation
+          : ending.recovery && !ending.recovery.pass
+            ? ExitCode.recovery
+            : ending.utilisation && !ending.utilisation.pass
+              ? ExitCode.utilisation
+              : ending.metrics && !ending.metrics.pass
+                ? ExitCode.metrics
+                : ExitCode.pass;
   if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
     return { exitCode, line: describeK6Exit(0, null) };
   return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => close('SIGINT'));
   process.once('SIGTERM', () => close('SIGTERM'));
+  process.once('SIGHUP', () => close('SIGHUP'));
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,9 @@ import { ExitCode, InputError } from '../errors.ts';
 import { provisionK6 } from '../k6/provision.ts';
 import { buildPlan, renderPlan } from '../plan.ts';
 import { inspectOnly, prepareBundle } from '../prepare.ts';
+import { recoverSummary } from '../report/recover.ts';
 import { compareRunDirs, renderRun } from '../report/render.ts';
-import { env, maxRegression, number, runFolder, type Common, type Values } from './options.ts';
+import { env, maxRegression, runFolder, whole, type Common, type Values } from './options.ts';
 
 type Log = (line: string) => void;
 
@@ -54,7 +55,7 @@ export async function exportCommand(
   if (args.length > 1) throw new InputError(`export k6-operator takes one scenario; got ${args.join(' ')}.`);
   if (!values.parallelism)
     throw new InputError('export k6-operator: --parallelism N is missing; expected the number of runners.');
-  const parallelism = number('--parallelism', values.parallelism, 1, 1000);
+  const parallelism = whole('--parallelism', values.parallelism, 1, 1000);
   const baseUrl = values['base-url'] ?? env('BASE_URL');
   if (!baseUrl)
     throw new InputError(
@@ -102,17 +103,21 @@ export async function exportCommand(
 export async function reportCommand(root: string, rest: string[], log: Log): Promise<number> {
   if (rest.length !== 1) throw new InputError('report takes one run folder, such as reports/runs/…-smoke.');
   const folder = resolve(rest[0] as string);
-  // An export folder: its runners' results are merged and judged first.
-  const collected =
-    !existsSync(join(folder, 'summary.json')) && existsSync(join(folder, 'export.json'))
+  // An export folder: its runners' results are merged and judged first. A run folder without a
+  // verdict (k6kit was killed): what it measured, ABORTED.
+  const judged = !existsSync(join(folder, 'summary.json'))
+    ? existsSync(join(folder, 'export.json'))
       ? await collectOperatorResults(folder)
-      : undefined;
+      : existsSync(join(folder, 'config.json'))
+        ? await recoverSummary(folder)
+        : undefined
+    : undefined;
   const reports = await renderRun(root, runFolder(rest[0] as string, 'report'));
   console.log(reports.console);
   log(`report: ${relative(process.cwd(), reports.html)}`);
-  if (collected) {
-    console.log(`k6kit verdict: ${collected.verdict}`);
-    return collected.exitCode;
+  if (judged) {
+    console.log(`k6kit verdict: ${judged.verdict}`);
+    return judged.exitCode;
   }
   return ExitCode.pass;
 }

@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ExitCode, InputError } from '../errors.ts';
+import { parseSize } from '../sla/units.ts';
 import { scaffold, writeScaffold } from '../scaffold/generate.ts';
 import { KIND_NAMES, KINDS } from '../scaffold/kinds.ts';
 
@@ -46,10 +47,20 @@ export async function newScenario(
     name,
     ...(values.path ? { path: values.path } : {}),
     targets,
-    ...(values.bytes ? { bytes: Number(values.bytes) } : {}),
+    ...(values.bytes ? { bytes: byteCount(values.bytes) } : {}),
   });
   await writeScaffold(root, files, values.force === true);
   for (const file of files) log(`wrote ${file.path}`);
   log(`run it: npm run k6 -- run ${name} --profile smoke`);
   return ExitCode.pass;
+}
+
+/** --bytes 1048576, or with a unit: 64kb, 1mb (as the SLA tables write sizes). */
+function byteCount(text: string): number {
+  const bytes = parseSize(text) ?? (/^\d+$/.test(text) ? Number(text) : undefined);
+  if (bytes === undefined || !Number.isInteger(bytes) || bytes <= 0)
+    throw new InputError(
+      `--bytes ${text}: expected the upload's size, a whole number of bytes above 0 (or 64kb, 1mb).`,
+    );
+  return bytes;
 }

@@ -11,6 +11,9 @@ import { InputError } from '../errors.ts';
 import { parseDuration } from '../sla/units.ts';
 import { RESOURCES, type Resource, type Tolerances } from '../verdicts/leaks.ts';
 
+/** The longest --duration: a month's soak; k6's own limit is far past what a run can mean. */
+const MAX_DURATION_MS = 31 * 24 * 3600 * 1000;
+
 /** An empty variable counts as unset, as `FOO= npm run …` means to most tools. */
 export const env = (name: string): string | undefined => process.env[name] || undefined;
 
@@ -74,7 +77,7 @@ export async function commonOptions(values: Values, command: string, rest: strin
   // export names what it exports first: `export k6-operator [scenario]`.
   const args = command === 'export' ? rest.slice(1) : rest;
   const instances =
-    values.instances === undefined ? undefined : number('--instances', values.instances, 1, 64);
+    values.instances === undefined ? undefined : whole('--instances', values.instances, 1, 64);
   const resolveMap = parseResolve(values.resolve ?? []);
   return {
     scenario: args[0] ?? env('K6KIT_SCENARIO') ?? 'perf-agent',
@@ -132,8 +135,10 @@ function profileOverrides(values: {
   if (duration) {
     // A bare number is seconds, as K6KIT_DURATION=3600 (seed 001's SEMANTIC_STRESS_TEST_DURATION).
     const ms = /^\d+$/.test(duration.text) ? Number(duration.text) * 1000 : parseDuration(duration.text);
-    if (ms === undefined || ms < 1000 || ms % 1000 !== 0)
-      throw new InputError(`${duration.said}: expected whole seconds, such as 90, 90s, 5m or 1h.`);
+    if (ms === undefined || ms < 1000 || ms % 1000 !== 0 || ms > MAX_DURATION_MS)
+      throw new InputError(
+        `${duration.said}: expected whole seconds up to 31 days, such as 90, 90s, 5m or 1h.`,
+      );
     overrides.duration = ms / 1000;
   }
   return overrides;
@@ -146,24 +151,40 @@ export function number(flag: string, text: string, min: number, max: number): nu
   return value;
 }
 
+/** A count or an id: 1.5 instances or samples is no such thing. */
+export function whole(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= min && value <= max))
+    throw new InputError(`${flag} ${text}: expected a whole number from ${min} to ${max}.`);
+  return value;
+}
+
 /** The one thing to watch: a PID, a port's listener, a cgroup or a container. */
-export function watchTarget(values: {
-  'watch-pid'?: string | undefined;
-  'watch-port'?: string | undefined;
-  'watch-cgroup'?: string | undefined;
-  'watch-container'?: string | undefined;
-}): { watchPid?: number; watchPort?: number; watchCgroup?: string; watchContainer?: string } {
+export function watchTarget(
+  values: {
+    'watch-pid'?: string | undefined;
+    'watch-port'?: string | undefined;
+    'watch-cgroup'?: string | undefined;
+    'watch-container'?: string | undefined;
+  },
+  baseUrl: string | undefined,
+): { watchPid?: number; watchPort?: number; watchCgroup?: string; watchContainer?: string } {
   const given = (['watch-pid', 'watch-port', 'watch-cgroup', 'watch-container'] as const).filter(
     (flag) => values[flag] !== undefined,
   );
+  // Without BASE_URL the reference target is the system under test, watched by itself.
+  if (given.length > 0 && !baseUrl)
+    throw new InputError(
+      `--${given[0]} names the system at BASE_URL, and no BASE_URL (or --base-url) is given; expected both, or neither to test the reference target.`,
+    );
   if (given.length > 1)
     throw new InputError(
       `${given.map((f) => `--${f}`).join(' and ')} each name what to watch; expected one of them.`,
     );
   const pid = values['watch-pid'];
   const port = values['watch-port'];
-  if (pid) return { watchPid: number('--watch-pid', pid, 1, 2 ** 22) };
-  if (port) return { watchPort: number('--watch-port', port, 1, 65535) };
+  if (pid) return { watchPid: whole('--watch-pid', pid, 1, 2 ** 22) };
+  if (port) return { watchPort: whole('--watch-port', port, 1, 65535) };
   if (values['watch-cgroup']) return { watchCgroup: values['watch-cgroup'] };
   if (values['watch-container']) return { watchContainer: values['watch-container'] };
   return {};

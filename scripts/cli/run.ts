@@ -2,15 +2,19 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { InputError } from '../errors.ts';
+import { printable } from '../format.ts';
 import { formatSeconds } from '../plan.ts';
 import { renderComparison, renderRun } from '../report/render.ts';
-import type { RunOutcome } from '../run/request.ts';
+import { Interrupts } from '../run/interrupts.ts';
+import type { RunOutcome, RunRequest } from '../run/request.ts';
+import { loadMeasured } from '../report/load.ts';
 import { runScenario } from '../run/run.ts';
 import {
   env,
   maxRegression,
   number,
   parseTolerances,
+  whole,
   runFolder,
   scrapeUrl,
   watchTarget,
@@ -28,33 +32,44 @@ export async function runCommand(
   if (rest.length > 1)
     throw new InputError(`run takes one scenario (the profile goes in --profile); got ${rest.join(' ')}.`);
   const baseUrl = values['base-url'] ?? env('BASE_URL');
-  const outcome = await runScenario({
-    root,
-    scenario: common.scenario,
-    ...(common.profile ? { profile: common.profile } : {}),
-    scale: common.scale,
-    overrides: common.overrides,
-    ...(values.sla ? { sla: values.sla } : {}),
-    ...(baseUrl ? { baseUrl } : {}),
-    egress: common.egress,
-    resolve: common.resolveMap,
-    ...watchTarget(values),
-    scrape: (values.scrape ?? []).map(scrapeUrl),
-    outputs: values.out ?? [],
-    ...(common.instances !== undefined ? { instances: common.instances } : {}),
-    ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
-    warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
-    samples: number('--samples', values.samples ?? '5', 1, 100),
-    intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
-    tolerances: parseTolerances(values.tolerance ?? []),
-    ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
-    maxRegressionPercent: maxRegression(values['max-regression']),
-    quiet: values.quiet === true || env('CI') === 'true',
-    log,
-  });
-  await reportRun(root, outcome, log);
-  log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
-  console.log(`k6kit verdict: ${outcome.line}`);
+  // A baseline that measured nothing would make any run look free of regressions: refused now.
+  if (values.baseline) await loadMeasured(runFolder(values.baseline, '--baseline'));
+  const interrupts = new Interrupts(log);
+  try {
+    return await runAndReport(root, interrupts, {
+      root,
+      scenario: common.scenario,
+      ...(common.profile ? { profile: common.profile } : {}),
+      scale: common.scale,
+      overrides: common.overrides,
+      ...(values.sla ? { sla: values.sla } : {}),
+      ...(baseUrl ? { baseUrl } : {}),
+      egress: common.egress,
+      resolve: common.resolveMap,
+      ...watchTarget(values, baseUrl),
+      scrape: (values.scrape ?? []).map(scrapeUrl),
+      outputs: values.out ?? [],
+      ...(common.instances !== undefined ? { instances: common.instances } : {}),
+      ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
+      warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
+      samples: whole('--samples', values.samples ?? '5', 1, 100),
+      intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
+      tolerances: parseTolerances(values.tolerance ?? []),
+      ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
+      maxRegressionPercent: maxRegression(values['max-regression']),
+      quiet: values.quiet === true || env('CI') === 'true',
+      log,
+    });
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+async function runAndReport(root: string, interrupts: Interrupts, request: RunRequest): Promise<number> {
+  const outcome = await runScenario(request, interrupts);
+  await reportRun(root, outcome, request.log);
+  request.log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
+  console.log(`k6kit verdict: ${printable(outcome.line)}`);
   return outcome.exitCode;
 }
 

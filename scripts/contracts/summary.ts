@@ -8,6 +8,7 @@ import type { GrowthResult } from '../verdicts/growth.ts';
 import type { LeakVerdict } from '../verdicts/leaks.ts';
 import type { MetricsVerdict } from '../verdicts/metrics.ts';
 import type { RecoveryVerdict } from '../verdicts/recovery.ts';
+import type { StallVerdict } from '../verdicts/stall.ts';
 import type { StepStop } from '../verdicts/step-stop.ts';
 import type { UtilisationVerdict } from '../verdicts/utilisation.ts';
 
@@ -67,6 +68,8 @@ export interface RunEnding {
   stepStop?: StepStop;
   /** CPU, memory, disk and network of the system under test against the table's limits. */
   utilisation?: UtilisationVerdict;
+  /** Whether the load was still being served at its end (a hung target answers nothing). */
+  stall?: StallVerdict;
   /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */
   metrics?: MetricsVerdict;
 }

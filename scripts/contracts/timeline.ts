@@ -31,6 +31,8 @@ export interface K6Point {
   p95: number;
   p99: number;
   iterations: number;
+  /** WebSocket messages received in this period, where the scenario has sockets. */
+  wsMessages?: number;
   /** Operations that saw samples in this period. */
   ops: Record<string, OpPoint>;
   /** The scenario's custom Rate metrics that saw samples (checks too), as fractions. */

@@ -128,6 +128,7 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
     p95: round(get('http_req_duration', 'p(95)')),
     p99: round(get('http_req_duration', 'p(99)')),
     iterations: get('iterations', 'count'),
+    ...(stat('ws_msgs_received', 'count') ? { wsMessages: get('ws_msgs_received', 'count') } : {}),
     ops,
     rates,
   };
@@ -204,6 +205,7 @@ export function pointFromSummary(
     p95: get('http_req_duration', 'p(95)'),
     p99: get('http_req_duration', 'p(99)'),
     iterations: get('iterations', 'count'),
+    ...(metrics['ws_msgs_received'] ? { wsMessages: get('ws_msgs_received', 'count') } : {}),
     ops,
     rates: {},
     whole: true,

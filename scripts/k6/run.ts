@@ -5,6 +5,7 @@
 // floods a CI log, where k6kit's phase lines and k6's end-of-test summary say what happened.
 import { createWriteStream } from 'node:fs';
 import { $ } from 'zx';
+import { dieWithParent } from '../lifeline.ts';
 import type { K6 } from './provision.ts';
 
 export interface K6RunOptions {
@@ -22,7 +23,7 @@ export interface K6RunOptions {
 }
 
 export interface K6Process {
-  /** The child's pid (a shell that runs k6, or k6 itself). */
+  /** k6's pid: the shell zx starts execs it, so that k6 dies with k6kit (lifeline.ts). */
   pid: number | undefined;
   result: Promise<{ code: number | null; signal: string | null }>;
   /** Asks k6 to stop gracefully: it ends the iterations and still writes its summary. */
@@ -56,7 +57,7 @@ export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6R
       K6_NO_USAGE_REPORT: 'true',
       ...(record ? recorderEnv(record) : {}),
     },
-  })`${k6.bin} run ${terminal || flags.includes('--quiet') ? flags : [...flags, '--quiet']} ${script}`;
+  })`exec ${dieWithParent()} ${k6.bin} run ${terminal || flags.includes('--quiet') ? flags : [...flags, '--quiet']} ${script}`;
   if (!terminal) {
     const file = log ? createWriteStream(log) : undefined;
     child.stdout.on('data', (chunk: Buffer) => {

@@ -11,7 +11,7 @@ import type { SummaryExport } from '../k6/summary.ts';
 import { buildReport } from './model.ts';
 import { Bucketer } from './series.ts';
 import type { K6Point, Sample } from '../contracts/timeline.ts';
-import type { RunSummary } from '../contracts/summary.ts';
+import { checkSummary } from '../contracts/summary-schema.ts';
 import type { Peaks, ReportInputs, ReportModel } from './types.ts';
 
 /** A run folder's report model: what comparisons read. */
@@ -19,11 +19,24 @@ export async function loadModel(runDir: string): Promise<ReportModel> {
   return buildReport(await loadRun(runDir));
 }
 
+/**
+ * A run folder's model for a comparison, refused where k6 measured nothing (no k6-summary.json, no
+ * request and no iteration): compared with anything, it would show no regression.
+ */
+export async function loadMeasured(runDir: string): Promise<ReportModel> {
+  const model = await loadModel(runDir);
+  if (model.totals.requests === 0 && model.totals.iterations === 0)
+    throw new InputError(
+      `${runDir}: k6 measured nothing there (no request, no iteration${existsSync(join(runDir, 'k6-summary.json')) ? '' : ', no k6-summary.json'}); expected a run folder whose load ran, to compare with.`,
+    );
+  return model;
+}
+
 export async function loadRun(runDir: string, buckets = 400): Promise<ReportInputs> {
   const file = (name: string) => join(runDir, name);
   if (!existsSync(file('summary.json')))
     throw new InputError(`${runDir}: no summary.json; expected a run folder under reports/runs/.`);
-  const summary = await readJson<RunSummary>(file('summary.json'));
+  const summary = checkSummary(file('summary.json'), await readJson<unknown>(file('summary.json')));
   const plan = existsSync(file('config.json'))
     ? (await readJson<{ plan?: BundleInfo }>(file('config.json'))).plan
     : undefined;

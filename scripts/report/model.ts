@@ -12,6 +12,7 @@ import {
   describeLeak,
   describePeak,
   describeRecovery,
+  describeStall,
 } from '../verdict.ts';
 import { lineChart, type Chart } from './charts.ts';
 import { analyse } from './findings.ts';
@@ -287,6 +288,10 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
       : ending.metrics
         ? [{ name: 'metrics', status: 'not judged' as const, detail: ending.metrics.reason ?? '' }]
         : []),
+    // Shown where it failed: a load served to its end is every healthy run's.
+    ...(ending.stall?.judged && !ending.stall.pass
+      ? [{ name: 'stall', status: 'fail' as const, detail: describeStall(ending.stall) }]
+      : []),
     ...(ending.breakingPoint
       ? [
           {

@@ -6,9 +6,9 @@ import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { junitCases } from './junit.ts';
-import { loadModel, loadRun } from './load.ts';
+import { loadMeasured, loadRun } from './load.ts';
 import { compareRuns, type Comparison } from './compare.ts';
-import { ms, pct } from '../format.ts';
+import { ms, pct, printable, withoutControls } from '../format.ts';
 import { buildReport } from './model.ts';
 import type { ReportModel, SlaRow } from './types.ts';
 
@@ -23,9 +23,10 @@ export interface RenderedReports {
 
 export async function renderRun(root: string, runDir: string): Promise<RenderedReports> {
   const inputs = await loadRun(runDir);
-  const model = buildReport(inputs);
+  // A title or a check name may carry any character; XML and terminals take no control characters.
+  const model = withoutControls(buildReport(inputs));
   const hb = await templates(join(root, 'reports', 'templates'));
-  const cases = junitCases(model, inputs.plan);
+  const cases = withoutControls(junitCases(model, inputs.plan));
   const files = {
     html: join(runDir, 'report.html'),
     markdown: join(runDir, 'report.md'),
@@ -55,13 +56,13 @@ export async function compareRunDirs(
   currentDir: string,
   tolerancePercent: number,
 ): Promise<{ comparison: Comparison; markdown: string }> {
-  const [baseline, current] = await Promise.all([loadModel(baselineDir), loadModel(currentDir)]);
+  const [baseline, current] = await Promise.all([loadMeasured(baselineDir), loadMeasured(currentDir)]);
   const comparison = compareRuns(baseline, current, tolerancePercent);
   return { comparison, markdown: await renderComparison(root, comparison) };
 }
 
 export async function renderComparison(root: string, comparison: Comparison): Promise<string> {
-  return (await templates(join(root, 'reports', 'templates'))).compare(comparison);
+  return (await templates(join(root, 'reports', 'templates'))).compare(withoutControls(comparison));
 }
 
 interface Templates {
@@ -106,10 +107,4 @@ async function templates(dir: string): Promise<Templates> {
     console: await compile('console.txt.hbs', { noEscape: true }),
     compare: await compile('compare.md.hbs'),
   };
-}
-
-/** Terminal output keeps newlines and tabs, and no escape sequence a hostile name could carry. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }

@@ -2,6 +2,8 @@
 // (state.ts) in phases/; the load's drivers and watchers are in drivers/ and watchers/. Whatever
 // ends the run early (a signal, the target's death, a fault), the cleanup below runs: no k6 and
 // no target outlives it, and what was measured is judged and kept.
+import { rm } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
 import { artifactsPhase } from './phases/artifacts.ts';
 import { judgePhase } from './phases/judge.ts';
 import { loadPhase } from './phases/load.ts';
@@ -9,29 +11,36 @@ import { preflight } from './phases/preflight.ts';
 import { baselinePhase, cooldownPhase } from './phases/rest.ts';
 import { targetPhase } from './phases/target.ts';
 import { warmupPhase } from './phases/warmup.ts';
+import type { Interrupts } from './interrupts.ts';
 import type { RunOutcome, RunRequest } from './request.ts';
 import { endedEarly, type RunState } from './state.ts';
 
-export async function runScenario(request: RunRequest): Promise<RunOutcome> {
+/** `interrupts`: what stops the run from outside, listened to by the caller for longer than the run. */
+export async function runScenario(request: RunRequest, interrupts: Interrupts): Promise<RunOutcome> {
   const run = await preflight(request);
-  const onSignal = (signal: NodeJS.Signals) => run.control.interrupt(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  interrupts.listen((reason) => run.control.interrupt(reason));
+  let failure: unknown;
   try {
-    await targetPhase(run);
-    await warmupPhase(run);
-    await baselinePhase(run);
-    await loadPhase(run);
-    await cooldownPhase(run);
-    await judgePhase(run);
+    for (const phase of [targetPhase, warmupPhase, baselinePhase, loadPhase, cooldownPhase, judgePhase]) {
+      // An interruption, or the target's death, ends the phases here: what ran is judged and kept.
+      run.control.checkpoint(run.ending);
+      await phase(run);
+    }
   } catch (error) {
-    if (!endedEarly(error, run.ending)) throw error;
+    if (!endedEarly(error, run.ending)) failure = error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupts.listen(undefined);
     await cleanup(run);
   }
+  if (failure !== undefined) throw await abandoned(run, failure);
   return artifactsPhase(run);
+}
+
+/** Input refused before any load (a scrape endpoint, a cgroup, a PID): no run folder is left. */
+async function abandoned(run: RunState, error: unknown): Promise<unknown> {
+  if (error instanceof InputError && run.clock.loadStarted === 0)
+    await rm(run.runDir, { recursive: true, force: true });
+  return error;
 }
 
 /** Whatever ended the run: no k6 outlives it, the target is stopped, the timeline is closed. */

@@ -73,8 +73,12 @@ export class RunEnded extends Error {}
  * to stop it; a signal stops it at once, and the next checkpoint ends the run's phases.
  */
 export class RunControl {
-  interrupted?: NodeJS.Signals;
+  /** What interrupted the run: a signal's name, or the parent process that exited. */
+  interrupted?: string;
   private stopper: () => void = () => {};
+  private readonly aborter = new AbortController();
+  /** Aborted on interruption: a wait of the run (a settle hook, a scrape) ends with it. */
+  readonly signal = this.aborter.signal;
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -87,10 +91,13 @@ export class RunControl {
     this.stopper();
   }
 
-  interrupt(signal: NodeJS.Signals): void {
+  /** The first stops k6 gracefully; a second one stops it at once, as k6's own second Ctrl-C does. */
+  interrupt(reason: string): void {
     if (this.interrupted === undefined)
-      this.log(`${signal}: stopping gracefully; partial results will be kept`);
-    this.interrupted ??= signal;
+      this.log(`${reason}: stopping gracefully; partial results will be kept`);
+    else this.log(`${reason}: stopping k6 now; what was measured is still judged and kept`);
+    this.interrupted ??= reason;
+    this.aborter.abort();
     this.stopLoad();
   }
 

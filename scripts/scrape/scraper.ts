@@ -2,7 +2,7 @@
 // metrics, or a remote host's (node_exporter, process-exporter). Each read is bounded in time; a
 // read that fails mid-run is a marked gap in the timeline, never a failed run.
 import { InputError } from '../errors.ts';
-import { redactUrl } from '../egress.ts';
+import { redactUrl, splitCredentials } from '../egress.ts';
 import {
   ExpositionError,
   parseExposition,
@@ -72,12 +72,19 @@ export class Scraper {
   /** The endpoint's samples, or what went wrong in words. */
   private async fetchPoints(url: string): Promise<PromPoint[] | string> {
     let text: string;
+    // fetch() takes no credentials in a URL: they go in a header, and no error repeats them.
+    const { url: bare, credentials } = splitCredentials(url);
     try {
-      const response = await fetch(url, {
+      const response = await fetch(bare, {
         signal: AbortSignal.timeout(this.timeoutMs),
-        headers: { accept: 'text/plain;version=0.0.4' },
+        headers: {
+          accept: 'text/plain;version=0.0.4',
+          ...(credentials ? { authorization: credentials } : {}),
+        },
       });
       if (!response.ok) return `answered HTTP ${response.status}`;
+      if (/^text\/html/i.test(response.headers.get('content-type') ?? ''))
+        return 'answered an HTML page, not Prometheus text format';
       text = await response.text();
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -86,7 +93,8 @@ export class Scraper {
         : `could not be read (${cause?.code ?? cause?.message ?? (error as Error).message})`;
     }
     try {
-      return parseExposition(text, new URL(url).host);
+      const points = parseExposition(text, new URL(bare).host);
+      return points.length > 0 || text.trim() === '' ? points : 'not Prometheus text format: no sample in it';
     } catch (error) {
       if (error instanceof ExpositionError) return `not Prometheus text format: ${error.message}`;
       throw error;

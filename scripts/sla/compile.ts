@@ -87,7 +87,13 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
 }
 
 /** `p(95)<=300`: a k6 threshold from a stat and a bound. */
+/**
+ * A share's bound at its limit says "none" or "all": `error_rate: 0%` is rate<=0, as rate<0 could
+ * never hold; "> 100%" likewise. Latency bounds of 0 are refused before this (rules.ts).
+ */
 function threshold(stat: string, bound: Bound): string {
+  if (stat === 'rate' && bound.op === '<' && bound.value === 0) return 'rate<=0';
+  if (stat === 'rate' && bound.op === '>' && bound.value === 1) return 'rate>=1';
   return `${stat}${bound.op}${bound.value}`;
 }
 

@@ -34,7 +34,13 @@ export function parseSlaText(text: string, file: string): { sla?: CompiledSla; e
       }),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // yaml's own guard, for one: an alias that expands without end ("billion laughs").
+    return { errors: [`${file}: not a usable YAML document: ${(error as Error).message}`] };
+  }
   const { sla, issues } = validateSla(data);
   if (!sla) return { errors: issues.map((issue) => describeIssue(issue, data, file, doc, lineCounter)) };
   return { sla: compileSla(sla, file), errors: [] };

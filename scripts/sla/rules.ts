@@ -55,6 +55,35 @@ const percentilesAscend: Rule = (sla) => {
   return issues;
 };
 
+/** A latency under 0 ms (or at most 0 ms) can never hold: no request takes no time. */
+const latencyAboveZero: Rule = (sla) =>
+  Object.entries(sla.operations).flatMap(([name, op]) =>
+    (['p50', 'p95', 'p99', 'max', 'avg'] as const)
+      .filter((key) => op[key] !== undefined && (op[key]?.value ?? 1) <= 0)
+      .map((key) => ({
+        path: ['operations', name, key],
+        expected: `a duration above 0ms, such as 1ms: "${op[key]?.op}${op[key]?.value}ms" can never hold`,
+      })),
+  );
+
+/** A status both expected and forbidden makes every such answer pass and fail at once. */
+const forbiddenNotExpected: Rule = (sla) => {
+  const forbidden = new Set(sla.forbidden_statuses ?? []);
+  const clash = (statuses: number[] | undefined, at: (string | number)[]): SlaIssue[] =>
+    (statuses ?? [])
+      .filter((status) => forbidden.has(status))
+      .map((status) => ({
+        path: at,
+        expected: `no status that forbidden_statuses also names (${status})`,
+      }));
+  return [
+    ...clash(sla.expected_statuses, ['expected_statuses']),
+    ...Object.entries(sla.operations).flatMap(([name, op]) =>
+      clash(op.expected_statuses, ['operations', name, 'expected_statuses']),
+    ),
+  ];
+};
+
 const errorRateNeedsHttp: Rule = (sla) =>
   Object.entries(sla.operations)
     .filter(([, op]) => op.error_rate !== undefined && (op.metric ?? 'http') !== 'http')
@@ -131,6 +160,8 @@ export const rules: Rule[] = [
   operationNames,
   everyOperationHasATarget,
   percentilesAscend,
+  latencyAboveZero,
+  forbiddenNotExpected,
   enforcedMaxNeedsMax,
   errorRateNeedsHttp,
   throughputNamesAnOperation,

@@ -3,6 +3,7 @@
 import { get, request } from 'node:http';
 import { $, type ProcessPromise } from 'zx';
 import { TargetError } from '../errors.ts';
+import { dieWithParent } from '../lifeline.ts';
 
 export interface RunningTarget {
   url: string;
@@ -31,7 +32,7 @@ export async function startTarget(
     quiet: true,
     detached: true,
     env: { ...defaults, ...process.env },
-  })`${process.execPath} --expose-gc --import tsx target/main.ts --port 0 ${args}`;
+  })`exec ${dieWithParent()} ${process.execPath} --expose-gc --import tsx target/main.ts --port 0 ${args}`;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -96,15 +97,28 @@ async function stopProcess(child: ProcessPromise, exited: Promise<unknown>, grac
   }
 }
 
-/** POSTs to a settle hook (a forced GC, say) on a connection closed right after; false if it failed. */
-export function settle(url: string): Promise<boolean> {
+/** How long a settle hook or the target's info may take before k6kit goes on without it. */
+export const TARGET_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * POSTs to a settle hook (a forced GC, say) on a connection closed right after; false if it failed,
+ * did not answer within the timeout, or `signal` (an interrupted run) aborted it.
+ */
+export function settle(
+  url: string,
+  signal?: AbortSignal,
+  timeoutMs = TARGET_CALL_TIMEOUT_MS,
+): Promise<boolean> {
   return new Promise((resolve) => {
+    const abort = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]);
     request(
       url,
-      { method: 'POST', agent: false, headers: { connection: 'close', 'content-length': 0 } },
+      { method: 'POST', agent: false, headers: { connection: 'close', 'content-length': 0 }, signal: abort },
       (res) => {
         res.resume();
         res.on('end', () => resolve((res.statusCode ?? 500) < 300));
+        // Aborted half-way (timeout, interrupt): no 'end'; a settled promise ignores this after one.
+        res.on('close', () => resolve(false));
       },
     )
       .on('error', () => resolve(false))
@@ -119,7 +133,12 @@ export function settle(url: string): Promise<boolean> {
  */
 export function targetInfo(url: string): Promise<{ pid: number; config: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    get(`${url}/__target`, { agent: false, headers: { connection: 'close' } }, (res) => {
+    const options = {
+      agent: false,
+      headers: { connection: 'close' },
+      signal: AbortSignal.timeout(TARGET_CALL_TIMEOUT_MS),
+    };
+    get(`${url}/__target`, options, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => {
@@ -133,6 +152,17 @@ export function targetInfo(url: string): Promise<{ pid: number; config: Record<s
           );
         }
       });
-    }).on('error', (error) => reject(new TargetError(`GET ${url}/__target failed: ${error.message}`)));
+      res.on('close', () =>
+        reject(
+          new TargetError(`GET ${url}/__target: no whole answer within ${TARGET_CALL_TIMEOUT_MS / 1000} s`),
+        ),
+      );
+    }).on('error', (error) =>
+      reject(
+        new TargetError(
+          `GET ${url}/__target failed: ${error.name === 'AbortError' ? `no answer within ${TARGET_CALL_TIMEOUT_MS / 1000} s` : error.message}`,
+        ),
+      ),
+    );
   });
 }

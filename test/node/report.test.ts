@@ -17,6 +17,7 @@ import { withTarget } from './target-helpers.ts';
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
 const SECRET = 'k6kit-test-token-5f1c9e0d2b7a';
+const PASSWORD = 'p@ssW0rd@t';
 const HOSTILE = `<script>alert('x')</script> | Health`;
 
 /** A smoke run of perf-agent against a target the test started, judged with the hostile SLA table. */
@@ -58,9 +59,11 @@ function filesUnder(dir: string): string[] {
 
 let firstRun = '';
 
-test('a real run: the token reaches the target and no artifact; the hostile title is escaped in every report', () =>
+test('a real run: the token and URL credentials reach no artifact; the hostile title is escaped in every report', () =>
   withTarget([], async (target) => {
-    const run = await smokeAgainst(target.url, target.nodePid);
+    // A password with '@' in it, in BASE_URL, the settle hook and a scraped endpoint.
+    const url = target.url.replace('http://', `http://k6kit:${PASSWORD}@`);
+    const run = await smokeAgainst(url, target.nodePid, ['--scrape', `${url}/metrics`]);
     firstRun = run.dir;
     assert.equal(run.code, 0, run.stderr);
     const seen = (await (await target.get('/__target')).json()) as { authorizedRequests: number };
@@ -70,8 +73,11 @@ test('a real run: the token reaches the target and no artifact; the hostile titl
       const bytes = readFileSync(file);
       const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
       assert.ok(!text.includes(SECRET), `the token is in ${file}`);
+      assert.ok(!text.includes('ssW0rd'), `the URL's password is in ${file}`);
     }
     assert.ok(!run.stdout.includes(SECRET) && !run.stderr.includes(SECRET), 'the token is in the output');
+    assert.ok(!`${run.stdout}${run.stderr}`.includes('ssW0rd'), "the URL's password is in the output");
+    assert.match(run.stderr, /scraping http:\/\/\*\*\*@127\.0\.0\.1:\d+\/metrics \([1-9]\d* series now\)/);
 
     const html = readFileSync(join(run.dir, 'report.html'), 'utf8');
     assert.ok(!html.includes('<script>alert'), 'raw script in the HTML report');

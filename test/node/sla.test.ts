@@ -442,3 +442,21 @@ test("seed 000's table: its ≤ targets as <=, and its leak test two-sided at 2%
   const two = { percent: 2 };
   assert.deepEqual(sla.verdicts.leaks, { memory: two, threads: two, fds: two, connections: two });
 });
+
+test('a zero bound: error_rate 0% allows none (rate<=0); a 0ms latency and a forbidden expected status are refused', () => {
+  const zero = parseSlaText(VALID.replace('error_rate: 1%', 'error_rate: 0%'), 'thresholds/demo.yaml');
+  assert.deepEqual(zero.errors, []);
+  assert.deepEqual(zero.sla?.thresholds['http_req_failed'], ['rate<=0']);
+  const instant = parseSlaText(VALID.replace('p50: 500ms', 'p50: 0ms'), 'thresholds/demo.yaml');
+  assert.equal(instant.errors.length, 1);
+  assert.match(
+    instant.errors[0] ?? '',
+    /demo\.yaml:6:\d+: operations row "upload", field "p50": got "0ms"; expected a duration above 0ms/,
+  );
+  const clash = parseSlaText(`${VALID}forbidden_statuses: [429]\n`, 'thresholds/demo.yaml');
+  assert.equal(clash.errors.length, 1);
+  assert.match(
+    clash.errors[0] ?? '',
+    /row "listing", field "expected_statuses": .*expected no status that forbidden_statuses also names \(429\)/,
+  );
+});

@@ -8,6 +8,7 @@ import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
 import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
 import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
+import { stallFromTimeline } from '../../scripts/verdicts/stall.ts';
 import type { K6Point, OpPoint, Sample } from '../../scripts/contracts/timeline.ts';
 
 function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partial<K6Point> = {}): K6Point {
@@ -359,4 +360,40 @@ test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and 
   );
   const none = await utilisationFromTimeline([at(0, 'baseline', 1)], { cpuAvg: 50 }, 2);
   assert.deepEqual([none.judged, none.reason], [false, 'no sample taken during the load']);
+});
+
+/** 10 s served, then `silent` periods of 2 VUs completing nothing, then (optionally) a served tail. */
+function served(silent: number, tail = 0, extra: Partial<K6Point> = {}): K6Point[] {
+  let t = 0;
+  const quiet = { requests: 0, requestRate: 0, iterations: 0, ...extra };
+  return [
+    ...Array.from({ length: 10 }, () => point(++t, 2, 40)),
+    ...Array.from({ length: silent }, () => point(++t, 2, 0, 0, quiet)),
+    ...Array.from({ length: tail }, () => point(++t, 2, 40)),
+  ];
+}
+
+test('stall: a load whose last 36 s completed nothing while VUs ran fails, naming when it went silent', async () => {
+  const v = await stallFromTimeline(served(36));
+  assert.deepEqual(
+    [v.judged, v.pass, v.lastCompletionAt, v.silentSeconds, v.vus, v.requestsBefore, v.allowedSeconds],
+    [true, false, 10, 36, 2, 200, 10],
+  );
+  const { exitCode, line } = decideExit({ k6: { code: 0, signal: null }, thresholds: [], stall: v });
+  assert.equal(exitCode, 16);
+  assert.match(line, /^FAIL: the target stopped answering: nothing completed in the last 36 s/);
+});
+
+test('stall: a short quiet end, a silence that ends, WebSocket messages and long requests are no stall', async () => {
+  assert.equal((await stallFromTimeline(served(5))).pass, true, '5 s of ramp-down is under the 10 s floor');
+  assert.equal((await stallFromTimeline(served(30, 3))).pass, true, 'answers came again before the end');
+  const messages = await stallFromTimeline(served(30, 0, { wsMessages: 4 }));
+  assert.equal(messages.pass, true, 'a socket receiving messages is being served');
+  // Requests that took 20 s: 30 s without a completion is within twice that.
+  const op: OpPoint = { count: 1, p50: 20_000, p95: 20_000, p99: 20_000, max: 20_000 };
+  const slow = served(30).map((p, i) => (i < 10 ? { ...p, ops: { up: op } } : p));
+  const v = await stallFromTimeline(slow);
+  assert.deepEqual([v.pass, v.allowedSeconds], [true, 40]);
+  const whole = await stallFromTimeline([point(1, 2, 40, 0, { whole: true })]);
+  assert.equal(whole.judged, false);
 });

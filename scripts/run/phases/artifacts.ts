@@ -8,7 +8,7 @@ import type { RunSummary } from '../../contracts/summary.ts';
 import { redactUrl } from '../../egress.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { compareRuns, type Comparison } from '../../report/compare.ts';
-import { loadModel } from '../../report/load.ts';
+import { loadMeasured, loadModel } from '../../report/load.ts';
 import { decideExit } from '../../verdict.ts';
 import type { RunOutcome } from '../request.ts';
 import type { RunState } from '../state.ts';
@@ -17,7 +17,6 @@ export async function artifactsPhase(run: RunState): Promise<RunOutcome> {
   run.log('phase: verdicts');
   const summary = summaryOf(run);
   await writeSummary(run.runDir, summary);
-  await writeConfig(run);
   const outcome = {
     exitCode: summary.exitCode,
     line: summary.verdict,
@@ -37,7 +36,7 @@ async function againstBaseline(
 ): Promise<RunOutcome> {
   let comparison: Comparison;
   try {
-    const [before, now] = await Promise.all([loadModel(baseline), loadModel(run.runDir)]);
+    const [before, now] = await Promise.all([loadMeasured(baseline), loadModel(run.runDir)]);
     comparison = compareRuns(before, now, run.request.maxRegressionPercent);
   } catch (error) {
     run.log(`report: ${error instanceof InputError ? error.message : String(error)}`);
@@ -98,24 +97,4 @@ function targetOf(run: RunState): RunSummary['target'] {
 
 async function writeSummary(runDir: string, summary: RunSummary): Promise<void> {
   await writeFile(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-}
-
-/** The request as given, every URL that may carry credentials redacted, and the resolved plan. */
-async function writeConfig(run: RunState): Promise<void> {
-  const { log, baseUrl, scrape, outputs, ...settings } = run.request;
-  const config = {
-    request: {
-      ...settings,
-      scrape: scrape.map(redactUrl),
-      // An output's URL may carry credentials (remote write): kept out like BASE_URL's.
-      outputs: outputs.map((o) =>
-        o.replace(/^([^=]+=)(.*)$/, (_, name: string, url: string) => name + redactUrl(url)),
-      ),
-      ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}),
-    },
-    k6: { version: run.k6.version, origin: run.k6.origin },
-    plan: run.prepared.info,
-    options: run.prepared.inspection.options,
-  };
-  await writeFile(join(run.runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }

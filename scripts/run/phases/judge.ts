@@ -12,6 +12,7 @@ import { growthFromTimeline } from '../../verdicts/growth.ts';
 import { leakVerdicts } from '../../verdicts/leaks.ts';
 import { metricMedians, metricsVerdict, runMaxima } from '../../verdicts/metrics.ts';
 import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from '../../verdicts/recovery.ts';
+import { stallFromTimeline } from '../../verdicts/stall.ts';
 import { utilisationFromTimeline } from '../../verdicts/utilisation.ts';
 import type { RunState } from '../state.ts';
 import { levelsMedian } from '../watchers/resources.ts';
@@ -70,6 +71,7 @@ async function judgeK6Timeline(run: RunState): Promise<void> {
         withinSeconds: recoverySeconds ?? DEFAULT_RECOVERY_SECONDS,
         pass: true,
       };
+  ending.stall = await stallFromTimeline(points());
   const breakingPoint = await breakingPointFromTimeline(points(), {
     ...(info.sla.errorRate !== undefined ? { errorRate: info.sla.errorRate } : {}),
     operations: info.operations,

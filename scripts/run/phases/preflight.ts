@@ -3,28 +3,32 @@
 // k6 accepts), the run folder named after the profile the bundle resolved, and the plan's
 // warnings said before any load.
 import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { assertLoopbackUrl, egressEnv, type EgressPolicy } from '../../egress.ts';
+import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from '../../egress.ts';
 import { InputError } from '../../errors.ts';
+import { checkOutputs } from '../../k6/outputs.ts';
 import { provisionK6 } from '../../k6/provision.ts';
 import { buildPlan } from '../../plan.ts';
-import { prepareBundle } from '../../prepare.ts';
+import { prepareBundle, scenarioEntry } from '../../prepare.ts';
 import { claimFolder } from '../../run-dir.ts';
 import type { RunRequest } from '../request.ts';
 import { RunControl, type RunState } from '../state.ts';
 
 export async function preflight(request: RunRequest): Promise<RunState> {
   const { root, scenario, log } = request;
+  await scenarioEntry(root, scenario);
   const egress = egressOf(request);
   const k6 = await provisionK6({ root, log });
   log(`k6 v${k6.version} (${k6.origin === 'project' ? relative(root, k6.bin) : k6.bin})`);
+  await checkOutputs(k6, request.outputs);
 
   const startedAt = new Date();
   // Named once the profile is known: the scenario's default profile comes out of the bundle.
   const runs = join(root, 'reports', 'runs');
   const building = await claimFolder(runs, `${stamp(startedAt)}-${scenario}`);
   log(`phase: build scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
+  // Refused input leaves no folder behind: a run folder is a run's.
   const prepared = await prepareBundle(k6, {
     root,
     scenario,
@@ -34,23 +38,32 @@ export async function preflight(request: RunRequest): Promise<RunState> {
     outdir: building,
     ...(request.profile ? { profile: request.profile } : {}),
     ...(request.sla ? { sla: request.sla } : {}),
-  });
+  })
+    .then((prepared) => {
+      if (request.instances !== undefined && prepared.info.stop)
+        throw new InputError(
+          `--instances ${request.instances}: profile ${prepared.info.profile} stops on its current step's error rate, read live ` +
+            'from one k6; run it without --instances.',
+        );
+      return prepared;
+    })
+    .catch(async (error: unknown) => {
+      await rm(building, { recursive: true, force: true });
+      throw error;
+    });
   const info = prepared.info;
-  if (request.instances !== undefined && info.stop)
-    throw new InputError(
-      `--instances ${request.instances}: profile ${info.profile} stops on its current step's error rate, read live ` +
-        'from one k6; run it without --instances.',
-    );
   // Claimed empty, then replaced by the built folder: rename(2) may replace an empty directory.
   const runDir = await claimFolder(runs, `${stamp(startedAt)}-${scenario}-${info.profile}`);
   await rename(building, runDir);
   log(
     `plan: ${info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
   );
+  // Said before any load: where to look while it runs, and what is left if k6kit is killed.
+  log(`run folder: ${relative(process.cwd(), runDir)}`);
   // Said before any load: a target the profile cannot meet fails however good the system is.
   const warnings = buildPlan(scenario, prepared.inspection).warnings;
   for (const warning of warnings) log(`warning: ${warning}`);
-  return {
+  const run: RunState = {
     request,
     log,
     k6,
@@ -68,6 +81,9 @@ export async function preflight(request: RunRequest): Promise<RunState> {
     resourceTimeline: createWriteStream(join(runDir, 'resource-timeline.jsonl')),
     k6Facts: { plainTrends: [] },
   };
+  // Written before any load: a run whose orchestrator is killed still says what it was (`report`).
+  await writeConfig(run);
+  return run;
 }
 
 /** BASE_URL must be a host the load may reach; the reference target is reachable whatever the policy. */
@@ -98,4 +114,25 @@ function stamp(date: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
+}
+
+/** The request as given, every URL that may carry credentials redacted, and the resolved plan. */
+async function writeConfig(run: RunState): Promise<void> {
+  const { log, baseUrl, scrape, outputs, settleUrl, ...settings } = run.request;
+  const config = {
+    request: {
+      ...settings,
+      scrape: scrape.map(redactUrl),
+      // An output's URL may carry credentials (remote write): kept out like BASE_URL's.
+      outputs: outputs.map((o) =>
+        o.replace(/^([^=]+=)(.*)$/, (_, name: string, url: string) => name + redactUrl(url)),
+      ),
+      ...(baseUrl ? { baseUrl: redactUrl(baseUrl) } : {}),
+      ...(settleUrl ? { settleUrl: redactUrl(settleUrl) } : {}),
+    },
+    k6: { version: run.k6.version, origin: run.k6.origin },
+    plan: run.prepared.info,
+    options: run.prepared.inspection.options,
+  };
+  await writeFile(join(run.runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }

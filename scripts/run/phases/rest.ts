@@ -60,6 +60,6 @@ async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Pro
 }
 
 async function settleTarget(run: RunState, target: TargetState): Promise<void> {
-  if (target.settleUrl && isObserved(target) && !(await settle(target.settleUrl)))
+  if (target.settleUrl && isObserved(target) && !(await settle(target.settleUrl, run.control.signal)))
     run.log(`settle: POST ${redactUrl(target.settleUrl)} failed; sampling as it is`);
 }
