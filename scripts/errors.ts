@@ -13,6 +13,8 @@ export const ExitCode = {
   target: 4,
   /** k6 ended without a verdict: a script error, a crash, a signal. */
   k6Failed: 5,
+  /** k6kit could not write its results: a full disk, a read-only folder. */
+  storage: 6,
   /** A resource of the system under test grew past its tolerance (memory, threads, FDs, connections). */
   leak: 10,
   /** Latency at the end of the steady state exceeded its start by more than the tolerance. */
@@ -70,5 +72,11 @@ export class K6UnavailableError extends K6kitError {
 export class TargetError extends K6kitError {
   constructor(message: string) {
     super(message, ExitCode.target);
+  }
+}
+
+export class StorageError extends K6kitError {
+  constructor(message: string) {
+    super(message, ExitCode.storage);
   }
 }

@@ -1,9 +1,11 @@
 // JSON Lines, read as a stream: the timelines of a day-long run are never held whole. A writer
 // that was killed leaves its last line cut short: that line is the end of the file, not an
 // error. Any other line that is not JSON is bad input, named by file and line.
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { InputError } from './errors.ts';
+import { storageFailure } from './storage.ts';
 
 export async function* readJsonLines<T>(file: string): AsyncGenerator<T> {
   // One line behind: only once the next line is read is a line known not to be the last.
@@ -31,4 +33,28 @@ function parseLine<T>(file: string, text: string, number: number): T {
       `${file}:${number}: not a line of JSON (${(error as Error).message}); expected one JSON object a line, as k6kit writes them.`,
     );
   }
+}
+
+export interface JsonLinesWriter {
+  write(value: unknown): void;
+  /** Resolves once every line is on disk; rejects with a StorageError when the disk refused one. */
+  close(): Promise<void>;
+}
+
+/** One JSON object a line, streamed; a full disk is an error at close(), not a crash. */
+export function writeJsonLines(path: string): JsonLinesWriter {
+  const stream = createWriteStream(path);
+  let failed = false;
+  stream.on('error', () => (failed = true));
+  return {
+    write: (value) => {
+      if (!failed) stream.write(`${JSON.stringify(value)}\n`);
+    },
+    close: async () => {
+      stream.end();
+      await finished(stream).catch((error: unknown) => {
+        throw storageFailure(path, error);
+      });
+    },
+  };
 }

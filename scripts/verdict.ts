@@ -186,6 +186,12 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   if (ending.stepStop) parts.push(describeStepStop(ending.stepStop));
   const details = parts.length > 0 ? ` ${parts.join('; ')}` : '';
 
+  if (ending.storageFailed) {
+    return {
+      exitCode: ExitCode.storage,
+      line: `ERROR: k6kit could not write its results: ${ending.storageFailed} The load was stopped; what was written is kept.${details}`,
+    };
+  }
   if (ending.interrupted) {
     return {
       exitCode: ExitCode.interrupted,

@@ -1,7 +1,7 @@
 // `k6kit run`: one orchestrated run (scripts/run/), then its reports rendered from its folder.
-import { writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { InputError } from '../errors.ts';
+import { writeWhole } from '../storage.ts';
+import { join, relative, resolve } from 'node:path';
+import { ExitCode, InputError, StorageError } from '../errors.ts';
 import { printable } from '../format.ts';
 import { formatSeconds } from '../plan.ts';
 import { renderComparison, renderRun } from '../report/render.ts';
@@ -58,6 +58,8 @@ export async function runCommand(
       ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
       maxRegressionPercent: maxRegression(values['max-regression']),
       quiet: values.quiet === true || env('CI') === 'true',
+      // Where run folders go: reports/runs, or K6KIT_RUNS (a CI workspace, a larger disk).
+      runs: resolve(env('K6KIT_RUNS') ?? join(root, 'reports', 'runs')),
       log,
     });
   } finally {
@@ -67,25 +69,32 @@ export async function runCommand(
 
 async function runAndReport(root: string, interrupts: Interrupts, request: RunRequest): Promise<number> {
   const outcome = await runScenario(request, interrupts);
-  await reportRun(root, outcome, request.log);
+  const reported = await reportRun(root, outcome, request.log);
   request.log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
   console.log(`k6kit verdict: ${printable(outcome.line)}`);
-  return outcome.exitCode;
+  // A passing run whose report could not be written is not a pass to gate on.
+  return reported || outcome.exitCode !== ExitCode.pass ? outcome.exitCode : ExitCode.storage;
 }
 
-/** The run's reports, and its comparison with --baseline; a report that fails hides no verdict. */
-async function reportRun(root: string, outcome: RunOutcome, log: (line: string) => void): Promise<void> {
+/**
+ * The run's reports, and its comparison with --baseline; a report that fails hides no verdict.
+ * False where the disk refused them.
+ */
+async function reportRun(root: string, outcome: RunOutcome, log: (line: string) => void): Promise<boolean> {
   log('phase: report');
+  let written = true;
   try {
     const comparison = outcome.comparison && (await renderComparison(root, outcome.comparison));
-    if (comparison) await writeFile(join(outcome.runDir, 'comparison.md'), comparison);
+    if (comparison) await writeWhole(join(outcome.runDir, 'comparison.md'), comparison);
     const reports = await renderRun(root, outcome.runDir);
     console.log(reports.console);
     log(`report: ${relative(process.cwd(), reports.html)}`);
     if (comparison) console.log(comparison);
   } catch (error) {
-    if (error instanceof InputError) log(`report: ${error.message}`);
+    written = !(error instanceof StorageError);
+    if (error instanceof InputError || error instanceof StorageError) log(`report: ${error.message}`);
     else log(`report: could not be rendered: ${(error as Error).stack ?? String(error)}`);
   }
   log(`done in ${formatSeconds((performance.now() - outcome.began) / 1000)}`);
+  return written;
 }

@@ -51,6 +51,8 @@ export interface RunSummary {
 export interface RunEnding {
   k6: { code: number | null; signal: string | null };
   interrupted?: string;
+  /** k6kit could not write what it measured (a full disk): the load was stopped. */
+  storageFailed?: string;
   targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
   thresholds?: ThresholdResult[];
   leaks?: LeakVerdict[];

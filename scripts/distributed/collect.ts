@@ -5,8 +5,10 @@
 // The CSV files are read together, in time order (a k-way merge), so that a one-second period is
 // complete once every instance has passed it and can be written and dropped: memory holds a few
 // periods, whatever the run's length.
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { writeJsonLines } from '../jsonl.ts';
+import { writeWhole } from '../storage.ts';
 import { constants, createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { createInterface } from 'node:readline';
@@ -153,7 +155,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
   const submetrics = Object.keys(input.thresholds);
   const run = new Aggregate(kinds, submetrics, 3);
   const periods = new Map<number, Aggregate>();
-  const timeline = createWriteStream(input.timelineOut);
+  const timeline = writeJsonLines(input.timelineOut);
   let start: number | undefined;
   let samples = 0;
   let late = 0;
@@ -164,9 +166,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
       if (second > upTo) break;
       const period = periods.get(second) as Aggregate;
       periods.delete(second);
-      timeline.write(
-        `${JSON.stringify(periodPoint(period, second, start ?? second * 1000, input.operations))}\n`,
-      );
+      timeline.write(periodPoint(period, second, start ?? second * 1000, input.operations));
       written = second;
     }
   };
@@ -200,7 +200,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
     }
   }
   flush(Infinity);
-  await new Promise((resolve) => timeline.end(resolve));
+  await timeline.close();
 
   const metrics: SummaryExport['metrics'] = run.exportMetrics(input.seconds);
   for (const [key, entries] of Object.entries(input.thresholds)) {
@@ -213,7 +213,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
     }
     metrics[key] = { ...stats, thresholds: judged };
   }
-  await writeFile(
+  await writeWhole(
     input.summaryOut,
     `${JSON.stringify({ metrics, merged: { instances: input.csvFiles.length, samples, late } }, null, 2)}\n`,
   );

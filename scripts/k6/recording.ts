@@ -2,7 +2,8 @@
 // Measured on this machine kind, it costs k6 nothing noticeable, where --out json halved its
 // request rate. With K6_WEB_DASHBOARD_TAGS=op it also keeps every metric per operation. Parsed as
 // a stream: the orchestrator's memory does not grow with the run's length.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { writeJsonLines } from '../jsonl.ts';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
 import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
@@ -221,14 +222,14 @@ export async function writeTimeline(
   out: string,
   operations: Record<string, string> = {},
 ): Promise<{ points: number; statuses: Record<string, number>; plainTrends: string[] }> {
-  const file = createWriteStream(out);
+  const file = writeJsonLines(out);
   const state = recordingState(operations);
   let points = 0;
   for await (const point of readRecording(recording, operations, state)) {
-    file.write(`${JSON.stringify(point)}\n`);
+    file.write(point);
     points++;
   }
-  await new Promise((resolve) => file.end(resolve));
+  await file.close();
   const plainTrends = [...state.types]
     .filter(([name, meta]) => meta.type === 'trend' && meta.custom && !meta.time && !name.includes('{'))
     .map(([name]) => name);

@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { $ } from 'zx';
 import { dieWithParent } from '../lifeline.ts';
+import { guardStream } from '../storage.ts';
 import type { K6 } from './provision.ts';
 
 export interface K6RunOptions {
@@ -59,7 +60,8 @@ export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6R
     },
   })`exec ${dieWithParent()} ${k6.bin} run ${terminal || flags.includes('--quiet') ? flags : [...flags, '--quiet']} ${script}`;
   if (!terminal) {
-    const file = log ? createWriteStream(log) : undefined;
+    // k6's log is kept where the disk allows: a full disk stops the run elsewhere, not here.
+    const file = log ? guardStream(createWriteStream(log), log, () => {}) : undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       if (!logOnly) process.stdout.write(chunk);
       file?.write(chunk);

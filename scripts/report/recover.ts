@@ -4,7 +4,8 @@
 // stopped by the kernel when k6kit dies, and writes them as it ends). This writes the summary.json
 // of such a run: its figures, and the verdict ABORTED, never a pass.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { writeWhole } from '../storage.ts';
 import { join } from 'node:path';
 import type { BundleInfo } from '../../lib/contract.ts';
 import type { RunEnding, RunSummary } from '../contracts/summary.ts';
@@ -51,7 +52,7 @@ export async function recoverSummary(dir: string): Promise<RunSummary> {
     verdict: line,
     warnings: [],
   };
-  await writeFile(file('summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeWhole(file('summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
 

@@ -2,7 +2,8 @@
 // Markdown (GitHub job summary), JUnit XML, JSON, and the console report. Users change the
 // templates, not this code. Every value reaches HTML, XML and Markdown through Handlebars'
 // escaping; the one raw output, the console, loses its control characters instead.
-import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir } from 'node:fs/promises';
+import { writeWhole } from '../storage.ts';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { junitCases } from './junit.ts';
@@ -39,10 +40,10 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
     skipped: cases.filter((c) => c.skipped).length,
     cases,
   };
-  await writeFile(files.html, hb.html(model));
-  await writeFile(files.markdown, hb.markdown(model));
-  await writeFile(files.junit, hb.junit({ ...model, junit }));
-  await writeFile(files.json, `${JSON.stringify({ ...model, charts: undefined }, null, 2)}\n`);
+  await writeWhole(files.html, hb.html(model));
+  await writeWhole(files.markdown, hb.markdown(model));
+  await writeWhole(files.junit, hb.junit({ ...model, junit }));
+  await writeWhole(files.json, `${JSON.stringify({ ...model, charts: undefined }, null, 2)}\n`);
   // In GitHub Actions, the Markdown report becomes the job summary.
   const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
   if (jobSummary) await appendFile(jobSummary, hb.markdown(model));

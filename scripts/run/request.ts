@@ -43,6 +43,8 @@ export interface RunRequest {
   /** A run folder to compare this run with; a regression beyond the tolerance fails the run. */
   baseline?: string;
   maxRegressionPercent: number;
+  /** The folder run folders are made in. */
+  runs: string;
   log: (line: string) => void;
 }
 

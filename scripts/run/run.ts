@@ -47,6 +47,7 @@ async function abandoned(run: RunState, error: unknown): Promise<unknown> {
 async function cleanup(run: RunState): Promise<void> {
   run.control.stopLoad();
   if (run.control.interrupted) run.ending.interrupted = run.control.interrupted;
+  if (run.control.storageFailed) run.ending.storageFailed = run.control.storageFailed;
   await run.reference?.stop();
   await new Promise((resolve) => run.resourceTimeline.end(resolve));
 }

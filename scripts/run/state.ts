@@ -101,9 +101,19 @@ export class RunControl {
     this.stopLoad();
   }
 
-  /** Between phases: an interrupted run, or one whose target died, goes no further. */
+  /** k6kit could not write what it measures (a full disk): the load stops, as for a signal. */
+  storageFailed?: string;
+
+  failStorage(reason: string): void {
+    if (this.storageFailed === undefined) this.log(`${reason} Stopping the load; what was written is kept.`);
+    this.storageFailed ??= reason;
+    this.aborter.abort();
+    this.stopLoad();
+  }
+
+  /** Between phases: an interrupted run, or one whose target died or whose disk failed, goes no further. */
   checkpoint(ending: RunEnding): void {
-    if (this.interrupted) throw new RunEnded();
+    if (this.interrupted || this.storageFailed) throw new RunEnded();
     if (ending.targetDied) throw new TargetError('the target died');
   }
 }

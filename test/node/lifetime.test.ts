@@ -2,8 +2,9 @@
 // terminal, a second Ctrl-C, a signal before the load, a target that hangs, a settle hook that
 // never answers. Each leaves nothing running, keeps what was measured, and never passes.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -196,3 +197,43 @@ test('a settle hook that never answers is bounded, and a SIGTERM while it waits 
     hook.close();
   }
 });
+
+/** A tmpfs of `size` at a new folder, for `body`; skipped, with the reason, where mounting is not allowed. */
+async function onTmpfs(
+  t: import('node:test').TestContext,
+  options: string,
+  body: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-tmpfs-'));
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (mount.status !== 0) {
+    t.skip(`cannot mount a tmpfs here (${mount.stderr.trim() || mount.error?.message}); needs root`);
+    return;
+  }
+  try {
+    await body(dir);
+  } finally {
+    spawnSync('umount', ['-l', dir]);
+  }
+}
+
+test('a disk that fills mid-run stops the load with exit 6 and a sentence, and leaves nothing running', (t) =>
+  onTmpfs(t, 'size=100k', async (dir) => {
+    const { child, done } = startCli([...SHORT, '--duration', '30'], { K6KIT_RUNS: dir });
+    const out = output(child);
+    await out.waitFor(/phase: run /);
+    const below = descendants(child.pid as number);
+    const result = await done;
+    assert.equal(result.code, 6, result.stderr);
+    assert.match(result.stderr, /cannot write \S+: the disk is full \(ENOSPC\)/);
+    assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+    assert.deepEqual(await allGone(below, 10_000), [], 'k6 and the target were stopped');
+  }));
+
+test('a read-only run folder is exit 6 before any load, naming the folder', (t) =>
+  onTmpfs(t, 'size=1m,ro', async (dir) => {
+    const result = await cli(SHORT, { K6KIT_RUNS: dir });
+    assert.equal(result.code, 6, result.stderr);
+    assert.match(result.stderr, /cannot write \S+: the file system is read-only \(EROFS\)/);
+    assert.doesNotMatch(result.stderr, /phase: run/);
+  }));

@@ -2,7 +2,8 @@
 // short by a killed writer, a garbage line, a summary.json of the wrong shape, a run that measured
 // nothing, names with control characters. No k6 runs: the folders are written here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -117,4 +118,30 @@ test('compare refuses a side that measured nothing instead of finding no regress
     assert.match(result.stderr, /k6 measured nothing there/);
   }
   assert.equal((await cli(['compare', measured, measured])).code, 0);
+});
+
+test('a disk that fills while the reports are written: exit 6, a sentence, and no half-written report', (t) => {
+  const folder = runFolder();
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-tmpfs-'));
+  // Room for the run's files (a page each), not for report.html.
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24k', 'tmpfs', dir], { encoding: 'utf8' });
+  if (mount.status !== 0) return t.skip(`cannot mount a tmpfs here (${mount.stderr.trim()}); needs root`);
+  return (async () => {
+    try {
+      cpSync(folder, join(dir, 'run'), { recursive: true });
+      const result = await cli(['report', join(dir, 'run')]);
+      assert.equal(result.code, 6, result.stdout + result.stderr);
+      assert.match(result.stderr, /cannot write \S+report\.html: the disk is full \(ENOSPC\)/);
+      assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+      const left = readdirSync(join(dir, 'run'));
+      assert.ok(!left.includes('report.html'), `a cut report.html was left: ${left.join(' ')}`);
+      assert.deepEqual(
+        left.filter((name) => name.endsWith('.tmp')),
+        [],
+        'a temporary file was left',
+      );
+    } finally {
+      spawnSync('umount', ['-l', dir]);
+    }
+  })();
 });

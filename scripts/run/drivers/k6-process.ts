@@ -2,7 +2,8 @@
 // turned into the timeline when it ends; k6's REST API runs on a loopback port when something
 // needs live totals (a live criterion, the breaking point's step stop).
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeWhole } from '../../storage.ts';
 import { join } from 'node:path';
 import type { K6 } from '../../k6/provision.ts';
 import { freePort, readTotals, setPaused, stopTest } from '../../k6/live.ts';
@@ -94,6 +95,6 @@ export class K6ProcessDriver implements LoadDriver {
     const exported = JSON.parse(await readFile(summary, 'utf8')) as SummaryExport;
     const seconds = (performance.now() - this.startedAt) / 1000;
     const point = pointFromSummary(exported.metrics, this.context.operations, seconds, Date.now());
-    await writeFile(timeline, `${JSON.stringify(point)}\n`);
+    await writeWhole(timeline, `${JSON.stringify(point)}\n`);
   }
 }

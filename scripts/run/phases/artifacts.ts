@@ -2,9 +2,9 @@
 // with --baseline, the run compared with an earlier one: a regression is the run's verdict in
 // summary.json (and so in every report), not only in the exit code. Reports are rendered after
 // the run by the command line, from these files.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunSummary } from '../../contracts/summary.ts';
+import { writeWhole } from '../../storage.ts';
 import { redactUrl } from '../../egress.ts';
 import { ExitCode, InputError } from '../../errors.ts';
 import { compareRuns, type Comparison } from '../../report/compare.ts';
@@ -96,5 +96,5 @@ function targetOf(run: RunState): RunSummary['target'] {
 }
 
 async function writeSummary(runDir: string, summary: RunSummary): Promise<void> {
-  await writeFile(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  await writeWhole(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@
 // k6 accepts), the run folder named after the profile the bundle resolved, and the plan's
 // warnings said before any load.
 import { createWriteStream } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from '../../egress.ts';
 import { InputError } from '../../errors.ts';
@@ -12,6 +12,7 @@ import { provisionK6 } from '../../k6/provision.ts';
 import { buildPlan } from '../../plan.ts';
 import { prepareBundle, scenarioEntry } from '../../prepare.ts';
 import { claimFolder } from '../../run-dir.ts';
+import { guardStream, writeWhole } from '../../storage.ts';
 import type { RunRequest } from '../request.ts';
 import { RunControl, type RunState } from '../state.ts';
 
@@ -25,7 +26,7 @@ export async function preflight(request: RunRequest): Promise<RunState> {
 
   const startedAt = new Date();
   // Named once the profile is known: the scenario's default profile comes out of the bundle.
-  const runs = join(root, 'reports', 'runs');
+  const runs = request.runs;
   const building = await claimFolder(runs, `${stamp(startedAt)}-${scenario}`);
   log(`phase: build scenarios/${scenario}.ts${request.sla ? ` with SLA ${request.sla}` : ''}`);
   // Refused input leaves no folder behind: a run folder is a run's.
@@ -81,6 +82,10 @@ export async function preflight(request: RunRequest): Promise<RunState> {
     resourceTimeline: createWriteStream(join(runDir, 'resource-timeline.jsonl')),
     k6Facts: { plainTrends: [] },
   };
+  // A disk that fills up mid-run stops the load with a reason, not the process with a stack.
+  guardStream(run.resourceTimeline, join(runDir, 'resource-timeline.jsonl'), (failure) =>
+    run.control.failStorage(failure instanceof Error ? failure.message : String(failure)),
+  );
   // Written before any load: a run whose orchestrator is killed still says what it was (`report`).
   await writeConfig(run);
   return run;
@@ -134,5 +139,5 @@ async function writeConfig(run: RunState): Promise<void> {
     plan: run.prepared.info,
     options: run.prepared.inspection.options,
   };
-  await writeFile(join(run.runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeWhole(join(run.runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
