@@ -29,6 +29,8 @@ export const ExitCode = {
   metrics: 15,
   /** The target stopped answering: the load's last seconds completed nothing while VUs ran. */
   stalled: 16,
+  /** The run did not do its plan: k6 dropped iterations, or fewer ran than the plan's exact count. */
+  incomplete: 17,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
@@ -45,6 +47,7 @@ export const FAILED_VERDICT_CODES: readonly number[] = [
   ExitCode.utilisation,
   ExitCode.metrics,
   ExitCode.stalled,
+  ExitCode.incomplete,
 ];
 
 export class K6kitError extends Error {

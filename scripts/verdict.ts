@@ -9,6 +9,7 @@ import type { GrowthVerdict } from './verdicts/growth.ts';
 import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/leaks.ts';
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StallVerdict } from './verdicts/stall.ts';
+import { describeIncomplete } from './verdicts/incomplete.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
@@ -145,6 +146,8 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   const parts: string[] = [];
   const stalled = ending.stall?.judged === true && !ending.stall.pass;
   if (stalled && ending.stall) parts.push(describeStall(ending.stall));
+  const incomplete = ending.incomplete?.judged === true && !ending.incomplete.pass;
+  if (incomplete && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)
@@ -199,11 +202,13 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
     };
   }
   if (ending.targetDied) {
-    const { code, signal, atSeconds } = ending.targetDied;
+    const { code, signal, atSeconds, watched } = ending.targetDied;
     const when = atSeconds === undefined ? '' : ` ${atSeconds} s into the run`;
     return {
       exitCode: ExitCode.target,
-      line: `ABORTED: the target died${when} (${signal ? `signal ${signal}` : `exit code ${code}`}).${details}`,
+      line: watched
+        ? `ABORTED: the watched ${watched} exited${when}; leaks and utilisation not judged.${details}`
+        : `ABORTED: the target died${when} (${signal ? `signal ${signal}` : `exit code ${code}`}).${details}`,
     };
   }
   // k6 ends a test stopped through its REST API with an error code of its own; k6kit asked for it.
@@ -221,19 +226,21 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   // First: what did complete of a load that stopped being served says little about the target.
   const exitCode = stalled
     ? ExitCode.stalled
-    : thresholdsFailed
-      ? ExitCode.thresholdsFailed
-      : leaked.length > 0 || grew.length > 0 || peaked.length > 0
-        ? ExitCode.leak
-        : ending.degradation && !ending.degradation.pass
-          ? ExitCode.degradation
-          : ending.recovery && !ending.recovery.pass
-            ? ExitCode.recovery
-            : ending.utilisation && !ending.utilisation.pass
-              ? ExitCode.utilisation
-              : ending.metrics && !ending.metrics.pass
-                ? ExitCode.metrics
-                : ExitCode.pass;
+    : incomplete
+      ? ExitCode.incomplete
+      : thresholdsFailed
+        ? ExitCode.thresholdsFailed
+        : leaked.length > 0 || grew.length > 0 || peaked.length > 0
+          ? ExitCode.leak
+          : ending.degradation && !ending.degradation.pass
+            ? ExitCode.degradation
+            : ending.recovery && !ending.recovery.pass
+              ? ExitCode.recovery
+              : ending.utilisation && !ending.utilisation.pass
+                ? ExitCode.utilisation
+                : ending.metrics && !ending.metrics.pass
+                  ? ExitCode.metrics
+                  : ExitCode.pass;
   if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
     return { exitCode, line: describeK6Exit(0, null) };
   return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };

@@ -5,6 +5,7 @@ import type { ThresholdResult } from '../k6/summary.ts';
 import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
 import type { DegradationVerdict } from '../verdicts/degradation.ts';
 import type { GrowthResult } from '../verdicts/growth.ts';
+import type { IncompleteVerdict } from '../verdicts/incomplete.ts';
 import type { LeakVerdict } from '../verdicts/leaks.ts';
 import type { MetricsVerdict } from '../verdicts/metrics.ts';
 import type { RecoveryVerdict } from '../verdicts/recovery.ts';
@@ -53,7 +54,8 @@ export interface RunEnding {
   interrupted?: string;
   /** k6kit could not write what it measured (a full disk): the load was stopped. */
   storageFailed?: string;
-  targetDied?: { code: number | null; signal: string | null; atSeconds?: number };
+  /** The reference target exited, or the watched process or cgroup (`watched`) went away. */
+  targetDied?: { code: number | null; signal: string | null; atSeconds?: number; watched?: string };
   thresholds?: ThresholdResult[];
   leaks?: LeakVerdict[];
   /** The run phase's highest level of each resource against its baseline. */
@@ -70,6 +72,8 @@ export interface RunEnding {
   stepStop?: StepStop;
   /** CPU, memory, disk and network of the system under test against the table's limits. */
   utilisation?: UtilisationVerdict;
+  /** Whether k6 ran the plan's iterations: none dropped, none short of an exact plan. */
+  incomplete?: IncompleteVerdict;
   /** Whether the load was still being served at its end (a hung target answers nothing). */
   stall?: StallVerdict;
   /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */

@@ -51,6 +51,8 @@ export async function startInstances(options: {
   instances: number;
   runDir: string;
   outputs: string[];
+  /** Aborted (an interrupted run): the instances are stopped, even while they get ready. */
+  signal?: AbortSignal;
 }): Promise<RunningInstances> {
   const files = instanceFiles(options.runDir, options.instances);
   const started: { process: K6Process; address: string }[] = [];
@@ -107,7 +109,8 @@ export async function startInstances(options: {
   // Every API up, then every instance resumed: no share starts before the others can.
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const ready = new Set<number>();
-  while (ready.size < started.length && Date.now() < deadline && !failed) {
+  options.signal?.addEventListener('abort', stopAll, { once: true });
+  while (ready.size < started.length && Date.now() < deadline && !failed && !stopping) {
     await Promise.all(
       started.map(async (s, i) => {
         if (!ready.has(i) && (await apiReady(s.address))) ready.add(i);
@@ -115,7 +118,7 @@ export async function startInstances(options: {
     );
     if (ready.size < started.length) await new Promise((r) => setTimeout(r, 100));
   }
-  if (ready.size < started.length && !failed) {
+  if (ready.size < started.length && !failed && !stopping) {
     stopAll();
     failed = {
       instance: started.findIndex((_, i) => !ready.has(i)) + 1,
@@ -123,7 +126,7 @@ export async function startInstances(options: {
       signal: null,
       why: `its REST API did not answer within ${READY_TIMEOUT_MS / 1000} s`,
     };
-  } else if (!failed) await Promise.all(started.map((s) => resumeTest(s.address)));
+  } else if (!failed && !stopping) await Promise.all(started.map((s) => resumeTest(s.address)));
 
   return {
     files,

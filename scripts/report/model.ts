@@ -18,6 +18,7 @@ import { lineChart, type Chart } from './charts.ts';
 import { analyse } from './findings.ts';
 import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
 import type { Bucketer } from './series.ts';
+import { describeIncomplete } from '../verdicts/incomplete.ts';
 import { describeTolerance } from '../verdicts/leaks.ts';
 import { ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
@@ -236,6 +237,13 @@ function slaRows(input: ReportInputs, stat: Stat): SlaRow[] {
 /** The verdicts read from the timelines; leaks have their own table. */
 function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
   return [
+    // Whether the run is valid comes first, shown where it is not (a valid run would show it in every report).
+    ...(ending.incomplete?.judged && !ending.incomplete.pass
+      ? [{ name: 'incomplete', status: 'fail' as const, detail: describeIncomplete(ending.incomplete) }]
+      : []),
+    ...(ending.stall?.judged && !ending.stall.pass
+      ? [{ name: 'stall', status: 'fail' as const, detail: describeStall(ending.stall) }]
+      : []),
     ...(ending.peakGrowth ?? []).map((v) => ({
       name: `peak growth: ${v.resource}`,
       status: v.pass ? ('pass' as const) : ('fail' as const),
@@ -288,10 +296,7 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
       : ending.metrics
         ? [{ name: 'metrics', status: 'not judged' as const, detail: ending.metrics.reason ?? '' }]
         : []),
-    // Shown where it failed: a load served to its end is every healthy run's.
-    ...(ending.stall?.judged && !ending.stall.pass
-      ? [{ name: 'stall', status: 'fail' as const, detail: describeStall(ending.stall) }]
-      : []),
+
     ...(ending.breakingPoint
       ? [
           {

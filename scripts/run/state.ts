@@ -7,6 +7,7 @@ import type { RunEnding } from '../contracts/summary.ts';
 import type { Sample } from '../contracts/timeline.ts';
 import { TargetError } from '../errors.ts';
 import type { K6 } from '../k6/provision.ts';
+import type { SummaryExport } from '../k6/summary.ts';
 import type { Prepared } from '../prepare.ts';
 import type { Sampler } from '../sampler/sampler.ts';
 import type { ProcessReader } from '../sampler/read.ts';
@@ -43,6 +44,8 @@ export interface RunState {
   target?: TargetState;
   /** The load generator's cost and what k6's recorder declared: filled in by the load phase. */
   k6Facts: { peakRssBytes?: number; statusCodes?: Record<string, number>; plainTrends: string[] };
+  /** k6's summary export of the load (or the merge's), once written. */
+  k6Metrics?: SummaryExport['metrics'];
   /** The settled samples at rest before and after the load. */
   baseline?: Sample[];
   cooldown?: Sample[];

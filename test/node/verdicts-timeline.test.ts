@@ -9,6 +9,7 @@ import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
 import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
 import { stallFromTimeline } from '../../scripts/verdicts/stall.ts';
+import { incompleteVerdict } from '../../scripts/verdicts/incomplete.ts';
 import type { K6Point, OpPoint, Sample } from '../../scripts/contracts/timeline.ts';
 
 function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partial<K6Point> = {}): K6Point {
@@ -396,4 +397,24 @@ test('stall: a short quiet end, a silence that ends, WebSocket messages and long
   assert.deepEqual([v.pass, v.allowedSeconds], [true, 40]);
   const whole = await stallFromTimeline([point(1, 2, 40, 0, { whole: true })]);
   assert.equal(whole.judged, false);
+});
+
+test('incomplete: dropped iterations, or fewer than an exact plan, are exit 17; a plan that ran is not', () => {
+  const metrics = (completed: number, dropped = 0) => ({
+    iterations: { count: completed, rate: 1 },
+    ...(dropped ? { dropped_iterations: { count: dropped, rate: 1 } } : {}),
+  });
+  assert.equal(incompleteVerdict(metrics(80), 80).pass, true);
+  assert.equal(incompleteVerdict(metrics(600), 600).pass, true);
+  assert.equal(incompleteVerdict(metrics(598), 600).pass, true, 'an arrival rate ends within 1%');
+  assert.equal(incompleteVerdict(metrics(46), 80).pass, false, '46 of 80 planned rounds');
+  const dropped = incompleteVerdict(metrics(46, 34), undefined);
+  assert.equal(dropped.pass, false);
+  const { exitCode, line } = decideExit({
+    k6: { code: 0, signal: null },
+    thresholds: [],
+    incomplete: dropped,
+  });
+  assert.equal(exitCode, 17);
+  assert.match(line, /^FAIL: the run did not do its plan: 46 iterations completed, 34 dropped by k6/);
 });

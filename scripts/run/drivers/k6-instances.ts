@@ -15,6 +15,8 @@ import { secondsSince, type DriverContext, type LoadDriver, type LoadEnd, type L
 export class K6InstancesDriver implements LoadDriver {
   readonly live = true;
   private running?: RunningInstances;
+  /** Stops the instances while they are still getting ready, before `running` is known. */
+  private readonly aborter = new AbortController();
   private startedAt = 0;
   private loadSeconds = 0;
   private readonly archive: string;
@@ -47,6 +49,7 @@ export class K6InstancesDriver implements LoadDriver {
       instances: this.instances,
       runDir: this.context.runDir,
       outputs: this.context.outputs,
+      signal: this.aborter.signal,
     });
   }
 
@@ -84,6 +87,7 @@ export class K6InstancesDriver implements LoadDriver {
   }
 
   stop(): void {
+    this.aborter.abort();
     this.running?.stop();
   }
 

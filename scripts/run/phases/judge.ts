@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { K6Point, Sample } from '../../contracts/timeline.ts';
 import { readJsonLines } from '../../jsonl.ts';
+import { buildPlan } from '../../plan.ts';
+import { incompleteVerdict } from '../../verdicts/incomplete.ts';
 import { breakingPointFromTimeline, withStepResources } from '../../verdicts/breaking-point.ts';
 import { degradationFromTimeline } from '../../verdicts/degradation.ts';
 import { growthFromTimeline } from '../../verdicts/growth.ts';
@@ -18,10 +20,20 @@ import type { RunState } from '../state.ts';
 import { levelsMedian } from '../watchers/resources.ts';
 
 export async function judgePhase(run: RunState): Promise<void> {
+  judgeCompleteness(run);
   judgeLeaks(run);
   await judgeResources(run);
   await judgeK6Timeline(run);
   await judgeMetrics(run);
+}
+
+/** Whether k6 ran the plan, unless k6kit itself ended the load early (the breaking point). */
+function judgeCompleteness(run: RunState): void {
+  if (!run.k6Metrics || run.ending.stepStop) return;
+  const phases = buildPlan(run.request.scenario, run.prepared.inspection).phases;
+  const exact = phases.every((p) => p.iterations?.exact);
+  const planned = exact ? phases.reduce((n, p) => n + (p.iterations?.count ?? 0), 0) : undefined;
+  run.ending.incomplete = incompleteVerdict(run.k6Metrics, planned);
 }
 
 function judgeLeaks(run: RunState): void {

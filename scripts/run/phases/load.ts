@@ -23,8 +23,8 @@ export async function loadPhase(run: RunState): Promise<void> {
   );
   await driver.prepare?.();
   run.clock.loadStarted = performance.now();
-  await driver.start();
   run.control.stopWith(() => driver.stop());
+  await driver.start();
   // A signal, or the target's death, while it was starting: it stops now, not at the end of the test.
   if (run.control.interrupted || run.ending.targetDied) driver.stop();
   await watch(run, driver, watchers);
@@ -52,5 +52,7 @@ async function watch(run: RunState, driver: LoadDriver, watchers: Watcher[]): Pr
 async function readThresholds(run: RunState): Promise<void> {
   const file = join(run.runDir, 'k6-summary.json');
   if (!existsSync(file)) return;
-  run.ending.thresholds = thresholdResults(JSON.parse(await readFile(file, 'utf8')) as SummaryExport);
+  const exported = JSON.parse(await readFile(file, 'utf8')) as SummaryExport;
+  run.ending.thresholds = thresholdResults(exported);
+  run.k6Metrics = exported.metrics;
 }

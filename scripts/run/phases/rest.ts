@@ -8,6 +8,7 @@ import { levelsOf } from '../../sampler/sampler.ts';
 import { settle } from '../../target/launch.ts';
 import { levelsSettled, type Levels } from '../../verdicts/leaks.ts';
 import type { RunState, TargetState } from '../state.ts';
+import { watchedName } from '../watchers/watchers.ts';
 
 /** Windows of samples tried before a baseline or cooldown is taken as it is: 5 × 5 s at most. */
 const SETTLE_ROUNDS = 5;
@@ -46,6 +47,7 @@ async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Pro
   for (let round = 1; ; round++) {
     await settleTarget(run, target);
     const samples = await target.sampler.collect(run.request.samples, phase);
+    goneAtRest(run, target, samples);
     const levels = samples.map(levelsOf).filter((l): l is Levels => l !== undefined);
     if (levelsSettled(levels, before)) return samples;
     before = levels;
@@ -57,6 +59,13 @@ async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Pro
     }
     run.control.checkpoint(run.ending);
   }
+}
+
+/** A watched process that exited before or after the load: the run ends as at its death in it. */
+function goneAtRest(run: RunState, target: TargetState, samples: Sample[]): void {
+  if (run.reference || run.ending.targetDied || !samples.some((s) => s.watchGone)) return;
+  run.ending.targetDied = { code: null, signal: null, watched: watchedName(target) };
+  run.control.checkpoint(run.ending);
 }
 
 async function settleTarget(run: RunState, target: TargetState): Promise<void> {

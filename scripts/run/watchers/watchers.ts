@@ -3,6 +3,7 @@ import type { RunState, TargetState } from '../state.ts';
 import { K6MemoryWatcher } from './k6-memory.ts';
 import { ResourceWatcher } from './resources.ts';
 import { StepStopWatcher } from './step-stop.ts';
+import { TargetGoneWatcher } from './target-gone.ts';
 import type { Watcher } from './watcher.ts';
 
 export function watchersOf(run: RunState, target: TargetState): Watcher[] {
@@ -11,5 +12,13 @@ export function watchersOf(run: RunState, target: TargetState): Watcher[] {
     new ResourceWatcher(target.sampler, run.baseline ?? [], info.verdicts.peakGrowth),
     new K6MemoryWatcher((bytes) => (run.k6Facts.peakRssBytes = bytes)),
     ...(info.stop ? [new StepStopWatcher(info.stop.stepErrorRate)] : []),
+    // The reference target's exit is heard from its process; a watched one's from the sampler.
+    ...(!run.reference && target.reader
+      ? [new TargetGoneWatcher(target.sampler, watchedName(target), () => run.clock.loadStarted)]
+      : []),
   ];
+}
+
+export function watchedName(target: TargetState): string {
+  return target.cgroupPath ? `cgroup ${target.cgroupPath}` : `process ${target.watchedPid}`;
 }
