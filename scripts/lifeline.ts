@@ -1,7 +1,7 @@
 // k6kit's processes live and die together. Downwards: k6 and the reference target are started
 // under `setpriv --pdeathsig TERM` (util-linux), so the kernel stops them when k6kit itself dies,
 // even by SIGKILL: a run whose orchestrator is gone sends no more load. Upwards: k6kit watches the
-// processes that started it (npm, npx, a shell); when one of them is gone, nobody waits for the
+// processes that started it up to npm or npx; when one of them is gone, nobody waits for the
 // verdict, and the run stops as if interrupted, its results kept.
 import { readFileSync } from 'node:fs';
 import { which } from 'zx';
@@ -64,11 +64,23 @@ export function firstGone(chain: ProcessId[]): ProcessId | undefined {
 }
 
 /**
- * Calls `onGone` once, with the process that went, when one of k6kit's ancestors exits. Reads one
- * small /proc file per ancestor a second; the timer does not hold the process open.
+ * Pure: the ancestors whose exit means nobody waits for the verdict: up to the nearest package
+ * runner (npm, npx, pnpm, yarn), whose death leaves its shell and tsx running k6kit on unattended.
+ * Without one, none: a shell's exit (a closed terminal) is a SIGHUP, and `nohup` or a background
+ * job of a shell that exits is a run meant to go on.
+ */
+export function callers(chain: ProcessId[]): ProcessId[] {
+  const runner = chain.findIndex((p) => /^(npm|npx|pnpm|yarn)\b/.test(p.name));
+  return runner < 0 ? [] : chain.slice(0, runner + 1);
+}
+
+/**
+ * Calls `onGone` once, with the process that went, when one of k6kit's callers exits. Reads one
+ * small /proc file per caller a second; the timer does not hold the process open.
  */
 export function watchAncestors(onGone: (gone: ProcessId) => void, intervalMs = 1000): { stop(): void } {
-  const chain = ancestors();
+  const chain = callers(ancestors());
+  if (chain.length === 0) return { stop: () => {} };
   const timer = setInterval(() => {
     const gone = firstGone(chain);
     if (!gone) return;

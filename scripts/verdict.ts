@@ -16,6 +16,7 @@ import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
 import type { RunEnding } from './contracts/summary.ts';
 
 export function describeLeak(v: LeakVerdict): string {
+  if (v.judged === false) return `${v.resource} not judged: ${v.reason}`;
   const share = Number.isFinite(v.deltaPercent)
     ? `${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%`
     : 'from none';
@@ -159,6 +160,8 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
   if (ending.leaks)
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
+  const unjudged = ending.leaks?.filter((v) => v.judged === false) ?? [];
+  if (unjudged.length > 0) parts.push(unjudged.map(describeLeak).join('; '));
   const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
   if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
   const peaked = ending.peakGrowth?.filter((v) => !v.pass) ?? [];

@@ -36,7 +36,7 @@ export function junitCases(model: ReportModel, plan?: BundleInfo): JunitCase[] {
     ...model.leaks.map((l) => ({
       classname: 'verdicts',
       name: `leak: ${l.resource}`,
-      ...(l.pass ? {} : { failure: l.detail }),
+      ...(l.result === 'NOT JUDGED' ? { skipped: l.detail } : l.pass ? {} : { failure: l.detail }),
     })),
     ...model.verdicts.map((v) => ({
       classname: 'verdicts',

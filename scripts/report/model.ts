@@ -334,6 +334,7 @@ function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
       delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
       tolerance: describeTolerance(v.resource, v.tolerance),
       pass: v.pass,
+      result: v.judged === false ? 'NOT JUDGED' : v.pass ? 'PASS' : 'FAIL',
       detail,
     };
   });

@@ -92,6 +92,8 @@ export interface ReportModel {
     delta: string;
     tolerance: string;
     pass: boolean;
+    /** 'NOT JUDGED' where the resource moved more at rest than its tolerance. */
+    result: 'PASS' | 'FAIL' | 'NOT JUDGED';
     detail: string;
   }[];
   verdicts: VerdictRow[];

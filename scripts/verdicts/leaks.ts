@@ -47,6 +47,13 @@ export function formatLevel(resource: Resource, value: number, digits = 1): stri
 
 export interface LeakVerdict {
   resource: Resource;
+  /** False where the noise at rest is wider than the tolerance: neither a pass nor a leak. */
+  judged?: boolean;
+  reason?: string;
+  /** How far the resource moved at rest in the baseline (max − min): a change within it is noise. */
+  noise?: number;
+  /** A change this small is no leak whatever its share (a thread, a few MB of a runtime's heap). */
+  floor?: number;
   baseline: number;
   final: number;
   delta: number;
@@ -89,11 +96,46 @@ export function medianLevels(samples: Levels[]): Levels {
   return Object.fromEntries(RESOURCES.map((r) => [r, median(samples.map((s) => s[r]))])) as Levels;
 }
 
+/**
+ * What a run knows beyond the tolerance: floors (for a table that set no tolerance of its own,
+ * DEFAULT_FLOORS) and the noise each resource showed at rest in the baseline.
+ */
+export interface LeakJudging {
+  floors?: Partial<Levels>;
+  noise?: Partial<Levels>;
+}
+
+/**
+ * Below these, a change is no leak under the default ±2%: a Go runtime starts a thread on demand,
+ * and a 12 MB server's heap moves by megabytes between two GCs (go-httpbin: 7 → 8 threads after a
+ * smoke run, 12.1 → 14.1 MB after a spike, neither a leak). A table's own tolerance has none.
+ */
+export const DEFAULT_FLOORS: Levels = { memory: 4 * 1024 * 1024, threads: 1, fds: 1, connections: 1 };
+
+/** Pure: the baseline window's movement at rest, each resource's max − min. */
+export function restNoise(samples: Levels[]): Levels {
+  const range = (r: Resource) => {
+    const values = samples.map((s) => s[r]);
+    return values.length > 1 ? Math.max(...values) - Math.min(...values) : 0;
+  };
+  return Object.fromEntries(RESOURCES.map((r) => [r, range(r)])) as Levels;
+}
+
+/** The smallest change the tolerance allows from `baseline`. */
+function allowance(baseline: number, tolerance: LeakTolerance): number {
+  const bounds = [
+    ...(tolerance.percent !== undefined ? [(baseline * tolerance.percent) / 100] : []),
+    ...(tolerance.absolute !== undefined ? [tolerance.absolute] : []),
+  ];
+  return bounds.length > 0 ? Math.min(...bounds) : Infinity;
+}
+
 export function leakVerdicts(
   baseline: Levels,
   final: Levels,
   tolerances: Tolerances = {},
   direction: LeakDirection = 'growth',
+  judging: LeakJudging = {},
 ): LeakVerdict[] {
   return RESOURCES.map((resource) => {
     const b = baseline[resource];
@@ -101,7 +143,10 @@ export function leakVerdicts(
     const tolerance = tolerances[resource] ?? DEFAULT_TOLERANCE;
     // No baseline to take a share of: zero is the only level that is not growth.
     const deltaPercent = b === 0 ? (f === 0 ? 0 : Infinity) : ((f - b) / b) * 100;
-    return {
+    const noise = judging.noise?.[resource] ?? 0;
+    const floor = judging.floors?.[resource] ?? 0;
+    const size = direction === 'both' ? Math.abs(f - b) : f - b;
+    const verdict: LeakVerdict = {
       resource,
       baseline: b,
       final: f,
@@ -109,7 +154,17 @@ export function leakVerdicts(
       deltaPercent: Math.round(deltaPercent * 100) / 100,
       tolerance,
       direction,
-      pass: withinTolerance(f - b, deltaPercent, tolerance, direction),
+      ...(noise > 0 ? { noise } : {}),
+      ...(floor > 0 ? { floor } : {}),
+      pass: withinTolerance(f - b, deltaPercent, tolerance, direction) || size <= Math.max(floor, noise),
     };
+    if (noise > 0 && noise > allowance(b, tolerance))
+      return {
+        ...verdict,
+        judged: false,
+        pass: true,
+        reason: `it moved ${formatLevel(resource, noise)} at rest, wider than its tolerance of ${describeTolerance(resource, tolerance)}`,
+      };
+    return verdict;
   });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseStat } from '../../scripts/lifeline.ts';
+import { callers, parseStat } from '../../scripts/lifeline.ts';
 import { cli, isAlive, ROOT, startCli, summaryOf } from './cli.ts';
 
 /** A short smoke run: 3 s of load at 2 VUs, no warmup, one sample at rest. */
@@ -80,6 +80,20 @@ async function allGone(pids: number[], ms: number): Promise<number[]> {
 function runDirOf(text: string): string {
   return join(ROOT, /run folder: (\S+)/.exec(text)?.[1] ?? 'none');
 }
+
+test('the callers watched are those up to npm or npx; without one, none', () => {
+  const p = (pid: number, name: string) => ({ pid, start: '1', name });
+  const chain = [p(5, 'node'), p(4, 'sh'), p(3, 'npm run k6'), p(2, 'bash')];
+  assert.deepEqual(
+    callers(chain).map((c) => c.pid),
+    [5, 4, 3],
+  );
+  assert.deepEqual(callers([p(5, 'node'), p(2, 'bash')]), []);
+  assert.deepEqual(
+    callers([p(9, 'npm exec node -'), p(2, 'bash')]).map((c) => c.pid),
+    [9],
+  );
+});
 
 test('parseStat reads a command name with spaces and parentheses', () => {
   const stat = '42 (tsx (watch) x) S 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 12345 1000 5';

@@ -16,7 +16,13 @@ import {
 import { toSample } from '../../scripts/sampler/sample.ts';
 import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
-import { leakVerdicts, medianLevels, type LeakVerdict } from '../../scripts/verdicts/leaks.ts';
+import {
+  leakVerdicts,
+  medianLevels,
+  type LeakVerdict,
+  DEFAULT_FLOORS,
+  restNoise,
+} from '../../scripts/verdicts/leaks.ts';
 import { decideExit, describeDegradation, describeLeak } from '../../scripts/verdict.ts';
 import type { K6Point } from '../../scripts/contracts/timeline.ts';
 
@@ -284,4 +290,44 @@ test('readRecordingLine follows the recorder: metrics in name order, per-op subm
     },
     rates: {},
   });
+});
+
+test('leak judging: floors for a table without tolerances, noise at rest, and not judgeable when noise is wider', () => {
+  const MB = 1024 * 1024;
+  const baseline = { memory: 12.1 * MB, threads: 7, fds: 10, connections: 1 };
+  const after = { memory: 14.1 * MB, threads: 8, fds: 10, connections: 1 };
+  // go-httpbin after a spike: +16.5% memory and one more thread, no leak with the default floors.
+  const floored = leakVerdicts(baseline, after, {}, 'growth', { floors: DEFAULT_FLOORS });
+  assert.deepEqual(
+    floored.map((v) => [v.resource, v.pass]),
+    [
+      ['memory', true],
+      ['threads', true],
+      ['fds', true],
+      ['connections', true],
+    ],
+  );
+  // Without floors (a table's own 2%), the same change is a leak, as seed 000 states it.
+  assert.equal(leakVerdicts(baseline, after)[0]?.pass, false);
+  // Past the floor it is one: 12 MB more.
+  const leaking = leakVerdicts(baseline, { ...after, memory: 24.1 * MB }, {}, 'growth', {
+    floors: DEFAULT_FLOORS,
+  });
+  assert.equal(leaking[0]?.pass, false);
+  // A change within what the resource moved at rest is noise.
+  const noisy = leakVerdicts(baseline, { ...baseline, fds: 12 }, { fds: { percent: 50 } }, 'growth', {
+    noise: { fds: 3 },
+  });
+  assert.equal(noisy[2]?.pass, true);
+  // Noise at rest wider than the tolerance: neither a pass nor a leak, and the verdict says why.
+  const wide = leakVerdicts(baseline, after, { memory: { percent: 2 } }, 'growth', {
+    noise: { memory: 1 * MB },
+  });
+  assert.deepEqual([wide[0]?.judged, wide[0]?.pass], [false, true]);
+  assert.match(
+    describeLeak(wide[0] as LeakVerdict),
+    /^memory not judged: it moved 1\.0 MB at rest, wider than its tolerance of 2%/,
+  );
+  assert.match(decideExit({ k6: { code: 0, signal: null }, leaks: wide }).line, /memory not judged/);
+  assert.deepEqual(restNoise([baseline, { ...baseline, memory: 13 * MB }]).memory, 13 * MB - 12.1 * MB);
 });

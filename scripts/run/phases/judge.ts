@@ -11,7 +11,8 @@ import { incompleteVerdict } from '../../verdicts/incomplete.ts';
 import { breakingPointFromTimeline, withStepResources } from '../../verdicts/breaking-point.ts';
 import { degradationFromTimeline } from '../../verdicts/degradation.ts';
 import { growthFromTimeline } from '../../verdicts/growth.ts';
-import { leakVerdicts } from '../../verdicts/leaks.ts';
+import { levelsOf } from '../../sampler/sampler.ts';
+import { DEFAULT_FLOORS, leakVerdicts, RESOURCES, restNoise, type Levels } from '../../verdicts/leaks.ts';
 import { metricMedians, metricsVerdict, runMaxima } from '../../verdicts/metrics.ts';
 import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from '../../verdicts/recovery.ts';
 import { stallFromTimeline } from '../../verdicts/stall.ts';
@@ -39,11 +40,17 @@ function judgeCompleteness(run: RunState): void {
 function judgeLeaks(run: RunState): void {
   if (run.target?.reader === undefined || !run.cooldown) return;
   run.control.checkpoint(run.ending);
+  const atRest = (run.baseline ?? []).map(levelsOf).filter((l): l is Levels => l !== undefined);
+  // A resource neither the table nor the command line bounds gets a floor beside the default 2%.
+  const floors = Object.fromEntries(
+    RESOURCES.filter((r) => run.tolerances[r] === undefined).map((r) => [r, DEFAULT_FLOORS[r]]),
+  );
   run.ending.leaks = leakVerdicts(
     levelsMedian(run.baseline ?? []),
     levelsMedian(run.cooldown),
     run.tolerances,
     run.info.verdicts.leakDirection,
+    { floors, noise: restNoise(atRest) },
   );
 }
 
