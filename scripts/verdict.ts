@@ -143,12 +143,44 @@ export function describeStall(v: StallVerdict): string {
     : `the target stopped answering: nothing completed in the last ${v.silentSeconds} s of the load, from ${v.lastCompletionAt} s, while ${v.vus} VUs ran (${before}; allowed ${v.allowedSeconds} s); k6 dropped the requests in flight at its graceful stop`;
 }
 
+/** A judged verdict that failed: what makes a run's exit code one of FAILED_VERDICT_CODES. */
+const failed = (v: { judged?: boolean; pass: boolean } | undefined) =>
+  v !== undefined && v.judged !== false && !v.pass;
+
+/**
+ * The failed verdicts in the order their exit code wins. Validity first: what did complete of a
+ * load that stopped being served, or did not do its plan, says little about the target.
+ */
+const FAILURES: [(ending: RunEnding) => boolean, number][] = [
+  [(e) => failed(e.stall), ExitCode.stalled],
+  [(e) => failed(e.incomplete), ExitCode.incomplete],
+  [(e) => e.k6.code === 99 || e.thresholds?.some((t) => !t.ok) === true, ExitCode.thresholdsFailed],
+  [
+    (e) => [...(e.leaks ?? []), ...(e.growth?.verdicts ?? []), ...(e.peakGrowth ?? [])].some((v) => !v.pass),
+    ExitCode.leak,
+  ],
+  [(e) => e.degradation?.pass === false, ExitCode.degradation],
+  [(e) => e.recovery?.pass === false, ExitCode.recovery],
+  [(e) => e.utilisation?.pass === false, ExitCode.utilisation],
+  [(e) => e.metrics?.pass === false, ExitCode.metrics],
+];
+
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
+  const parts = verdictDetails(ending);
+  const details = parts.length > 0 ? ` ${parts.join('; ')}` : '';
+  const ended = endedWithoutVerdict(ending, details);
+  if (ended) return ended;
+  const exitCode = FAILURES.find(([fails]) => fails(ending))?.[1] ?? ExitCode.pass;
+  if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
+    return { exitCode, line: describeK6Exit(0, null) };
+  return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };
+}
+
+/** The verdict line's figures: each verdict that was judged, failed ones named as such. */
+function verdictDetails(ending: RunEnding): string[] {
   const parts: string[] = [];
-  const stalled = ending.stall?.judged === true && !ending.stall.pass;
-  if (stalled && ending.stall) parts.push(describeStall(ending.stall));
-  const incomplete = ending.incomplete?.judged === true && !ending.incomplete.pass;
-  if (incomplete && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
+  if (failed(ending.stall) && ending.stall) parts.push(describeStall(ending.stall));
+  if (failed(ending.incomplete) && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)
@@ -157,15 +189,7 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
         .map((t) => `${t.metric.includes('1111') ? 'a blocked name' : 'a blocked address'} (${t.metric})`)
         .join(', ')}`,
     );
-  const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
-  if (ending.leaks)
-    parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
-  const unjudged = ending.leaks?.filter((v) => v.judged === false) ?? [];
-  if (unjudged.length > 0) parts.push(unjudged.map(describeLeak).join('; '));
-  const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
-  if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
-  const peaked = ending.peakGrowth?.filter((v) => !v.pass) ?? [];
-  if (peaked.length > 0) parts.push(`peak growth: ${peaked.map(describePeak).join('; ')}`);
+  parts.push(...resourceDetails(ending));
   if (ending.degradation) {
     parts.push(
       ending.degradation.pass
@@ -190,20 +214,39 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   if (ending.breakingPoint?.judged)
     parts.push(`breaking point: ${describeBreakingPoint(ending.breakingPoint)}`);
   if (ending.stepStop) parts.push(describeStepStop(ending.stepStop));
-  const details = parts.length > 0 ? ` ${parts.join('; ')}` : '';
+  return parts;
+}
 
-  if (ending.storageFailed) {
+/** Leaks, growth over the run and peak growth during it. */
+function resourceDetails(ending: RunEnding): string[] {
+  const parts: string[] = [];
+  const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
+  if (ending.leaks)
+    parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
+  const unjudged = ending.leaks?.filter((v) => v.judged === false) ?? [];
+  if (unjudged.length > 0) parts.push(unjudged.map(describeLeak).join('; '));
+  const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
+  if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
+  const peaked = ending.peakGrowth?.filter((v) => !v.pass) ?? [];
+  if (peaked.length > 0) parts.push(`peak growth: ${peaked.map(describePeak).join('; ')}`);
+  return parts;
+}
+
+/** A run that ended before a verdict could mean anything: its disk, a signal, its target, k6. */
+function endedWithoutVerdict(
+  ending: RunEnding,
+  details: string,
+): { exitCode: number; line: string } | undefined {
+  if (ending.storageFailed)
     return {
       exitCode: ExitCode.storage,
       line: `ERROR: k6kit could not write its results: ${ending.storageFailed} The load was stopped; what was written is kept.${details}`,
     };
-  }
-  if (ending.interrupted) {
+  if (ending.interrupted)
     return {
       exitCode: ExitCode.interrupted,
       line: `ABORTED: interrupted by ${ending.interrupted}; partial results kept.${details}`,
     };
-  }
   if (ending.targetDied) {
     const { code, signal, atSeconds, watched } = ending.targetDied;
     const when = atSeconds === undefined ? '' : ` ${atSeconds} s into the run`;
@@ -216,35 +259,12 @@ export function decideExit(ending: RunEnding): { exitCode: number; line: string 
   }
   // k6 ends a test stopped through its REST API with an error code of its own; k6kit asked for it.
   const stoppedByUs = ending.stepStop !== undefined && ending.k6.code !== null;
-  if (ending.k6.code !== 0 && ending.k6.code !== 99 && !stoppedByUs) {
-    const failed = ending.instanceFailed;
-    return {
-      exitCode: ExitCode.k6Failed,
-      line: failed
-        ? `ERROR: k6 instance ${failed.instance} of ${failed.of}: ${failed.why}; the others were stopped.${details}`
-        : `ERROR: ${describeK6Exit(ending.k6.code, ending.k6.signal)}.${details}`,
-    };
-  }
-  const thresholdsFailed = ending.k6.code === 99 || ending.thresholds?.some((t) => !t.ok) === true;
-  // First: what did complete of a load that stopped being served says little about the target.
-  const exitCode = stalled
-    ? ExitCode.stalled
-    : incomplete
-      ? ExitCode.incomplete
-      : thresholdsFailed
-        ? ExitCode.thresholdsFailed
-        : leaked.length > 0 || grew.length > 0 || peaked.length > 0
-          ? ExitCode.leak
-          : ending.degradation && !ending.degradation.pass
-            ? ExitCode.degradation
-            : ending.recovery && !ending.recovery.pass
-              ? ExitCode.recovery
-              : ending.utilisation && !ending.utilisation.pass
-                ? ExitCode.utilisation
-                : ending.metrics && !ending.metrics.pass
-                  ? ExitCode.metrics
-                  : ExitCode.pass;
-  if (!ending.thresholds && ending.k6.code === 0 && parts.length === 0)
-    return { exitCode, line: describeK6Exit(0, null) };
-  return { exitCode, line: `${exitCode === ExitCode.pass ? 'PASS' : 'FAIL'}:${details}` };
+  if (ending.k6.code === 0 || ending.k6.code === 99 || stoppedByUs) return undefined;
+  const lost = ending.instanceFailed;
+  return {
+    exitCode: ExitCode.k6Failed,
+    line: lost
+      ? `ERROR: k6 instance ${lost.instance} of ${lost.of}: ${lost.why}; the others were stopped.${details}`
+      : `ERROR: ${describeK6Exit(ending.k6.code, ending.k6.signal)}.${details}`,
+  };
 }
