@@ -45,6 +45,22 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A short smoke run of perf-agent: `seconds` of load at 2 VUs, no warmup, one sample at rest. */
+export function shortSmoke(seconds: number): string[] {
+  return [
+    'run',
+    'perf-agent',
+    '--profile',
+    'smoke',
+    '--duration',
+    String(seconds),
+    '--warmup',
+    '0',
+    '--samples',
+    '1',
+  ];
+}
+
 /** A run's summary.json, as the orchestrator writes it. */
 export type Summary = RunSummary;
 

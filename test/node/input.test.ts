@@ -6,25 +6,14 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cli, ROOT } from './cli.ts';
+import { cli, ROOT, shortSmoke } from './cli.ts';
 
 const runs = () => {
   mkdirSync(join(ROOT, 'reports', 'runs'), { recursive: true });
   return new Set(readdirSync(join(ROOT, 'reports', 'runs')));
 };
 
-const SHORT = [
-  'run',
-  'perf-agent',
-  '--profile',
-  'smoke',
-  '--duration',
-  '2',
-  '--warmup',
-  '0',
-  '--samples',
-  '1',
-];
+const SHORT = shortSmoke(2);
 
 function table(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'k6kit-input-'));

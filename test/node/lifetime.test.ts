@@ -9,21 +9,9 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { callers, parseStat } from '../../scripts/lifeline.ts';
-import { cli, isAlive, ROOT, startCli, summaryOf } from './cli.ts';
+import { cli, isAlive, ROOT, startCli, summaryOf, shortSmoke } from './cli.ts';
 
-/** A short smoke run: 3 s of load at 2 VUs, no warmup, one sample at rest. */
-const SHORT = [
-  'run',
-  'perf-agent',
-  '--profile',
-  'smoke',
-  '--duration',
-  '3',
-  '--warmup',
-  '0',
-  '--samples',
-  '1',
-];
+const SHORT = shortSmoke(3);
 
 function output(child: ChildProcess): {
   text: () => string;
