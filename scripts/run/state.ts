@@ -114,6 +114,13 @@ export class RunControl {
     this.stopLoad();
   }
 
+  /** Whether something outside the load ended the run: a signal, a full disk, the target's death. */
+  ended(ending: RunEnding): boolean {
+    return (
+      this.interrupted !== undefined || this.storageFailed !== undefined || ending.targetDied !== undefined
+    );
+  }
+
   /** Between phases: an interrupted run, or one whose target died or whose disk failed, goes no further. */
   checkpoint(ending: RunEnding): void {
     if (this.interrupted || this.storageFailed) throw new RunEnded();

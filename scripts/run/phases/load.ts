@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExitCode, K6kitError } from '../../errors.ts';
 import { thresholdResults, type SummaryExport } from '../../k6/summary.ts';
 import { chooseDriver } from '../drivers/choose.ts';
 import type { LoadDriver } from '../drivers/driver.ts';
@@ -25,8 +26,8 @@ export async function loadPhase(run: RunState): Promise<void> {
   run.clock.loadStarted = performance.now();
   run.control.stopWith(() => driver.stop());
   await driver.start();
-  // A signal, or the target's death, while it was starting: it stops now, not at the end of the test.
-  if (run.control.interrupted || run.ending.targetDied) driver.stop();
+  // A signal, the target's death or a full disk while it was starting: it stops now, not at the end.
+  if (run.control.ended(run.ending)) driver.stop();
   await watch(run, driver, watchers);
   const facts = await driver.collect();
   run.k6Facts.plainTrends = facts.plainTrends;
@@ -52,7 +53,17 @@ async function watch(run: RunState, driver: LoadDriver, watchers: Watcher[]): Pr
 async function readThresholds(run: RunState): Promise<void> {
   const file = join(run.runDir, 'k6-summary.json');
   if (!existsSync(file)) return;
-  const exported = JSON.parse(await readFile(file, 'utf8')) as SummaryExport;
+  let exported: SummaryExport;
+  try {
+    exported = JSON.parse(await readFile(file, 'utf8')) as SummaryExport;
+  } catch (error) {
+    // A disk that filled up said so already; otherwise no threshold can be judged, and no pass given.
+    if (run.control.storageFailed) return;
+    throw new K6kitError(
+      `${file}: k6's summary export is not readable (${(error as Error).message}); its thresholds cannot be judged.`,
+      ExitCode.k6Failed,
+    );
+  }
   run.ending.thresholds = thresholdResults(exported);
   run.k6Metrics = exported.metrics;
 }
