@@ -193,7 +193,7 @@ export interface BundleInfo {
   /** The SLA rows the profile runs, for verdicts and reports. */
   operations: Record<
     string,
-    Pick<CompiledOperation, 'title' | 'metric' | 'targets' | 'operators' | 'maxEnforced'>
+    Pick<CompiledOperation, 'title' | 'metric' | 'targets' | 'operators' | 'maxEnforced' | 'expectedStatuses'>
   >;
   verdicts: VerdictSettings;
 }

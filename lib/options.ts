@@ -113,6 +113,7 @@ function bundleInfo<Op extends string>(
         targets: row.targets,
         operators: row.operators,
         maxEnforced: row.maxEnforced,
+        expectedStatuses: row.expectedStatuses,
       };
   }
   return {

@@ -33,11 +33,16 @@ const totals: Section = ({ findings, recommendations }, model) => {
       : `${model.counters.map((c) => `${c.name} ${c.count} (${c.perSecond})`).join(', ')}.`,
   );
   const failedRows = model.sla.filter((r) => !r.pass);
+  // The thresholds beside the rows (the run's error rate, throughput, rates) fail an SLA too.
+  const inRows = new Set(model.sla.flatMap((r) => r.failures));
+  const beside = model.thresholds.filter((t) => !t.ok && !inRows.has(t.text));
   if (model.sla.length > 0) {
     findings.push(
-      failedRows.length === 0
-        ? `Every SLA row held (${model.sla.length} operations).`
-        : `${failedRows.length} of ${model.sla.length} SLA rows failed: ${failedRows.map((r) => r.op).join(', ')}.`,
+      failedRows.length > 0
+        ? `${failedRows.length} of ${model.sla.length} SLA rows failed: ${failedRows.map((r) => r.op).join(', ')}.`
+        : beside.length > 0
+          ? `Every operation's row held (${model.sla.length} operations), but ${beside.length} of the table's other thresholds failed: ${beside.map((t) => t.text).join('; ')}.`
+          : `Every SLA row held (${model.sla.length} operations).`,
     );
   }
   for (const row of failedRows) {

@@ -1,6 +1,6 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
-import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+import { operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
 import { describeThreshold, type SummaryExport } from '../k6/summary.ts';
 import {
   describeBreakingPoint,
@@ -84,11 +84,14 @@ function memoryPerConnection(ending: RunSummary['ending'], peaks: Peaks): string
   return `${(perConnection / 1024).toFixed(1)} kB (+${((peaks.targetRss - baseline) / MB).toFixed(1)} MB at the peak over ${peaks.connections.toLocaleString('en-US')} connections)`;
 }
 
-/** What a status says, by its class: 429 and 503 apart, as the seeds judge them apart from 500s. */
-function statusMeaning(status: number): string {
+/**
+ * What a status says, by its class: 429 and 503 apart, as the seeds judge them apart from 500s, and
+ * called graceful only where the SLA table expects them (`graceful`): elsewhere they are failures.
+ */
+function statusMeaning(status: number, graceful: Set<number>): string {
   if (status === 0) return 'no response (refused, reset or timed out)';
-  if (status === 429) return 'too many requests (graceful rejection)';
-  if (status === 503) return 'unavailable (graceful rejection)';
+  if (status === 429) return `too many requests${graceful.has(429) ? ' (graceful rejection)' : ''}`;
+  if (status === 503) return `unavailable${graceful.has(503) ? ' (graceful rejection)' : ''}`;
   if (status === 413) return 'too large (refused)';
   if (status === 507) return 'insufficient storage (refused)';
   if (status >= 500) return 'server error';
@@ -97,13 +100,16 @@ function statusMeaning(status: number): string {
   return status >= 200 ? 'success' : 'informational';
 }
 
-function statusDistribution(statuses: Record<string, number>): ReportModel['statusCodes'] {
+function statusDistribution(statuses: Record<string, number>, plan?: BundleInfo): ReportModel['statusCodes'] {
   const total = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const graceful = new Set(
+    Object.values(plan?.operations ?? {}).flatMap((row) => row.expectedStatuses ?? []),
+  );
   return Object.entries(statuses)
     .sort(([a, x], [b, y]) => y - x || Number(a) - Number(b))
     .map(([status, count]) => ({
       status: status === '0' ? '—' : status,
-      meaning: statusMeaning(Number(status)),
+      meaning: statusMeaning(Number(status), graceful),
       count: count.toLocaleString('en-US'),
       share: pct(count / total),
     }));
@@ -157,7 +163,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       iterations: stat('iterations', 'count') ?? 0,
     },
     counters: customCounters(metrics),
-    statusCodes: statusDistribution(summary.statusCodes ?? {}),
+    statusCodes: statusDistribution(summary.statusCodes ?? {}, plan),
     measures: customTrends(metrics, summary.k6.plainTrends),
     ...perConnection,
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
@@ -215,7 +221,10 @@ function slaRows(input: ReportInputs, stat: Stat): SlaRow[] {
     const counted = row.metric === 'http' || row.metric === 'ws';
     const count =
       stat(m.duration, 'count') ?? (counted ? stat(m.coverage, 'count') : undefined) ?? totals?.count ?? 0;
-    const errors = totals && totals.count > 0 ? totals.failed / totals.count : undefined;
+    // k6's own rate where the summary has it (a row with an error_rate), the timeline's sum elsewhere:
+    // the row and the thresholds then say the same figure.
+    const ownRate = m.failed ? stat(m.failed, 'value') : undefined;
+    const errors = ownRate ?? (totals && totals.count > 0 ? totals.failed / totals.count : undefined);
     return {
       op,
       title: row.title,

@@ -47,10 +47,19 @@ const point = (t: number) =>
   });
 
 /** A run folder: summary.json, config.json with a title carrying BEL and ESC, a k6 summary and timeline. */
-function runFolder(files: { summary?: string; timeline?: string; k6Summary?: boolean } = {}): string {
+function runFolder(
+  files: { summary?: string; timeline?: string; k6Summary?: boolean; expectedStatuses?: number[] } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'k6kit-report-input-'));
   writeFileSync(join(dir, 'summary.json'), files.summary ?? JSON.stringify(summary()));
-  const operations = { health: { title: BEL_ESC, metric: 'http', targets: { p95: 100 } } };
+  const operations = {
+    health: {
+      title: BEL_ESC,
+      metric: 'http',
+      targets: { p95: 100 },
+      expectedStatuses: files.expectedStatuses ?? [200],
+    },
+  };
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify({ plan: { title: BEL_ESC, source: 'test', operations } }),
@@ -144,4 +153,48 @@ test('a disk that fills while the reports are written: exit 6, a sentence, and n
       spawnSync('umount', ['-l', dir]);
     }
   })();
+});
+
+test('one story: 429 is graceful only where the table expects it; a failed threshold beside the rows is no "every row held"', async () => {
+  const statusesOf = (dir: string) =>
+    (
+      JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+        statusCodes: { status: string; meaning: string }[];
+      }
+    ).statusCodes;
+  const failed = { metric: 'http_req_failed', threshold: 'rate<0.01', ok: false, value: 0.2 };
+  const dir = runFolder({
+    summary: JSON.stringify(
+      summary({
+        statusCodes: { '200': 24, '429': 6 },
+        ending: { k6: { code: 99, signal: null }, thresholds: [failed] },
+        exitCode: 99,
+        verdict: 'FAIL: 1 of 1 thresholds failed',
+      }),
+    ),
+  });
+  assert.equal((await cli(['report', dir])).code, 0);
+  assert.equal(statusesOf(dir).find((s) => s.status === '429')?.meaning, 'too many requests');
+  const findings = (
+    JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { analysis: { findings: string[] } }
+  ).analysis.findings;
+  assert.ok(!findings.some((f) => f.startsWith('Every SLA row held')), findings.join('\n'));
+  assert.ok(
+    findings.some((f) =>
+      /^Every operation's row held \(1 operations\), but 1 of the table's other thresholds failed/.test(f),
+    ),
+  );
+
+  const expected = runFolder({ expectedStatuses: [200, 429] });
+  const config = JSON.parse(readFileSync(join(expected, 'config.json'), 'utf8'));
+  assert.deepEqual(config.plan.operations.health.expectedStatuses, [200, 429]);
+  writeFileSync(
+    join(expected, 'summary.json'),
+    JSON.stringify(summary({ statusCodes: { '200': 24, '429': 6 } })),
+  );
+  assert.equal((await cli(['report', expected])).code, 0);
+  assert.equal(
+    statusesOf(expected).find((s) => s.status === '429')?.meaning,
+    'too many requests (graceful rejection)',
+  );
 });
