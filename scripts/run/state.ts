@@ -72,12 +72,14 @@ export interface TargetState {
 export class RunEnded extends Error {}
 
 /**
- * How a run is ended early: a signal, or the target's death. The phase that runs k6 registers how
- * to stop it; a signal stops it at once, and the next checkpoint ends the run's phases.
+ * How a run is ended early: a signal, a full disk, or the target's death. The phase that runs k6
+ * registers how to stop it; any of these stops it at once, and the next checkpoint ends the phases.
  */
 export class RunControl {
   /** What interrupted the run: a signal's name, or the parent process that exited. */
   interrupted?: string;
+  /** k6kit could not write what it measures (a full disk): the load stops, as for a signal. */
+  storageFailed?: string;
   private stopper: () => void = () => {};
   private readonly aborter = new AbortController();
   /** Aborted on interruption: a wait of the run (a settle hook, a scrape) ends with it. */
@@ -103,9 +105,6 @@ export class RunControl {
     this.aborter.abort();
     this.stopLoad();
   }
-
-  /** k6kit could not write what it measures (a full disk): the load stops, as for a signal. */
-  storageFailed?: string;
 
   failStorage(reason: string): void {
     if (this.storageFailed === undefined) this.log(`${reason} Stopping the load; what was written is kept.`);

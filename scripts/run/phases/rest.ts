@@ -61,7 +61,7 @@ async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Pro
   }
 }
 
-/** A watched process that exited before or after the load: the run ends as at its death in it. */
+/** A watched process that exited before or after the load ends the run as its exit during it would. */
 function goneAtRest(run: RunState, target: TargetState, samples: Sample[]): void {
   if (run.reference || run.ending.targetDied || !samples.some((s) => s.watchGone)) return;
   run.ending.targetDied = { code: null, signal: null, watched: watchedName(target) };
