@@ -144,6 +144,11 @@ export const OVERRIDE_ENV = {
   rate: 'K6KIT_RATE',
 } as const;
 
+/** Operation → the metric its latency is measured on ('http', 'ws' or a custom Trend): what timelines split by. */
+export function metricByOperation(operations: Record<string, { metric: string }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(operations).map(([op, row]) => [op, row.metric]));
+}
+
 /** The k6 metrics an operation's rows are judged on. */
 export function operationMetrics(
   op: string,

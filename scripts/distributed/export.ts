@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Threshold } from '../../lib/contract.ts';
+import { metricByOperation, type Threshold } from '../../lib/contract.ts';
 import { InputError } from '../errors.ts';
 import { makeArchive } from '../k6/archive.ts';
 import type { K6 } from '../k6/provision.ts';
@@ -119,9 +119,7 @@ export async function collectOperatorResults(dir: string): Promise<RunSummary> {
     csvFiles,
     summaryFiles,
     thresholds: config.options.thresholds ?? {},
-    operations: Object.fromEntries(
-      Object.entries(config.plan.operations).map(([op, row]) => [op, row.metric]),
-    ),
+    operations: metricByOperation(config.plan.operations),
     seconds: await runSeconds(summaryFiles),
     summaryOut: join(dir, 'k6-summary.json'),
     timelineOut: join(dir, 'k6-timeline.jsonl'),

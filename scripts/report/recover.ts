@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { writeWhole } from '../storage.ts';
 import { join } from 'node:path';
-import type { BundleInfo } from '../../lib/contract.ts';
+import { metricByOperation, type BundleInfo } from '../../lib/contract.ts';
 import type { RunEnding, RunSummary } from '../contracts/summary.ts';
 import { InputError } from '../errors.ts';
 import { writeTimeline } from '../k6/recording.ts';
@@ -73,8 +73,8 @@ async function readConfig(dir: string): Promise<RunConfig> {
 async function recoverTimeline(dir: string, plan: BundleInfo): Promise<Record<string, number> | undefined> {
   const recording = join(dir, 'k6-recording.ndjson.gz');
   if (!existsSync(recording) || existsSync(join(dir, 'k6-timeline.jsonl'))) return undefined;
-  const operations = Object.fromEntries(Object.entries(plan.operations).map(([op, row]) => [op, row.metric]));
-  return (await writeTimeline(recording, join(dir, 'k6-timeline.jsonl'), operations)).statuses;
+  return (await writeTimeline(recording, join(dir, 'k6-timeline.jsonl'), metricByOperation(plan.operations)))
+    .statuses;
 }
 
 /** From config.json, written before the load, to the last file written. */

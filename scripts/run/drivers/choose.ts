@@ -1,5 +1,5 @@
 // Which driver runs this load: N instances where --instances asks for them, else one k6.
-import type { Threshold } from '../../../lib/contract.ts';
+import { metricByOperation, type Threshold } from '../../../lib/contract.ts';
 import type { RunState } from '../state.ts';
 import type { DriverContext, LoadDriver } from './driver.ts';
 import { K6InstancesDriver } from './k6-instances.ts';
@@ -15,7 +15,7 @@ export function chooseDriver(run: RunState, baseUrl: string, live: boolean): Loa
     env: { ...prepared.env, BASE_URL: baseUrl },
     outputs: request.outputs,
     quiet: request.quiet,
-    operations: Object.fromEntries(Object.entries(info.operations).map(([op, row]) => [op, row.metric])),
+    operations: metricByOperation(info.operations),
   };
   if (request.instances === undefined) return new K6ProcessDriver(run.k6, context, live);
   const thresholds = (prepared.inspection.options['thresholds'] ?? {}) as Record<string, Threshold[]>;
