@@ -58,6 +58,7 @@ export interface ProfileTargets {
   /** Leak tolerances of this profile, over the table's. */
   leaks?: VerdictSettings['leaks'];
   leakDirection?: VerdictSettings['leakDirection'];
+  leakRule?: VerdictSettings['leakRule'];
   /** Peak growth tolerances of this profile, over the table's. */
   peakGrowth?: VerdictSettings['leaks'];
   /** The phases (k6 scenario names) the table's phase rows name: each must be one of the profile's. */
@@ -79,6 +80,12 @@ export interface VerdictSettings {
   leaks: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
   /** 'both': a fall past the tolerance is a leak verdict too (seed 000's abs()); 'growth' when absent. */
   leakDirection?: 'growth' | 'both';
+  /**
+   * 'work' when absent: growth past the tolerance that kept growing with the work (a fall, or a
+   * rise that held after the load's first quarter, is no leak; the seed's formula is reported).
+   * 'literal': the seed's formula alone gates, in the table's direction.
+   */
+  leakRule?: 'work' | 'literal';
   /** Growth allowed per resource from baseline to the run phase's highest level; none judged when empty. */
   peakGrowth: Partial<Record<'memory' | 'threads' | 'fds' | 'connections', LeakTolerance>>;
   /** Growth of p95 allowed from the first window of steady state to the last, percent. */

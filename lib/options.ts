@@ -148,15 +148,17 @@ function bundleInfo<Op extends string>(
   };
 }
 
-/** The table's verdict settings under one profile: its leak tolerances and direction over the table's. */
+/** The table's verdict settings under one profile: its leak tolerances, direction and rule over the table's. */
 function profileVerdicts(sla: CompiledSla, profile: string): BundleInfo['verdicts'] {
   const own = sla.profiles[profile];
   const direction = own?.leakDirection ?? sla.verdicts.leakDirection;
+  const rule = own?.leakRule ?? sla.verdicts.leakRule;
   return {
     ...sla.verdicts,
     leaks: { ...sla.verdicts.leaks, ...own?.leaks },
     peakGrowth: { ...sla.verdicts.peakGrowth, ...own?.peakGrowth },
     ...(direction ? { leakDirection: direction } : {}),
+    ...(rule ? { leakRule: rule } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ export const ExitCode = {
   stalled: 16,
   /** The run did not do its plan: k6 dropped iterations, or fewer ran than the plan's exact count. */
   incomplete: 17,
+  /** The load generator could not keep up: the machine's CPU full, k6 its main user (--accept-saturation). */
+  saturated: 18,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
@@ -48,6 +50,7 @@ export const FAILED_VERDICT_CODES: readonly number[] = [
   ExitCode.metrics,
   ExitCode.stalled,
   ExitCode.incomplete,
+  ExitCode.saturated,
 ];
 
 export class K6kitError extends Error {

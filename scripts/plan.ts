@@ -25,6 +25,15 @@ export interface PlanModel {
   maxVUs: number;
   /** Targets the profile cannot meet as planned, said before any load. */
   warnings: string[];
+  /** Where a stress profile holds its peak: recovery is judged from its end. */
+  stress?: StressWindow;
+}
+
+/** Seconds since the start of the test. */
+export interface StressWindow {
+  phase: string;
+  from: number;
+  to: number;
 }
 
 const GO_DURATION = /(\d+(?:\.\d+)?)(h|ms|m|s|µs|us|ns)/g;
@@ -94,6 +103,7 @@ export function buildPlan(scenario: string, inspection: Inspection): PlanModel {
     maxDuration: inspection.totalDuration,
     maxVUs: inspection.maxVUs,
     warnings: throughputWarnings(thresholds, phases, nominalSeconds, info.sla.file),
+    ...(info.stress ? withDefined('stress', stressWindow(phases, scenarios)) : {}),
   };
 }
 
@@ -125,6 +135,42 @@ export function throughputWarnings(
         `${formatSeconds(seconds)}${exact ? '' : ', think time alone'}); more VUs or less think time would be needed.`,
     ];
   });
+}
+
+function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The phase with the most users, and where it holds them: a ramp's plateau at its peak, else its whole span. */
+export function stressWindow(
+  phases: PhasePlan[],
+  scenarios: Record<string, K6Scenario>,
+): StressWindow | undefined {
+  const peakOf = (s: K6Scenario) =>
+    Math.max(s.startVUs ?? 0, s.vus ?? 0, s.preAllocatedVUs ?? 0, ...(s.stages ?? []).map((x) => x.target));
+  const top = phases.reduce<PhasePlan | undefined>(
+    (best, p) =>
+      !best || peakOf(scenarios[p.name] as K6Scenario) > peakOf(scenarios[best.name] as K6Scenario)
+        ? p
+        : best,
+    undefined,
+  );
+  if (!top) return undefined;
+  const s = scenarios[top.name] as K6Scenario;
+  if (!s.stages) return { phase: top.name, from: top.startSeconds, to: top.startSeconds + top.seconds };
+  const peak = peakOf(s);
+  let at = top.startSeconds;
+  let from: number | undefined;
+  let to = at;
+  for (const stage of s.stages) {
+    at += parseGoDuration(stage.duration);
+    // A stage ending at the peak reaches it; one that starts there too holds it.
+    if (stage.target === peak) {
+      from ??= at;
+      to = at;
+    }
+  }
+  return { phase: top.name, from: from ?? top.startSeconds, to };
 }
 
 function phaseShape(s: K6Scenario, meanThink: number): Pick<PhasePlan, 'shape' | 'seconds' | 'iterations'> {
@@ -230,6 +276,12 @@ export function renderPlan(plan: PlanModel, k6Version: string): string {
     ? plan.phases.reduce((n, p) => n + (p.requests ?? 0), 0)
     : null;
   const exact = plan.phases.every((p) => p.iterations?.exact);
+  const stress = plan.stress;
+  if (stress)
+    lines.push(
+      '',
+      `Stress: phase ${stress.phase} holds its peak from ${formatSeconds(stress.from)} to ${formatSeconds(stress.to)}; recovery is judged from its end`,
+    );
   if (plan.warnings.length > 0) lines.push('', ...plan.warnings.map((w) => `Warning: ${w}`));
   lines.push(
     '',

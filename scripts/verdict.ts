@@ -10,6 +10,7 @@ import { describeTolerance, formatLevel, type LeakVerdict } from './verdicts/lea
 import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StallVerdict } from './verdicts/stall.ts';
 import { describeIncomplete } from './verdicts/incomplete.ts';
+import { describeSaturation, isSaturated } from './verdicts/saturation.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
@@ -22,7 +23,8 @@ export function describeLeak(v: LeakVerdict): string {
     : 'from none';
   const moved = v.delta > 0 ? 'grew' : v.delta < 0 ? 'fell' : 'held';
   const bound = `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`;
-  return `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
+  const change = `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
+  return v.held ? `${change}: no leak, ${v.held}` : change;
 }
 
 /** "memory peaked at 250.0 MB during the load, 170.0 MB over its 80.0 MB baseline (+212.5%, tolerance 100.0 MB)". */
@@ -154,6 +156,7 @@ const failed = (v: { judged?: boolean; pass: boolean } | undefined) =>
 const FAILURES: [(ending: RunEnding) => boolean, number][] = [
   [(e) => failed(e.stall), ExitCode.stalled],
   [(e) => failed(e.incomplete), ExitCode.incomplete],
+  [(e) => failed(e.saturation), ExitCode.saturated],
   [(e) => e.k6.code === 99 || e.thresholds?.some((t) => !t.ok) === true, ExitCode.thresholdsFailed],
   [
     (e) => [...(e.leaks ?? []), ...(e.growth?.verdicts ?? []), ...(e.peakGrowth ?? [])].some((v) => !v.pass),
@@ -181,6 +184,7 @@ function verdictDetails(ending: RunEnding): string[] {
   const parts: string[] = [];
   if (failed(ending.stall) && ending.stall) parts.push(describeStall(ending.stall));
   if (failed(ending.incomplete) && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
+  if (isSaturated(ending.saturation)) parts.push(describeSaturation(ending.saturation));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)
@@ -223,8 +227,9 @@ function resourceDetails(ending: RunEnding): string[] {
   const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
   if (ending.leaks)
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
-  const unjudged = ending.leaks?.filter((v) => v.judged === false) ?? [];
-  if (unjudged.length > 0) parts.push(unjudged.map(describeLeak).join('; '));
+  // Not judged, or past the tolerance and still no leak: the line says which and why.
+  const explained = ending.leaks?.filter((v) => v.judged === false || v.held !== undefined) ?? [];
+  if (explained.length > 0) parts.push(explained.map(describeLeak).join('; '));
   const grew = ending.growth?.verdicts.filter((v) => !v.pass) ?? [];
   if (grew.length > 0) parts.push(`growing: ${grew.map(describeGrowth).join('; ')}`);
   const peaked = ending.peakGrowth?.filter((v) => !v.pass) ?? [];

@@ -48,6 +48,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   baseline: { type: 'string' },
   'max-regression': { type: 'string' },
+  'accept-saturation': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -57,6 +57,7 @@ export async function runCommand(
       tolerances: parseTolerances(values.tolerance ?? []),
       ...(values.baseline ? { baseline: runFolder(values.baseline, '--baseline') } : {}),
       maxRegressionPercent: maxRegression(values['max-regression']),
+      acceptSaturation: values['accept-saturation'] === true || env('K6KIT_ACCEPT_SATURATION') === '1',
       quiet: values.quiet === true || env('CI') === 'true',
       // Where run folders go: reports/runs, or K6KIT_RUNS (a CI workspace, a larger disk).
       runs: resolve(env('K6KIT_RUNS') ?? join(root, 'reports', 'runs')),

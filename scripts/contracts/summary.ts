@@ -6,6 +6,7 @@ import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
 import type { DegradationVerdict } from '../verdicts/degradation.ts';
 import type { GrowthResult } from '../verdicts/growth.ts';
 import type { IncompleteVerdict } from '../verdicts/incomplete.ts';
+import type { SaturationVerdict } from '../verdicts/saturation.ts';
 import type { LeakVerdict } from '../verdicts/leaks.ts';
 import type { MetricsVerdict } from '../verdicts/metrics.ts';
 import type { RecoveryVerdict } from '../verdicts/recovery.ts';
@@ -74,6 +75,8 @@ export interface RunEnding {
   utilisation?: UtilisationVerdict;
   /** Whether k6 ran the plan's iterations: none dropped, none short of an exact plan. */
   incomplete?: IncompleteVerdict;
+  /** Whether k6 kept up: the machine full with k6 its main user for a sustained share of the load. */
+  saturation?: SaturationVerdict;
   /** Whether the load was still being served at its end (a hung target answers nothing). */
   stall?: StallVerdict;
   /** Series scraped from the system under test's Prometheus endpoints against the table's limits. */

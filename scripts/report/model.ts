@@ -19,7 +19,9 @@ import { analyse } from './findings.ts';
 import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
 import type { Bucketer } from './series.ts';
 import { describeIncomplete } from '../verdicts/incomplete.ts';
-import { describeTolerance } from '../verdicts/leaks.ts';
+import { describeSaturation, isSaturated } from '../verdicts/saturation.ts';
+import { MIN_TREND_SAMPLES } from '../verdicts/leak-trend.ts';
+import { describeTolerance, formatLevel, signed, type LeakVerdict } from '../verdicts/leaks.ts';
 import { ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
@@ -253,6 +255,16 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
     ...(ending.stall?.judged && !ending.stall.pass
       ? [{ name: 'stall', status: 'fail' as const, detail: describeStall(ending.stall) }]
       : []),
+    // An accepted saturation is still shown: its latencies are k6's as much as the target's.
+    ...(isSaturated(ending.saturation)
+      ? [
+          {
+            name: 'load generator',
+            status: ending.saturation.pass ? ('pass' as const) : ('fail' as const),
+            detail: describeSaturation(ending.saturation),
+          },
+        ]
+      : []),
     ...(ending.peakGrowth ?? []).map((v) => ({
       name: `peak growth: ${v.resource}`,
       status: v.pass ? ('pass' as const) : ('fail' as const),
@@ -341,12 +353,23 @@ function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
       baseline: unit(v.baseline),
       final: unit(v.final),
       delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
-      tolerance: describeTolerance(v.resource, v.tolerance),
+      tolerance: `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`,
+      trend: describeTrend(v),
+      formula: v.literalPass === undefined ? '—' : v.literalPass ? 'within' : 'outside',
       pass: v.pass,
       result: v.judged === false ? 'NOT JUDGED' : v.pass ? 'PASS' : 'FAIL',
       detail,
     };
   });
+}
+
+/** "84.1 · 84.3 · 84.2 · 84.2 MB; +0.1 MB after the first quarter of 1,200 requests". */
+function describeTrend(v: LeakVerdict): string {
+  const trend = v.trend;
+  if (!trend) return `— (too few samples during the load for a trend: ${MIN_TREND_SAMPLES} or more)`;
+  const levels = trend.points.map((p) => formatLevel(v.resource, p.level).replace(' MB', ''));
+  const unit = v.resource === 'memory' ? ' MB' : '';
+  return `${levels.join(' · ')}${unit}; ${signed(v.resource, trend.laterGrowth)} after the first quarter of ${trend.work.toLocaleString('en')} ${trend.unit}`;
 }
 
 function breakingStepRows(ending: RunSummary['ending']): ReportModel['breakingSteps'] {

@@ -91,6 +91,10 @@ export interface ReportModel {
     final: string;
     delta: string;
     tolerance: string;
+    /** The lowest level in each quarter of the load's work and the growth fitted after the first; '—' without. */
+    trend: string;
+    /** The tolerance's formula alone (seed 000's abs()): 'within' or 'outside'. */
+    formula: string;
     pass: boolean;
     /** 'NOT JUDGED' where the resource moved more at rest than its tolerance. */
     result: 'PASS' | 'FAIL' | 'NOT JUDGED';

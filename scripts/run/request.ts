@@ -43,6 +43,8 @@ export interface RunRequest {
   /** A run folder to compare this run with; a regression beyond the tolerance fails the run. */
   baseline?: string;
   maxRegressionPercent: number;
+  /** --accept-saturation: a run whose load generator could not keep up is shown as such, not failed. */
+  acceptSaturation: boolean;
   /** The folder run folders are made in. */
   runs: string;
   log: (line: string) => void;

@@ -53,6 +53,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
       ...errorRateOf(target.error_rate, target.success_rate),
       ...(leaks && Object.keys(leaks.tolerances).length > 0 ? { leaks: leaks.tolerances } : {}),
       ...(leaks?.direction ? { leakDirection: leaks.direction } : {}),
+      ...(leaks?.rule ? { leakRule: leaks.rule } : {}),
       ...(peakGrowth ? { peakGrowth } : {}),
       ...(target.phases ? { phases: Object.keys(target.phases) } : {}),
     };
@@ -105,7 +106,7 @@ function errorRateOf(errorRate: Bound | undefined, successRate: Bound | undefine
 
 /** Percent units become percent numbers (the leak and degradation verdicts speak in percent). */
 function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
-  const { tolerances, direction } = splitLeaks(verdicts?.leaks ?? {});
+  const { tolerances, direction, rule } = splitLeaks(verdicts?.leaks ?? {});
   const degradation = verdicts?.degradation?.p95_growth;
   const recovery = verdicts?.recovery;
   const u = verdicts?.utilisation;
@@ -126,6 +127,7 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
     leaks: tolerances,
     peakGrowth: definedOnly(verdicts?.peak_growth ?? {}),
     ...(direction ? { leakDirection: direction } : {}),
+    ...(rule ? { leakRule: rule } : {}),
     ...(degradation !== undefined ? { degradationPercent: round(degradation * 100) } : {}),
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
@@ -136,13 +138,18 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
   };
 }
 
-/** A table's leak row: its tolerances, and its direction apart. */
+/** A table's leak row: its tolerances, and its direction and rule apart. */
 function splitLeaks(leaks: Leaks): {
   tolerances: VerdictSettings['leaks'];
   direction?: VerdictSettings['leakDirection'];
+  rule?: VerdictSettings['leakRule'];
 } {
-  const { direction, ...resources } = leaks;
-  return { tolerances: definedOnly(resources), ...(direction ? { direction } : {}) };
+  const { direction, rule, ...resources } = leaks;
+  return {
+    tolerances: definedOnly(resources),
+    ...(direction ? { direction } : {}),
+    ...(rule ? { rule } : {}),
+  };
 }
 
 /** The tolerances a row sets, without the resources it leaves out. */

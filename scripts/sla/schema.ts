@@ -74,6 +74,8 @@ const leaks = z
   .strictObject({
     /** growth (the default): only a rise is a leak. both: seed 000's abs((final − baseline) / baseline). */
     direction: z.enum(['growth', 'both'], { error: 'growth or both' }).optional(),
+    /** work (the default): a leak kept growing with the work. literal: the seed's formula alone gates. */
+    rule: z.enum(['work', 'literal'], { error: 'work or literal' }).optional(),
     ...resourceLimits,
   })
   .optional();

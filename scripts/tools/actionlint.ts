@@ -1,14 +1,13 @@
 // `npm run lint:workflows`: actionlint over .github/workflows. Uses actionlint from PATH when it is
 // the pinned version, else the project's build in .tools/bin, else builds the pinned version there
 // with Go, as k6kit does for k6. Without Go: one paragraph and exit 3, not a stack trace.
-import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { $, which } from 'zx';
 import pkg from '../../package.json' with { type: 'json' };
 import { toolsDir } from '../k6/provision.ts';
-import { goBuild } from './go-build.ts';
+import { pinnedBuild } from './go-build.ts';
 
 const PIN = pkg.config.actionlintVersion;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,27 +20,15 @@ async function versionOf(bin: string): Promise<string | undefined> {
 async function findActionlint(): Promise<string | undefined> {
   const onPath = await which('actionlint', { nothrow: true });
   if (onPath && (await versionOf(onPath)) === PIN) return onPath;
-  const tools = toolsDir(ROOT);
-  const local = join(tools, 'bin', 'actionlint');
-  if (existsSync(local) && (await versionOf(local)) === PIN) return local;
-  const go = await which('go', { nothrow: true });
-  if (!go) return undefined;
-  console.error(`k6kit: building actionlint v${PIN} into ${relative(ROOT, local)} with Go (once)…`);
-  const built = await goBuild({
-    go,
-    tools,
-    name: 'actionlint',
-    module: 'github.com/rhysd/actionlint',
-    version: PIN,
-    pkg: 'github.com/rhysd/actionlint/cmd/actionlint',
-    target: local,
-    env: process.env,
-  });
-  if (!built.ok) {
-    console.error(`k6kit: building actionlint v${PIN} failed (${built.error})`);
-    return undefined;
-  }
-  return local;
+  return pinnedBuild(
+    {
+      name: 'actionlint',
+      module: 'github.com/rhysd/actionlint',
+      version: PIN,
+      pkg: 'github.com/rhysd/actionlint/cmd/actionlint',
+    },
+    toolsDir(ROOT),
+  );
 }
 
 async function main(): Promise<number> {

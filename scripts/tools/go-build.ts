@@ -3,9 +3,10 @@
 // deprecation notice), and a proxy that serves the version but not the list (as this project's
 // does) makes it fail. Building inside a throwaway module that requires the pinned version asks
 // for nothing but that version.
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { $ } from 'zx';
+import { $, which } from 'zx';
 
 export interface GoBuild {
   go: string;
@@ -46,4 +47,28 @@ export async function goBuild(build: GoBuild): Promise<{ ok: true } | { ok: fals
   }
   await rename(partial, build.target);
   return { ok: true };
+}
+
+/** A pinned Go program k6kit builds for itself (actionlint for the lint, go-httpbin for the tests). */
+export interface PinnedTool {
+  name: string;
+  module: string;
+  version: string;
+  pkg: string;
+}
+
+/**
+ * The project's build of `tool` in <tools>/bin, named with its version, built with Go from PATH the
+ * first time. Undefined, with Go's reason on stderr, where Go is missing or the build fails.
+ */
+export async function pinnedBuild(tool: PinnedTool, tools: string): Promise<string | undefined> {
+  const target = join(tools, 'bin', `${tool.name}-${tool.version}`);
+  if (existsSync(target)) return target;
+  const go = await which('go', { nothrow: true });
+  if (!go) return undefined;
+  console.error(`k6kit: building ${tool.name} v${tool.version} into ${target} with Go (once)…`);
+  const built = await goBuild({ go, tools, ...tool, target, env: process.env });
+  if (built.ok) return target;
+  console.error(`k6kit: building ${tool.name} v${tool.version} failed (${built.error})`);
+  return undefined;
 }

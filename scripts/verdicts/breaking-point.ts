@@ -49,6 +49,34 @@ export interface BreakingPointSla {
   operations: Record<string, { targets: OperationTargets }>;
 }
 
+/** Rising plateaus a profile must plan to be a staircase, which a breaking point is read from. */
+export const STAIRCASE_STEPS = 3;
+
+/**
+ * The most rising plateaus any k6 scenario of the plan holds: a stage that keeps its target (a
+ * hold) above every hold before it. A ramp to one level has one, a spike two (it jumps and
+ * returns), seed 004's breaking-point profile twenty. `scenarios` is k6's resolved options.
+ */
+export function plannedSteps(
+  scenarios: Record<string, { stages?: { target: number }[]; startVUs?: number }>,
+): number {
+  let most = 0;
+  for (const scenario of Object.values(scenarios)) {
+    let level = scenario.startVUs ?? 0;
+    let top = 0;
+    let steps = 0;
+    for (const stage of scenario.stages ?? []) {
+      if (stage.target === level && stage.target > top) {
+        steps++;
+        top = stage.target;
+      }
+      level = stage.target;
+    }
+    most = Math.max(most, steps);
+  }
+  return most;
+}
+
 /** Periods a plateau needs to count as a step. */
 const MIN_PERIODS = 3;
 

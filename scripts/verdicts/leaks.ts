@@ -3,13 +3,13 @@
 // memory growth by an amount instead (< 100 MB): a tolerance may be a share, an amount, or both.
 // Growth is a leak; a fall is one too where the table says direction: both (seed 000's abs()).
 import type { LeakTolerance, VerdictSettings } from '../../lib/contract.ts';
+import { keptGrowing, MIN_LEAK_WORK, type LeakTrend } from './leak-trend.ts';
+import { RESOURCES, type Levels, type Resource } from './levels.ts';
 
 export type LeakDirection = NonNullable<VerdictSettings['leakDirection']>;
+export type LeakRule = NonNullable<VerdictSettings['leakRule']>;
 
-export type Resource = 'memory' | 'threads' | 'fds' | 'connections';
-export const RESOURCES: Resource[] = ['memory', 'threads', 'fds', 'connections'];
-
-export type Levels = Record<Resource, number>;
+export { RESOURCES, type Levels, type Resource } from './levels.ts';
 export type Tolerances = Partial<Record<Resource, LeakTolerance>>;
 
 /** Seed 000's ±2%, for a resource the SLA and the command line say nothing of. */
@@ -62,6 +62,17 @@ export interface LeakVerdict {
   tolerance: LeakTolerance;
   /** Which changes the tolerance bounds: a rise only, or a rise or a fall. */
   direction: LeakDirection;
+  /**
+   * 'work' (the default): a leak is growth past the tolerance that kept growing with the work.
+   * 'literal': the seed's formula alone, |final − baseline| / baseline against the tolerance.
+   */
+  rule: LeakRule;
+  /** The seed's formula on its own (tolerance and direction, no floor, noise or trend). */
+  literalPass: boolean;
+  /** The load's windows, where it had samples enough: the levels a person reads the trend from. */
+  trend?: LeakTrend;
+  /** Why a change past the tolerance is no leak: it rose once and held, or it fell. */
+  held?: string;
   pass: boolean;
 }
 
@@ -103,6 +114,11 @@ export function medianLevels(samples: Levels[]): Levels {
 export interface LeakJudging {
   floors?: Partial<Levels>;
   noise?: Partial<Levels>;
+  rule?: LeakRule;
+  /** Each resource's trend over the load (leak-trend.ts), where the load had samples enough. */
+  trends?: Partial<Record<Resource, LeakTrend>>;
+  /** The load's work: under MIN_LEAK_WORK there is no leak verdict. */
+  work?: { done: number; unit: string };
 }
 
 /**
@@ -143,9 +159,8 @@ export function leakVerdicts(
     const tolerance = tolerances[resource] ?? DEFAULT_TOLERANCE;
     // No baseline to take a share of: zero is the only level that is not growth.
     const deltaPercent = b === 0 ? (f === 0 ? 0 : Infinity) : ((f - b) / b) * 100;
-    const noise = judging.noise?.[resource] ?? 0;
-    const floor = judging.floors?.[resource] ?? 0;
-    const size = direction === 'both' ? Math.abs(f - b) : f - b;
+    const literalPass = withinTolerance(f - b, deltaPercent, tolerance, direction);
+    const trend = judging.trends?.[resource];
     const verdict: LeakVerdict = {
       resource,
       baseline: b,
@@ -154,17 +169,57 @@ export function leakVerdicts(
       deltaPercent: Math.round(deltaPercent * 100) / 100,
       tolerance,
       direction,
-      ...(noise > 0 ? { noise } : {}),
-      ...(floor > 0 ? { floor } : {}),
-      pass: withinTolerance(f - b, deltaPercent, tolerance, direction) || size <= Math.max(floor, noise),
+      rule: judging.rule ?? 'work',
+      literalPass,
+      ...(trend ? { trend } : {}),
+      pass: literalPass,
     };
-    if (noise > 0 && noise > allowance(b, tolerance))
-      return {
-        ...verdict,
-        judged: false,
-        pass: true,
-        reason: `it moved ${formatLevel(resource, noise)} at rest, wider than its tolerance of ${describeTolerance(resource, tolerance)}`,
-      };
-    return verdict;
+    return verdict.rule === 'literal' ? verdict : judgeByWork(verdict, judging);
   });
+}
+
+/** The default rule: growth past every bound (tolerance, floor, noise) that kept growing with the work. */
+function judgeByWork(verdict: LeakVerdict, judging: LeakJudging): LeakVerdict {
+  const { resource, baseline, delta, deltaPercent, tolerance, trend } = verdict;
+  const noise = judging.noise?.[resource] ?? 0;
+  const floor = judging.floors?.[resource] ?? 0;
+  const bounds = { ...(noise > 0 ? { noise } : {}), ...(floor > 0 ? { floor } : {}) };
+  const notJudged = (reason: string): LeakVerdict => ({
+    ...verdict,
+    ...bounds,
+    judged: false,
+    pass: true,
+    reason,
+  });
+  const { work } = judging;
+  if (work && work.done < MIN_LEAK_WORK)
+    return notJudged(
+      `the load made ${work.done} ${work.unit}, too little work for a leak to show (${MIN_LEAK_WORK} or more)`,
+    );
+  if (noise > 0 && noise > allowance(baseline, tolerance))
+    return notJudged(
+      `it moved ${formatLevel(resource, noise)} at rest, wider than its tolerance of ${describeTolerance(resource, tolerance)}`,
+    );
+  const grew = !withinTolerance(delta, deltaPercent, tolerance) && delta > Math.max(floor, noise);
+  if (!grew)
+    return {
+      ...verdict,
+      ...bounds,
+      pass: true,
+      ...(delta < 0 && !verdict.literalPass ? { held: 'it fell: a fall is no leak' } : {}),
+    };
+  if (trend && !keptGrowing(delta, trend))
+    return {
+      ...verdict,
+      ...bounds,
+      pass: true,
+      held: `it rose in the load's first quarter and held: ${signed(resource, trend.laterGrowth)} over the rest of it`,
+    };
+  return { ...verdict, ...bounds, pass: false };
+}
+
+/** "+0.3 MB", "−1.5": a fitted change, which for a count need not be whole. */
+export function signed(resource: Resource, value: number): string {
+  const size = Math.abs(value);
+  return `${value >= 0 ? '+' : '−'}${resource === 'memory' ? formatLevel(resource, size) : String(Math.round(size * 10) / 10)}`;
 }

@@ -104,12 +104,20 @@ export default function (): void {
       executor: 'per-vu-iterations',
       vus: 4,
       iterations: 10,
-      maxDuration: '60s',
+      // quick at 0.5 allows its 2 rounds of 1 worker 60 s: five times the rounds, four times the workers.
+      maxDuration: '1200s',
     });
     assertEqual(
       quick.profile.title,
-      'Quick: 3 rounds × 2 workers; set on the command line: 10 rounds, 4 workers',
+      'Quick: 3 rounds × 2 workers; set on the command line: 10 rounds, 4 workers, a time cap of 1200 s to fit them',
     );
+  });
+  test('--rounds and --workers get a time cap that fits them; fewer than the profile keep its cap', () => {
+    // #26: 40 rounds under quick at 0.1 had its 12 s for one round, and ran 16 of 80.
+    const asked = resolveProfile('quick', 0.1, undefined, { rounds: 40, workers: 2 });
+    assertEqual((asked.scenarios['quick'] as { maxDuration: string }).maxDuration, '960s');
+    const fewer = resolveProfile('quick', 1, undefined, { rounds: 2 });
+    assertEqual((fewer.scenarios['quick'] as { maxDuration: string }).maxDuration, '120s');
   });
   test("seed 001's overrides on an open phase: duration, workers (its VUs) and rate per second", () => {
     const open: Profile = {

@@ -3,12 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideExit, describeBreakingPoint, describeUtilisation } from '../../scripts/verdict.ts';
 import { utilisationFromTimeline } from '../../scripts/verdicts/utilisation.ts';
-import { breakingPointFromTimeline, withStepResources } from '../../scripts/verdicts/breaking-point.ts';
+import {
+  breakingPointFromTimeline,
+  plannedSteps,
+  withStepResources,
+} from '../../scripts/verdicts/breaking-point.ts';
 import { StepWatch, type StepStop } from '../../scripts/verdicts/step-stop.ts';
 import { totalsOf } from '../../scripts/k6/live.ts';
 import { growthFromTimeline } from '../../scripts/verdicts/growth.ts';
 import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
 import { stallFromTimeline } from '../../scripts/verdicts/stall.ts';
+import { describeSaturation, saturationVerdict } from '../../scripts/verdicts/saturation.ts';
 import { incompleteVerdict } from '../../scripts/verdicts/incomplete.ts';
 import type { K6Point, OpPoint, Sample } from '../../scripts/contracts/timeline.ts';
 
@@ -30,7 +35,8 @@ function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partia
   };
 }
 
-/** 5 s at 5 VUs, 5 s of burst at 155 VUs, then 20 s at 5 VUs shaped by `after`. */
+/** 5 s at 5 VUs, 5 s of burst at 155 VUs (the planned stress, WINDOW), then 20 s at 5 VUs shaped by `after`. */
+const WINDOW = { window: { from: 6, to: 10 } };
 function stress(after: (i: number) => Partial<K6Point> & { p95?: number }): K6Point[] {
   let t = 0;
   const calm = Array.from({ length: 5 }, () => point(++t, 5, 40));
@@ -45,26 +51,30 @@ function stress(after: (i: number) => Partial<K6Point> & { p95?: number }): K6Po
 test('recovery: seconds from the end of the peak until latency and the named rates are back', async () => {
   // Slow for 4 periods after the peak, then back: healthy from t=15, so recovered 4 s after t=10.
   const points = stress((i) => (i < 4 ? { p95: 600 } : {}));
-  const v = await recoveryFromTimeline(() => points, { withinSeconds: 30, rates: ['rate_limited'] });
+  const v = await recoveryFromTimeline(() => points, {
+    ...WINDOW,
+    withinSeconds: 30,
+    rates: ['rate_limited'],
+  });
   assert.deepEqual(
     [v.judged, v.reference, v.referenceP95, v.stressEndedAt, v.recoverySeconds, v.pass],
     [true, 'before stress', 40, 10, 4, true],
   );
-  const late = await recoveryFromTimeline(() => points, { withinSeconds: 3 });
+  const late = await recoveryFromTimeline(() => points, { ...WINDOW, withinSeconds: 3 });
   assert.equal(late.pass, false, '4 s is over a 3 s allowance');
 });
 
 test('recovery: 429s that never stop are no recovery, even with fast answers', async () => {
   const stuck = stress(() => ({ rates: { rate_limited: 1 } }));
-  const v = await recoveryFromTimeline(() => stuck, { rates: ['rate_limited'] });
+  const v = await recoveryFromTimeline(() => stuck, { ...WINDOW, rates: ['rate_limited'] });
   assert.equal(v.pass, false);
   assert.equal(v.recoverySeconds, undefined);
   assert.equal(v.observedSeconds, 20);
   // Without naming the rate, the 429s (expected statuses, not errors) are invisible: it recovers.
-  assert.equal((await recoveryFromTimeline(() => stuck)).pass, true);
+  assert.equal((await recoveryFromTimeline(() => stuck, WINDOW)).pass, true);
   // And with no calm before the burst, "no trouble" is the reference, not the stuck end of the run.
   const noCalm = stuck.slice(5);
-  const w = await recoveryFromTimeline(() => noCalm, { rates: ['rate_limited'] });
+  const w = await recoveryFromTimeline(() => noCalm, { ...WINDOW, rates: ['rate_limited'] });
   assert.deepEqual([w.reference, w.pass], ['end of run', false]);
 });
 
@@ -75,17 +85,29 @@ test('recovery: a burst too short for the VU gauge is found in the request count
       ? point(i + 1, 5, 300, 0, { requests: 150, rates: { rate_limited: 0.9 } })
       : point(i + 1, 5, i === 6 ? 200 : 40),
   );
-  const v = await recoveryFromTimeline(() => points, { rates: ['rate_limited'] });
+  // A rounds phase's window is its start to its time cap: the burst's end is found inside it.
+  const v = await recoveryFromTimeline(() => points, {
+    window: { from: 5, to: 20 },
+    rates: ['rate_limited'],
+  });
   assert.deepEqual([v.judged, v.stressEndedAt, v.recoverySeconds, v.pass], [true, 6, 1, true]);
 });
 
-test('recovery is not judged without a stress phase, or when the load never drops after it', async () => {
+test('recovery is judged where the plan puts the stress, whatever its measured ratio; not where the load never drops', async () => {
+  // 5 → 9 → 5 VUs: 1.8× the run's median, which a measured 2× gate called no stress (#26: 1.955×).
+  const mild = [
+    ...Array.from({ length: 10 }, (_, i) => point(i + 1, 5, 40)),
+    ...Array.from({ length: 5 }, (_, i) => point(11 + i, 9, 400)),
+    ...Array.from({ length: 10 }, (_, i) => point(16 + i, 5, i < 2 ? 300 : 40)),
+  ];
+  const v = await recoveryFromTimeline(() => mild, { window: { from: 11, to: 15 } });
+  assert.deepEqual([v.judged, v.stressEndedAt, v.recoverySeconds, v.pass], [true, 15, 2, true]);
   const flat = Array.from({ length: 10 }, (_, i) => point(i + 1, 2, 40));
-  const v = await recoveryFromTimeline(() => flat);
-  assert.deepEqual([v.judged, v.pass], [false, true]);
-  assert.match(v.reason ?? '', /no stress phase: the peak load is 1× the run's median, under 2×/);
   const rising = [...flat, ...Array.from({ length: 5 }, (_, i) => point(11 + i, 20, 40))];
-  assert.match((await recoveryFromTimeline(() => rising)).reason ?? '', /did not drop from its peak/);
+  const never = await recoveryFromTimeline(() => rising, { window: { from: 11, to: 15 } });
+  assert.match(never.reason ?? '', /did not drop from its peak/);
+  const quiet = await recoveryFromTimeline(() => flat, { window: { from: 20, to: 30 } });
+  assert.match(quiet.reason ?? '', /no request completed in the planned stress phase \(20–30 s\)/);
 });
 
 test('breaking point: the last rising step that held the SLA and the first that broke, with why', async () => {
@@ -417,4 +439,45 @@ test('incomplete: dropped iterations, or fewer than an exact plan, are exit 17; 
   });
   assert.equal(exitCode, 17);
   assert.match(line, /^FAIL: the run did not do its plan: 46 iterations completed, 34 dropped by k6/);
+});
+
+test('planned steps: a ramp to one level holds one, a spike two, a staircase one per rising hold', () => {
+  const ramp = { stages: [{ target: 1 }, { target: 1 }, { target: 0 }] };
+  const spike = { startVUs: 10, stages: [10, 500, 500, 10, 10].map((target) => ({ target })) };
+  const staircase = {
+    startVUs: 100,
+    stages: [100, 100, 200, 200, 300, 300, 400, 400].map((target) => ({ target })),
+  };
+  assert.equal(plannedSteps({ ramp }), 1);
+  assert.equal(plannedSteps({ spike }), 2, 'the return to 10 is not a step up');
+  assert.equal(plannedSteps({ staircase }), 4);
+  assert.equal(plannedSteps({ rounds: {} }), 0, 'per-VU rounds have no stages');
+  assert.equal(plannedSteps({ spike, staircase }), 4, 'the scenario that climbs most');
+});
+
+test('saturation: the machine full with k6 its main user for a sustained share of the load fails, unless accepted', () => {
+  const full = { k6: 0.7, busy: 0.98 };
+  const targetBound = { k6: 0.3, busy: 0.98 };
+  const idle = { k6: 0.1, busy: 0.3 };
+  const run = (saturatedShare: number, other = idle) =>
+    Array.from({ length: 20 }, (_, i) => (i < saturatedShare * 20 ? full : other));
+  const saturated = saturationVerdict(run(0.5), 2);
+  assert.deepEqual(
+    [saturated.judged, saturated.sustained, saturated.pass, saturated.saturated],
+    [true, true, false, 10],
+  );
+  assert.equal(saturated.k6PeakPercent, 140, '70% of a 2-core machine is 140% of a core');
+  assert.match(
+    describeSaturation(saturated),
+    /^the load generator was saturated: in 10 of 20 samples .* --accept-saturation/,
+  );
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, saturation: saturated }).exitCode, 18);
+  const accepted = saturationVerdict(run(0.5), 2, true);
+  assert.deepEqual([accepted.pass, accepted.sustained], [true, true]);
+  assert.match(describeSaturation(accepted), /accepted with --accept-saturation/);
+  assert.equal(decideExit({ k6: { code: 0, signal: null }, saturation: accepted }).exitCode, 0);
+  // A full machine whose main user is the target (or another program) does not blame k6.
+  assert.equal(saturationVerdict(run(0, targetBound), 2).pass, true);
+  assert.equal(saturationVerdict(run(0.2), 2).pass, true, 'a short burst is not sustained');
+  assert.equal(saturationVerdict([full, full], 2).judged, false, 'two samples are too few');
 });

@@ -1,6 +1,7 @@
-// Judge: the verdicts on what the run measured. Leaks (cooldown against baseline), then the
-// verdicts read from the two timelines, each streamed from its file, then scraped series. k6's
-// thresholds were read with the load; the exit code is decided from all of them in artifacts.
+// Judge: the verdicts on what the run measured. Leaks (cooldown against baseline, and the trend
+// along the load's work), then the verdicts read from the two timelines, each streamed from its
+// file, then scraped series. k6's thresholds were read with the load; the exit code is decided
+// from all of them in artifacts.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +9,25 @@ import type { K6Point, Sample } from '../../contracts/timeline.ts';
 import { readJsonLines } from '../../jsonl.ts';
 import { buildPlan } from '../../plan.ts';
 import { incompleteVerdict } from '../../verdicts/incomplete.ts';
-import { breakingPointFromTimeline, withStepResources } from '../../verdicts/breaking-point.ts';
+import {
+  breakingPointFromTimeline,
+  plannedSteps,
+  STAIRCASE_STEPS,
+  withStepResources,
+  type BreakingPointVerdict,
+} from '../../verdicts/breaking-point.ts';
 import { degradationFromTimeline } from '../../verdicts/degradation.ts';
 import { growthFromTimeline } from '../../verdicts/growth.ts';
 import { levelsOf } from '../../sampler/sampler.ts';
-import { DEFAULT_FLOORS, leakVerdicts, RESOURCES, restNoise, type Levels } from '../../verdicts/leaks.ts';
+import { leakTrends, workClock, type WorkSample } from '../../verdicts/leak-trend.ts';
+import {
+  DEFAULT_FLOORS,
+  leakVerdicts,
+  RESOURCES,
+  restNoise,
+  type LeakJudging,
+  type Levels,
+} from '../../verdicts/leaks.ts';
 import { metricMedians, metricsVerdict, runMaxima } from '../../verdicts/metrics.ts';
 import { DEFAULT_RECOVERY_SECONDS, recoveryFromTimeline } from '../../verdicts/recovery.ts';
 import { stallFromTimeline } from '../../verdicts/stall.ts';
@@ -22,7 +37,7 @@ import { levelsMedian } from '../watchers/resources.ts';
 
 export async function judgePhase(run: RunState): Promise<void> {
   judgeCompleteness(run);
-  judgeLeaks(run);
+  await judgeLeaks(run);
   await judgeResources(run);
   await judgeK6Timeline(run);
   await judgeMetrics(run);
@@ -37,7 +52,7 @@ function judgeCompleteness(run: RunState): void {
   run.ending.incomplete = incompleteVerdict(run.k6Metrics, planned);
 }
 
-function judgeLeaks(run: RunState): void {
+async function judgeLeaks(run: RunState): Promise<void> {
   if (run.target?.reader === undefined || !run.cooldown) return;
   run.control.checkpoint(run.ending);
   const atRest = (run.baseline ?? []).map(levelsOf).filter((l): l is Levels => l !== undefined);
@@ -45,13 +60,30 @@ function judgeLeaks(run: RunState): void {
   const floors = Object.fromEntries(
     RESOURCES.filter((r) => run.tolerances[r] === undefined).map((r) => [r, DEFAULT_FLOORS[r]]),
   );
+  const { leakDirection, leakRule } = run.info.verdicts;
   run.ending.leaks = leakVerdicts(
     levelsMedian(run.baseline ?? []),
     levelsMedian(run.cooldown),
     run.tolerances,
-    run.info.verdicts.leakDirection,
-    { floors, noise: restNoise(atRest) },
+    leakDirection,
+    { floors, noise: restNoise(atRest), ...(leakRule ? { rule: leakRule } : {}), ...(await loadTrends(run)) },
   );
+}
+
+/** The load's work (k6's timeline) and each resource's levels along it (the resource timeline). */
+async function loadTrends(run: RunState): Promise<Pick<LeakJudging, 'work' | 'trends'>> {
+  const k6File = join(run.runDir, 'k6-timeline.jsonl');
+  if (!existsSync(k6File)) return {};
+  const periods: K6Point[] = [];
+  for await (const p of readJsonLines<K6Point>(k6File)) periods.push(p);
+  const clock = workClock(periods);
+  const samples: WorkSample[] = [];
+  const resources = resourcesFile(run);
+  for await (const s of resources ? readJsonLines<Sample>(resources) : []) {
+    const levels = s.phase === 'run' ? levelsOf(s) : undefined;
+    if (levels) samples.push({ at: Date.parse(s.t), levels });
+  }
+  return { work: { done: clock.total, unit: clock.unit }, trends: leakTrends(samples, clock) };
 }
 
 function resourcesFile(run: RunState): string | undefined {
@@ -79,10 +111,12 @@ async function judgeK6Timeline(run: RunState): Promise<void> {
   ending.degradation = await degradationFromTimeline(points, {
     ...(degradationPercent !== undefined ? { tolerancePercent: degradationPercent } : {}),
   });
-  ending.recovery = info.stress
+  const stress = buildPlan(run.request.scenario, run.prepared.inspection).stress;
+  ending.recovery = stress
     ? await recoveryFromTimeline(points, {
         ...(recoverySeconds !== undefined ? { withinSeconds: recoverySeconds } : {}),
         rates: recoveryRates,
+        window: stress,
       })
     : {
         judged: false,
@@ -91,14 +125,31 @@ async function judgeK6Timeline(run: RunState): Promise<void> {
         pass: true,
       };
   ending.stall = await stallFromTimeline(points());
+  ending.breakingPoint = await judgeBreakingPoint(run, points);
+}
+
+/** Only a profile that climbs in steps has a breaking point: a ramp or a spike is not a staircase. */
+async function judgeBreakingPoint(
+  run: RunState,
+  points: () => AsyncIterable<K6Point>,
+): Promise<BreakingPointVerdict> {
+  const { info } = run;
+  const scenarios = (run.prepared.inspection.options['scenarios'] ?? {}) as Parameters<
+    typeof plannedSteps
+  >[0];
+  const planned = plannedSteps(scenarios);
+  if (planned < STAIRCASE_STEPS)
+    return {
+      judged: false,
+      reason: `profile ${info.profile} does not climb in steps (${planned} level${planned === 1 ? '' : 's'} held; a breaking point needs ${STAIRCASE_STEPS} or more)`,
+      steps: [],
+    };
   const breakingPoint = await breakingPointFromTimeline(points(), {
     ...(info.sla.errorRate !== undefined ? { errorRate: info.sla.errorRate } : {}),
     operations: info.operations,
   });
   const resources = resourcesFile(run);
-  ending.breakingPoint = resources
-    ? await withStepResources(breakingPoint, readJsonLines<Sample>(resources))
-    : breakingPoint;
+  return resources ? withStepResources(breakingPoint, readJsonLines<Sample>(resources)) : breakingPoint;
 }
 
 /** Scraped series against verdicts.metrics: the run's highest value, and cooldown against baseline. */

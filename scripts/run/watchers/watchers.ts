@@ -1,5 +1,6 @@
 // The watchers of a run's load: what this run needs beside k6, from its table and its target.
 import type { RunState, TargetState } from '../state.ts';
+import { K6CpuWatcher } from './k6-cpu.ts';
 import { K6MemoryWatcher } from './k6-memory.ts';
 import { ResourceWatcher } from './resources.ts';
 import { StepStopWatcher } from './step-stop.ts';
@@ -11,6 +12,7 @@ export function watchersOf(run: RunState, target: TargetState): Watcher[] {
   return [
     new ResourceWatcher(target.sampler, run.baseline ?? [], info.verdicts.peakGrowth),
     new K6MemoryWatcher((bytes) => (run.k6Facts.peakRssBytes = bytes)),
+    new K6CpuWatcher((verdict) => (run.ending.saturation = verdict), run.request.acceptSaturation),
     ...(info.stop ? [new StepStopWatcher(info.stop.stepErrorRate)] : []),
     // The reference target's exit is heard from its process; a watched one's from the sampler.
     ...(!run.reference && target.reader

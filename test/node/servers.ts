@@ -1,0 +1,84 @@
+// Servers k6kit did not write, for tests of verdicts about real systems: a minimal Node server
+// written here, and go-httpbin (a Go server nobody here tuned k6kit to), built pinned into the
+// project's tools folder the way k6 is.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import pkg from '../../package.json' with { type: 'json' };
+import { toolsDir } from '../../scripts/k6/provision.ts';
+import { pinnedBuild } from '../../scripts/tools/go-build.ts';
+import { ROOT } from './cli.ts';
+
+export interface Server {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+/**
+ * Memory behaviour of the minimal server: none; 48 MiB taken at its 20th request and held (a pool or
+ * cache that grows once); 1 MiB kept every 5th request (a leak).
+ */
+export type MemoryMode = 'steady' | 'once' | 'leak';
+
+/** Answers every request with `status` and a small JSON body. */
+export async function minimalServer(status: number, memory: MemoryMode = 'steady'): Promise<Server> {
+  const code = `const held = []; let n = 0;
+require('node:http').createServer((q, r) => {
+  n++;
+  if (${JSON.stringify(memory)} === 'once' && n === 20) held.push(Buffer.alloc(48 << 20, 1));
+  if (${JSON.stringify(memory)} === 'leak' && n % 5 === 0) held.push(Buffer.alloc(1 << 20, 1));
+  r.writeHead(${status}, { 'content-type': 'application/json' }); r.end('{"ok":true}');
+}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => child.kill('SIGKILL') };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** go-httpbin on loopback, its URL ending in /anything, which answers any method and path with 200. */
+export async function goHttpbin(): Promise<Server> {
+  const tool = {
+    name: 'go-httpbin',
+    module: 'github.com/mccutchen/go-httpbin/v2',
+    version: pkg.config.goHttpbinVersion,
+    pkg: 'github.com/mccutchen/go-httpbin/v2/cmd/go-httpbin',
+  };
+  const bin = await pinnedBuild(tool, toolsDir(ROOT));
+  if (!bin) throw new Error(`go-httpbin v${tool.version} could not be built (Go on PATH is needed)`);
+  const port = await freePort();
+  const child = spawn(bin, ['-host', '127.0.0.1', '-port', String(port), '-log-level', 'OFF'], {
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let tries = 0; ; tries++) {
+    const up = await fetch(`${base}/status/200`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (tries === 50) throw new Error(`go-httpbin did not answer on ${base} within 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url: `${base}/anything`, pid: child.pid as number, stop: () => child.kill('SIGKILL') };
+}
+
+/** One core kept busy for at most `seconds`: the verdicts must hold on a busy machine. */
+export function cpuBurner(seconds: number): { stop(): void } {
+  const child = spawn(
+    process.execPath,
+    ['-e', `const end = Date.now() + ${seconds * 1000}; while (Date.now() < end);`],
+    {
+      stdio: 'ignore',
+    },
+  );
+  return { stop: () => child.kill() };
+}
