@@ -73,7 +73,7 @@ export function describeSaturation(v: SaturationVerdict): string {
   if (!v.judged) return `load generator not judged: ${v.reason}`;
   const figures = `k6 ${v.k6MeanPercent}% of a core on average, ${v.k6PeakPercent}% at its peak, of ${v.cores} cores`;
   if (!v.sustained)
-    return `the load generator kept up (${figures}; the machine full with k6 its main user in ${v.saturated} of ${v.intervals} samples)`;
+    return `k6 was not what filled the machine (${figures}; full with k6 its main user in ${v.saturated} of ${v.intervals} samples)`;
   const what = `the load generator was saturated: in ${v.saturated} of ${v.intervals} samples the machine's CPU was ${FULL * 100}% busy or more and k6 used most of it (${figures}); latencies and throughput include k6's own wait for a CPU, not only the target's`;
   return v.accepted
     ? `${what} (accepted with --accept-saturation)`
