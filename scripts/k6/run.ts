@@ -1,8 +1,10 @@
 // Runs `k6 run` as a child process. It runs in its own process group so that a Ctrl-C reaches
 // k6kit only, which passes exactly one SIGINT on: k6 stops gracefully on the first and hard on
 // the second. In a terminal k6 writes to it directly (its progress bar needs the TTY); elsewhere
-// its output is also kept in a log file, without the progress bar: a line a second per scenario
-// floods a CI log, where k6kit's phase lines and k6's end-of-test summary say what happened.
+// its output is kept in a log file, without the progress bar: a line a second per scenario floods
+// a CI log. There its standard output (the end-of-test summary) stays in the log: k6kit's report
+// follows with the same figures from one source, where k6's would say ✓ beside a threshold k6kit
+// fails as never measured. k6's standard error (its warnings and errors) is shown as it comes.
 import { createWriteStream } from 'node:fs';
 import { $ } from 'zx';
 import { dieWithParent } from '../lifeline.ts';
@@ -63,7 +65,8 @@ export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6R
     // k6's log is kept where the disk allows: a full disk stops the run elsewhere, not here.
     const file = log ? guardStream(createWriteStream(log), log, () => {}) : undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (!logOnly) process.stdout.write(chunk);
+      // Without a log to keep it in, the summary is shown: nothing k6 says is lost.
+      if (!logOnly && !file) process.stdout.write(chunk);
       file?.write(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {

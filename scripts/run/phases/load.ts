@@ -3,7 +3,7 @@
 // thresholds are read even from a load that was cut short.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ExitCode, K6kitError } from '../../errors.ts';
 import { thresholdResults, type SummaryExport } from '../../k6/summary.ts';
 import { chooseDriver } from '../drivers/choose.ts';
@@ -33,6 +33,10 @@ export async function loadPhase(run: RunState): Promise<void> {
   run.k6Facts.plainTrends = facts.plainTrends;
   if (facts.statusCodes) run.k6Facts.statusCodes = facts.statusCodes;
   await readThresholds(run);
+  const log = join(run.runDir, 'k6.log');
+  // Off a terminal k6's own summary stays in its log: k6kit's report says the same from one source.
+  if (!process.stdout.isTTY && existsSync(log))
+    run.log(`k6's own output and summary: ${relative(process.cwd(), log)}`);
   run.control.checkpoint(run.ending);
 }
 
