@@ -1,6 +1,6 @@
 // Pure: how a run ended and what its verdicts found → its exit code and the words for it.
 import { ExitCode } from './errors.ts';
-import { pct } from './format.ts';
+import { mib, pct } from './format.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
 import { verdictLine } from './k6/summary.ts';
 import type { BreakingPointVerdict, StepResources } from './verdicts/breaking-point.ts';
@@ -65,8 +65,7 @@ export function describeBreakingPoint(v: BreakingPointVerdict): string {
 }
 
 export function describeStepResources(r: StepResources): string {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `target CPU ${Number(r.cpu.toFixed(1))}%, RSS ${mb(r.rss)}, disk ${mb(r.diskBps)}/s, network ${mb(r.netBps)}/s, ${r.connections} TCP connections`;
+  return `target CPU ${Number(r.cpu.toFixed(1))}%, RSS ${mib(r.rss)}, disk ${mib(r.diskBps)}/s, network ${mib(r.netBps)}/s, ${r.connections} TCP connections`;
 }
 
 const MEASURES: Record<UtilisationCheck['measure'], string> = {
@@ -79,10 +78,9 @@ const MEASURES: Record<UtilisationCheck['measure'], string> = {
 };
 
 export function describeUtilisationCheck(c: UtilisationCheck): string {
-  const mbps = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB/s`;
   const [observed, limit] =
     c.measure === 'diskIo' || c.measure === 'network'
-      ? [mbps(c.observed), mbps(c.limit)]
+      ? [`${mib(c.observed)}/s`, `${mib(c.limit)}/s`]
       : c.measure === 'cpuReturns'
         ? [`${c.observed >= 0 ? '+' : ''}${c.observed} points`, `${c.limit}`]
         : [`${c.observed}%`, `${c.limit}%`];
@@ -95,10 +93,10 @@ export function describeUtilisation(v: UtilisationVerdict): string {
   return `${v.checks.map(describeUtilisationCheck).join(', ')}${of}`;
 }
 
-/** Byte series in MB, the others as numbers. */
+/** Byte series in MiB, the others as numbers. */
 function seriesValue(series: string, value: number): string {
   return /_bytes(\{|$)/.test(series)
-    ? `${(value / 1024 / 1024).toFixed(1)} MB`
+    ? mib(value)
     : Number.isInteger(value)
       ? value.toLocaleString('en-US')
       : String(Number(value.toPrecision(6)));

@@ -1,6 +1,7 @@
 // Pure: the sections of seed 004's report template (key findings, bottlenecks identified,
 // recommendations), drawn from the run's figures and verdicts. Each line cites its numbers; a
 // section with nothing to say says so rather than filling in boilerplate.
+import { mib } from '../format.ts';
 import type { Analysis, Peaks, ReportModel } from './types.ts';
 import type { RunEnding } from '../contracts/summary.ts';
 
@@ -89,8 +90,7 @@ const saturation: Section = ({ findings, bottlenecks, recommendations }, _model,
       'Run k6 on another machine than the target, or lower the load, before trusting the latency figures.',
     );
   }
-  if (peaks.targetRss !== undefined)
-    findings.push(`Target memory peaked at ${(peaks.targetRss / 1024 / 1024).toFixed(1)} MB.`);
+  if (peaks.targetRss !== undefined) findings.push(`Target memory peaked at ${mib(peaks.targetRss)}.`);
 };
 
 const leaks: Section = ({ findings, recommendations }, model) => {

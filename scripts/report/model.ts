@@ -22,11 +22,9 @@ import { describeIncomplete } from '../verdicts/incomplete.ts';
 import { describeSaturation, isSaturated } from '../verdicts/saturation.ts';
 import { MIN_TREND_SAMPLES } from '../verdicts/leak-trend.ts';
 import { describeTolerance, formatLevel, signed, type LeakVerdict } from '../verdicts/leaks.ts';
-import { ms, pct } from '../format.ts';
+import { mib, MIB, ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
-
-const MB = 1024 * 1024;
 
 /** k6's own counters; any other counter in the summary is the scenario's. */
 const K6_COUNTERS = new Set([
@@ -83,7 +81,7 @@ function memoryPerConnection(ending: RunSummary['ending'], peaks: Peaks): string
   const baseline = ending.leaks?.find((v) => v.resource === 'memory')?.baseline;
   if (baseline === undefined || !peaks.targetRss || !peaks.connections) return undefined;
   const perConnection = Math.max(0, peaks.targetRss - baseline) / peaks.connections;
-  return `${(perConnection / 1024).toFixed(1)} kB (+${((peaks.targetRss - baseline) / MB).toFixed(1)} MB at the peak over ${peaks.connections.toLocaleString('en-US')} connections)`;
+  return `${(perConnection / 1024).toFixed(1)} KiB (+${mib(peaks.targetRss - baseline)} at the peak over ${peaks.connections.toLocaleString('en-US')} connections)`;
 }
 
 /**
@@ -142,9 +140,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     exitCode: summary.exitCode,
     verdict: summary.verdict,
     k6Version: summary.k6.version,
-    ...(summary.k6.peakRssBytes !== undefined
-      ? { k6PeakRss: `${(summary.k6.peakRssBytes / MB).toFixed(1)} MB` }
-      : {}),
+    ...(summary.k6.peakRssBytes !== undefined ? { k6PeakRss: mib(summary.k6.peakRssBytes) } : {}),
     target: {
       kind: summary.target.kind,
       url: summary.target.url,
@@ -347,7 +343,7 @@ function reportStatus(summary: RunSummary): ReportModel['status'] {
 function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
   return (ending.leaks ?? []).map((v) => {
     const detail = describeLeak(v);
-    const unit = v.resource === 'memory' ? (n: number) => `${(n / MB).toFixed(2)} MB` : String;
+    const unit = v.resource === 'memory' ? (n: number) => mib(n, 2) : String;
     return {
       resource: v.resource,
       baseline: unit(v.baseline),
@@ -363,12 +359,12 @@ function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
   });
 }
 
-/** "84.1 · 84.3 · 84.2 · 84.2 MB; +0.1 MB after the first quarter of 1,200 requests". */
+/** "84.1 · 84.3 · 84.2 · 84.2 MiB; +0.1 MiB after the first quarter of 1,200 requests". */
 function describeTrend(v: LeakVerdict): string {
   const trend = v.trend;
   if (!trend) return `— (too few samples during the load for a trend: ${MIN_TREND_SAMPLES} or more)`;
-  const levels = trend.points.map((p) => formatLevel(v.resource, p.level).replace(' MB', ''));
-  const unit = v.resource === 'memory' ? ' MB' : '';
+  const levels = trend.points.map((p) => formatLevel(v.resource, p.level).replace(' MiB', ''));
+  const unit = v.resource === 'memory' ? ' MiB' : '';
   return `${levels.join(' · ')}${unit}; ${signed(v.resource, trend.laterGrowth)} after the first quarter of ${trend.work.toLocaleString('en')} ${trend.unit}`;
 }
 
@@ -381,9 +377,9 @@ function breakingStepRows(ending: RunSummary['ending']): ReportModel['breakingSt
     p95: ms(s.p95),
     broken: s.broken.join('; ') || 'held',
     cpu: s.resources ? `${s.resources.cpu}%` : '—',
-    rss: s.resources ? `${(s.resources.rss / MB).toFixed(1)} MB` : '—',
-    disk: s.resources ? `${(s.resources.diskBps / MB).toFixed(2)} MB/s` : '—',
-    network: s.resources ? `${(s.resources.netBps / MB).toFixed(2)} MB/s` : '—',
+    rss: s.resources ? mib(s.resources.rss) : '—',
+    disk: s.resources ? `${mib(s.resources.diskBps, 2)}/s` : '—',
+    network: s.resources ? `${mib(s.resources.netBps, 2)}/s` : '—',
     connections: s.resources ? String(s.resources.connections) : '—',
   }));
 }
@@ -414,7 +410,7 @@ function charts(b: Bucketer, ops: string[]): Chart[] {
       ),
     ),
     lineChart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }], b),
-    lineChart('rss', 'Target memory', 'MB', [{ series: 'rss', label: 'RSS', scale: 1 / MB }], b),
+    lineChart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }], b),
     lineChart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }], b),
     lineChart('threads', 'Target threads', 'threads', [{ series: 'threads', label: 'threads' }], b),
     lineChart(

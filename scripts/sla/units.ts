@@ -31,10 +31,18 @@ export function parseRate(text: string): number | undefined {
   return round(Number(match[1]) * perSecond);
 }
 
-const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)$/i;
-const BYTES_PER_UNIT: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)$/i;
+const BYTES_PER_UNIT: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
 
-/** "100MB" → bytes (binary units, as the sampler reports RSS). */
+/** "100MB" or "100MiB" → bytes: binary units both, as the sampler reports RSS and reports print it (MiB). */
 export function parseSize(text: string): number | undefined {
   const match = SIZE.exec(text.trim());
   if (!match) return undefined;

@@ -3,6 +3,7 @@
 // memory growth by an amount instead (< 100 MB): a tolerance may be a share, an amount, or both.
 // Growth is a leak; a fall is one too where the table says direction: both (seed 000's abs()).
 import type { LeakTolerance, VerdictSettings } from '../../lib/contract.ts';
+import { mib } from '../format.ts';
 import { keptGrowing, MIN_LEAK_WORK, type LeakTrend } from './leak-trend.ts';
 import { RESOURCES, type Levels, type Resource } from './levels.ts';
 
@@ -40,9 +41,9 @@ export function describeTolerance(resource: Resource, tolerance: LeakTolerance):
   return parts.join(' and ');
 }
 
-/** Memory in MB, the others as counts. */
+/** Memory in MiB, the others as counts. */
 export function formatLevel(resource: Resource, value: number, digits = 1): string {
-  return resource === 'memory' ? `${(value / 1024 / 1024).toFixed(digits)} MB` : String(value);
+  return resource === 'memory' ? mib(value, digits) : String(value);
 }
 
 export interface LeakVerdict {

@@ -66,7 +66,7 @@ test('a heap or pool that rose once at the start of the load and held is no leak
   assert.equal(once?.literalPass, false, "the seed's formula alone would call it one");
   assert.match(
     once?.held ?? '',
-    /^it rose in the load's first quarter and held: [+−][\d.]+ MB over the rest of it$/,
+    /^it rose in the load's first quarter and held: [+−][\d.]+ MiB over the rest of it$/,
   );
 });
 

@@ -161,7 +161,7 @@ test('--watch-cgroup finds the memory-leak mode as a leak and passes the normal 
         assert.equal(memory?.pass, false);
         assert.match(
           summary.verdict,
-          /leak: memory grew [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance ±10%\)/,
+          /leak: memory grew [\d.]+ MiB → [\d.]+ MiB \(\+[\d.]+%, tolerance ±10%\)/,
         );
       }
       const samples = readFileSync(join(dir, 'resource-timeline.jsonl'), 'utf8').trim().split('\n');
@@ -252,7 +252,7 @@ test('--scrape judges the target’s own process_resident_memory_bytes: the norm
   assert.equal(leaked.ending.metrics?.checks[0]?.pass, false);
   assert.match(
     leaked.verdict,
-    /metrics over limits: process_resident_memory_bytes grew [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance 20%\)/,
+    /metrics over limits: process_resident_memory_bytes grew [\d.]+ MiB → [\d.]+ MiB \(\+[\d.]+%, tolerance 20%\)/,
   );
 });
 

@@ -37,7 +37,7 @@ test('leak verdicts: memory and FD leaks fail with exit 10; the normal target pa
   assert.equal(memory.code, 10, memory.stderr);
   const m = summaryOf(memory.stderr).summary;
   assert.equal(leak(m, 'memory')?.pass, false);
-  assert.match(m.verdict, /^FAIL: .*leak: memory grew [\d.]+ MB → [\d.]+ MB \(\+[\d.]+%, tolerance ±2%\)/);
+  assert.match(m.verdict, /^FAIL: .*leak: memory grew [\d.]+ MiB → [\d.]+ MiB \(\+[\d.]+%, tolerance ±2%\)/);
 
   const fds = await cli(QUICK, { TARGET_FAULTS: 'leak-fds' });
   assert.equal(fds.code, 10, fds.stderr);

@@ -151,7 +151,7 @@ test("leak direction both: seed 000's abs() fails a fall under rule literal; by 
   );
   assert.equal(
     describeLeak(literal[0] as LeakVerdict),
-    'memory fell 100.0 MB → 90.3 MB (-9.69%, tolerance ±2%)',
+    'memory fell 100.0 MiB → 90.3 MiB (-9.69%, tolerance ±2%)',
   );
   // The issue's busy-machine case: the normal target's memory fell 6.64% under seed 000's ±2%.
   const byWork = leakVerdicts(baseline, final, {}, 'both')[0] as LeakVerdict;
@@ -333,7 +333,7 @@ test('leak judging: floors for a table without tolerances, noise at rest, and no
   assert.deepEqual([wide[0]?.judged, wide[0]?.pass], [false, true]);
   assert.match(
     describeLeak(wide[0] as LeakVerdict),
-    /^memory not judged: it moved 1\.0 MB at rest, wider than its tolerance of 2%/,
+    /^memory not judged: it moved 1\.0 MiB at rest, wider than its tolerance of 2%/,
   );
   assert.match(decideExit({ k6: { code: 0, signal: null }, leaks: wide }).line, /memory not judged/);
   assert.deepEqual(restNoise([baseline, { ...baseline, memory: 13 * MB }]).memory, 13 * MB - 12.1 * MB);

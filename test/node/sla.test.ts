@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSlaText, readSla } from '../../scripts/sla/read.ts';
-import { parseDuration, parsePercent, parseRate } from '../../scripts/sla/units.ts';
+import { parseDuration, parsePercent, parseRate, parseSize } from '../../scripts/sla/units.ts';
 import { InputError } from '../../scripts/errors.ts';
 
 const VALID = `system: demo
@@ -417,6 +417,8 @@ test('utilisation limits: seed 004 §5.3, seed 003 CPU < 20%, seed 002 CPU back 
   assert.deepEqual((await read('streaming')).verdicts.utilisation, { cpuAvg: 20 });
   assert.deepEqual((await read('perf-agent')).verdicts.utilisation, { cpuReturns: 5 });
   const table = (limits: string) => parseSlaText(`${VALID}verdicts:\n  utilisation: ${limits}\n`, 'x.yaml');
+  assert.equal(parseSize('100MiB'), parseSize('100MB'), 'MB in a table is binary, as the reports print MiB');
+  assert.equal(parseSize('1.5 GiB'), 1.5 * 1024 ** 3);
   assert.deepEqual(table('{ disk_io: 400MB/s, network: 1.5GB/s }').sla?.verdicts.utilisation, {
     diskIo: 400 * 1024 ** 2,
     network: 1.5 * 1024 ** 3,

@@ -291,7 +291,7 @@ test('seed 004 WebSocket scalability on the task update socket: latency and memo
   assert.ok(latency && Number(latency[1]?.replace(/,/g, '')) >= 2 * 20 + 20 * 10 + 100 * 2, report);
   assert.match(
     report,
-    /Target memory per connection: [\d.]+ kB \(\+[\d.]+ MB at the peak over \d+ connections\)/,
+    /Target memory per connection: [\d.]+ KiB \(\+[\d.]+ MiB at the peak over \d+ connections\)/,
   );
 
   const cut = await suite(args, { TARGET_FAULTS: 'ws-drop=5' });
@@ -464,5 +464,5 @@ test('peak growth: memory that climbs during the load and is gone by the cooldow
   assert.ok(peak && !peak.pass && peak.delta > 64 * 1024 * 1024, JSON.stringify(peak));
   // The cooldown's leak verdict cannot see it: the memory was let go at the settle.
   assert.equal(bursting.summary.ending.leaks?.find((l) => l.resource === 'memory')?.pass, true);
-  assert.match(bursting.summary.verdict, /peak growth: memory peaked at [\d.]+ MB during the load/);
+  assert.match(bursting.summary.verdict, /peak growth: memory peaked at [\d.]+ MiB during the load/);
 });
