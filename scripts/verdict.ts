@@ -65,7 +65,7 @@ export function describeBreakingPoint(v: BreakingPointVerdict): string {
 }
 
 export function describeStepResources(r: StepResources): string {
-  return `target CPU ${Number(r.cpu.toFixed(1))}%, RSS ${mib(r.rss)}, disk ${mib(r.diskBps)}/s, network ${mib(r.netBps)}/s, ${r.connections} TCP connections`;
+  return `target CPU ${Number(r.cpu.toFixed(1))}%, RSS ${mib(r.rss)}, disk ${mib(r.diskBps)}/s, host network ${mib(r.netBps)}/s, ${r.connections} TCP connections`;
 }
 
 const MEASURES: Record<UtilisationCheck['measure'], string> = {
@@ -73,7 +73,7 @@ const MEASURES: Record<UtilisationCheck['measure'], string> = {
   cpuPeak: 'CPU peak',
   memory: 'memory peak',
   diskIo: 'disk I/O peak',
-  network: 'network peak',
+  network: 'host network peak',
   cpuReturns: 'CPU after the load, over its baseline,',
 };
 

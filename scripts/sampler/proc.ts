@@ -30,6 +30,12 @@ export function parseStatus(text: string): { rss: number; vms: number; peakRss: 
 }
 
 /** /proc/meminfo → total and available memory, bytes. */
+/** /proc/PID/io → bytes the process caused to be read from and written to storage. */
+export function parseIo(text: string): { read: number; written: number } {
+  const field = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { read: field('read_bytes'), written: field('write_bytes') };
+}
+
 export function parseMeminfo(text: string): { total: number; available: number } {
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
   return { total: kb('MemTotal'), available: kb('MemAvailable') };

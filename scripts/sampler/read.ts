@@ -12,6 +12,7 @@ import {
   parseMeminfo,
   parseNetDev,
   parseNetTcp,
+  parseIo,
   parseStat,
   parseStatus,
   type ProcStat,
@@ -26,7 +27,10 @@ export interface RawProcess {
   fds: number;
   /** TCP sockets by state; listening sockets are not connections. */
   tcp: Record<string, number>;
-  /** Bytes read from and written to disk so far, where a cgroup counts them. */
+  /**
+   * Bytes read from and written to disk so far: the cgroup's, or the tree's own (/proc/PID/io,
+   * where the kernel lets k6kit read it). Absent where neither is readable: the host's then.
+   */
   io?: { read: number; written: number };
 }
 
@@ -114,11 +118,15 @@ export function readProcess(tree: ProcStat[]): RawProcess {
     tcp: {},
   };
   const inodes: string[] = [];
+  let io: RawProcess['io'] = { read: 0, written: 0 };
   for (const p of tree) {
     const status = maybe(() => parseStatus(text(`/proc/${p.pid}/status`)));
     const fds = maybe(() => readdirSync(`/proc/${p.pid}/fd`));
     // The process exited mid-read: it no longer holds anything.
     if (!status || !fds) continue;
+    // Another user's process: its io file is not ours to read, and the host's figure stands in.
+    const own = maybe(() => parseIo(text(`/proc/${p.pid}/io`)));
+    io = own && io ? { read: io.read + own.read, written: io.written + own.written } : undefined;
     raw.ticks += p.utime + p.stime;
     raw.threads += p.threads;
     raw.rss += status.rss;
@@ -129,6 +137,7 @@ export function readProcess(tree: ProcStat[]): RawProcess {
       if (link.startsWith('socket:[')) inodes.push(link.slice(8, -1));
     }
   }
+  if (io) raw.io = io;
   if (inodes.length > 0) {
     const states = parseNetTcp(text('/proc/net/tcp'));
     parseNetTcp(maybe(() => text('/proc/net/tcp6')) ?? '', states);

@@ -211,7 +211,9 @@ export async function withStepResources(
     if (!sum) continue;
     sum.cpu += p.cpu;
     sum.rss += p.rss;
-    // The watched process's own disk bytes where a cgroup counts them, the machine's otherwise.
+    // The watched process's own disk bytes where the kernel counts them (its cgroup, or
+    // /proc/PID/io), the machine's otherwise. No kernel counter gives a process its network
+    // bytes: that figure is the host's, and says so.
     sum.diskBps += (p.diskReadBps ?? sample.host.diskReadBps) + (p.diskWriteBps ?? sample.host.diskWriteBps);
     sum.netBps += sample.host.netRxBps + sample.host.netTxBps + sample.host.loopbackBps;
     sum.connections += p.connections;

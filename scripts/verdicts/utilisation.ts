@@ -53,7 +53,8 @@ export async function utilisationFromTimeline(
     cpuSum += u.cpu;
     peak.cpu = Math.max(peak.cpu, u.cpu);
     peak.memory = Math.max(peak.memory, u.memory);
-    // A watched cgroup counts its own disk bytes; a process tree has no such counter: the host's.
+    // A watched cgroup or process tree counts its own disk bytes (io.stat, /proc/PID/io); where
+    // neither can be read, the host's.
     const disk =
       s.process?.diskReadBps !== undefined
         ? s.process.diskReadBps + (s.process.diskWriteBps ?? 0)

@@ -1,19 +1,21 @@
 // The pure parts of the sampler and the verdicts, on text as Linux and k6 write it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readRecordingLine, recordingState, writeTimeline } from '../../scripts/k6/recording.ts';
 import {
   parseCpuLine,
+  parseIo,
   parseNetDev,
   parseNetTcp,
   parseStat,
   parseStatus,
 } from '../../scripts/sampler/proc.ts';
 import { toSample } from '../../scripts/sampler/sample.ts';
+import { readProcess } from '../../scripts/sampler/read.ts';
 import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
 import {
@@ -39,6 +41,14 @@ test('parseStatus and parseCpuLine read sizes in bytes and busy jiffies', () => 
   });
   // user nice system idle iowait irq softirq
   assert.deepEqual(parseCpuLine('cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3'), { busy: 150, total: 1000 });
+});
+
+test("a watched process tree's own disk bytes: parseIo reads storage bytes, and a readable tree has them", () => {
+  const io =
+    'rchar: 900\nwchar: 800\nsyscr: 3\nsyscw: 2\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n';
+  assert.deepEqual(parseIo(io), { read: 4096, written: 8192 }, 'storage bytes, not every read() (rchar)');
+  const own = readProcess([parseStat(readFileSync('/proc/self/stat', 'utf8'))]);
+  assert.ok(own.io && own.io.read >= 0 && own.io.written >= 0, JSON.stringify(own.io));
 });
 
 test('parseNetTcp maps socket inodes to states; listeningInodes finds a port', () => {

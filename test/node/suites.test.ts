@@ -427,7 +427,7 @@ test('seed 004 breaking point: k6 is stopped in the first step whose own error r
   );
   assert.match(
     run.summary.verdict,
-    /held at \d+ VUs \([\d.]+ req\/s; target CPU [\d.]+%, RSS [\d.]+ MB, disk [\d.]+ MB\/s, network [\d.]+ MB\/s, \d+ TCP connections\)/,
+    /held at \d+ VUs \([\d.]+ req\/s; target CPU [\d.]+%, RSS [\d.]+ MiB, disk [\d.]+ MiB\/s, host network [\d.]+ MiB\/s, \d+ TCP connections\)/,
   );
   assert.match(
     readFileSync(join(run.dir, 'report.html'), 'utf8'),

@@ -184,7 +184,7 @@ test('breaking point: the last rising step that held the SLA and the first that 
   );
   assert.match(
     describeBreakingPoint(monitored),
-    /^held at 200 VUs \(20 req\/s; target CPU 20%, RSS 200\.0 MiB, disk 0\.0 MiB\/s, network 0\.2 MiB\/s, 200 TCP connections\); broke at 300 VUs \(20 req\/s; target CPU 30%, RSS 300\.0 MiB, .*300 TCP connections\): error rate 2% > 1%/,
+    /^held at 200 VUs \(20 req\/s; target CPU 20%, RSS 200\.0 MiB, disk 0\.0 MiB\/s, host network 0\.2 MiB\/s, 200 TCP connections\); broke at 300 VUs \(20 req\/s; target CPU 30%, RSS 300\.0 MiB, .*300 TCP connections\): error rate 2% > 1%/,
   );
 
   const held = await breakingPointFromTimeline(points.slice(0, 9), sla);
@@ -366,7 +366,7 @@ test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and 
   assert.equal(decideExit({ k6: { code: 0, signal: null }, utilisation: v }).exitCode, 14);
   assert.match(
     describeUtilisation(v),
-    /^CPU average 56\.67% > 50%, CPU peak 90% ≤ 95%, memory peak 18% > 10%, disk I\/O peak 47\.7 MiB\/s > 38\.1 MiB\/s, network peak 5\.7 MiB\/s ≤ 9\.5 MiB\/s, CPU after the load, over its baseline, \+13.5 points > 5$/,
+    /^CPU average 56\.67% > 50%, CPU peak 90% ≤ 95%, memory peak 18% > 10%, disk I\/O peak 47\.7 MiB\/s > 38\.1 MiB\/s, host network peak 5\.7 MiB\/s ≤ 9\.5 MiB\/s, CPU after the load, over its baseline, \+13.5 points > 5$/,
   );
   // A leak outranks it; alone within limits, it passes.
   const within = await utilisationFromTimeline(timeline, { cpuPeak: 95 }, 2);
