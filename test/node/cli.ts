@@ -61,6 +61,22 @@ export function shortSmoke(seconds: number): string[] {
   ];
 }
 
+/** Seed 001's sustained profile for 3 s: `rate` arrivals a second on `workers` VUs at most. */
+export function sustainedFor3s(rate: number, workers: number): string[] {
+  return [
+    'run',
+    'semantic-cache',
+    '--profile',
+    'sustained',
+    '--duration',
+    '3s',
+    '--rate',
+    String(rate),
+    '--workers',
+    String(workers),
+  ];
+}
+
 /** A run's summary.json, as the orchestrator writes it. */
 export type Summary = RunSummary;
 

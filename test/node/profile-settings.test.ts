@@ -2,7 +2,7 @@
 // duration, workers and rate), counted in what real k6 ran against the reference target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, k6MetricsOf, summaryOf } from './cli.ts';
+import { cli, k6MetricsOf, summaryOf, sustainedFor3s } from './cli.ts';
 
 const QUIET = ['--quiet', '--warmup', '0', '--samples', '1'];
 
@@ -31,19 +31,7 @@ test('seed 000 --rounds 2 --workers 3: six iterations by three VUs, whatever --s
 });
 
 test('seed 001 --duration 3s --rate 5 --workers 2 on the sustained profile: 15 arrivals, at most 2 VUs', async () => {
-  const run = await cli([
-    'run',
-    'semantic-cache',
-    '--profile',
-    'sustained',
-    '--duration',
-    '3s',
-    '--rate',
-    '5',
-    '--workers',
-    '2',
-    ...QUIET,
-  ]);
+  const run = await cli([...sustainedFor3s(5, 2), ...QUIET]);
   const { dir } = summaryOf(run.stderr);
   const metrics = k6MetricsOf(dir);
   // An arrival k6 could not start for want of a free VU is dropped, not lost: the two add up. k6

@@ -4,7 +4,7 @@
 // up is saturated (exit 18). Each against a minimal server written here, not the reference target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cli, isAlive, startCli, summaryOf } from './cli.ts';
+import { cli, isAlive, startCli, summaryOf, sustainedFor3s } from './cli.ts';
 import { minimalServer } from './servers.ts';
 
 test('a watched process that exits mid-run ends the run with exit 4, naming it; no leak is judged', async () => {
@@ -82,25 +82,9 @@ test('iterations k6 could not start in time are incomplete (exit 17), not a pass
   // 20 arrivals a second for 3 s, one VU, answers of 300 ms: most are dropped. (Rounds
   // cut by a time cap are the same k6 count; --rounds and --workers now fit the cap they need,
   // which the k6-side profile tests hold.)
-  const { done } = startCli(
-    [
-      ...[
-        'run',
-        'semantic-cache',
-        '--profile',
-        'sustained',
-        '--duration',
-        '3s',
-        '--rate',
-        '20',
-        '--workers',
-        '1',
-      ],
-      ...['--warmup', '0', '--samples', '1', '--quiet'],
-    ],
-    { TARGET_LATENCY: 'messages=300' },
-  );
-  const result = await done;
+  const result = await cli([...sustainedFor3s(20, 1), '--warmup', '0', '--samples', '1', '--quiet'], {
+    TARGET_LATENCY: 'messages=300',
+  });
   assert.equal(result.code, 17, result.stderr);
   assert.match(
     result.stdout,
