@@ -63,6 +63,8 @@ export interface ProfileTargets {
   peakGrowth?: VerdictSettings['leaks'];
   /** The phases (k6 scenario names) the table's phase rows name: each must be one of the profile's. */
   phases?: string[];
+  /** This profile's live criteria, beside the table's. */
+  live?: LiveCriterion[];
 }
 
 /**
@@ -135,6 +137,29 @@ export interface CompiledSla {
   /** The largest error rate the table allows every request, as a fraction; absent when it sets none. */
   errorRate?: number;
   verdicts: VerdictSettings;
+  /** stop_when and fail_when: judged live, on each period of k6's and each sample of the target. */
+  live: LiveCriterion[];
+}
+
+/** What a live criterion reads. Rates are fractions, latencies ms, memory bytes, CPU percent of a core. */
+export type LiveMetric =
+  | { kind: 'error_rate' | 'request_rate' | 'step_error_rate' }
+  | { kind: 'latency'; stat: 'p50' | 'p90' | 'p95' | 'p99' | 'max'; op?: string }
+  | { kind: 'rate'; name: string }
+  | { kind: 'target'; resource: 'cpu' | 'memory' | 'threads' | 'fds' | 'connections' }
+  | { kind: 'scrape'; series: string };
+
+/** "p95(upload_small) > 2s for 10s": a condition on one metric, held for a time (or the current period). */
+export interface LiveCriterion {
+  /** As the table wrote it. */
+  text: string;
+  /** stop: k6 is stopped and the run fails, naming it; fail: the run goes on and fails at the end. */
+  action: 'stop' | 'fail';
+  metric: LiveMetric;
+  op: '<' | '<=' | '>' | '>=';
+  value: number;
+  /** Seconds it must hold without a break; absent: one period is enough. */
+  forSeconds?: number;
 }
 
 /** The counter lib/ adds to once per VU and operation recorded on a custom Trend, for coverage. */
@@ -200,6 +225,8 @@ export interface BundleInfo {
   referenceTarget?: Record<string, string>;
   /** The orchestrator stops the run when the current step's error rate passes this (breaking point). */
   stop?: { stepErrorRate: number };
+  /** The table's live criteria and this profile's (stop_when, fail_when). */
+  live: LiveCriterion[];
   /** Files the orchestrator makes before the run, by name, in bytes: large upload bodies k6 shares between VUs. */
   payloads: Record<string, number>;
   /** The SLA rows the profile runs, for verdicts and reports. */

@@ -143,6 +143,7 @@ function bundleInfo<Op extends string>(
       ? { referenceTarget: profile.profile.referenceTarget(profile.scale) }
       : {}),
     ...(profile.profile.stop ? { stop: profile.profile.stop } : {}),
+    live: [...(spec.sla.live ?? []), ...(spec.sla.profiles[profile.name]?.live ?? [])],
     operations,
     verdicts: profileVerdicts(spec.sla, profile.name),
   };

@@ -12,6 +12,8 @@ export interface OpPoint {
   rate?: number;
   errorRate?: number;
   p50: number;
+  /** Absent from timelines written before k6kit kept it. */
+  p90?: number;
   p95: number;
   p99: number;
   max: number;
@@ -28,8 +30,11 @@ export interface K6Point {
   requestRate: number;
   errorRate: number;
   p50: number;
+  /** p90 and max over every request: absent from timelines written before k6kit kept them. */
+  p90?: number;
   p95: number;
   p99: number;
+  max?: number;
   iterations: number;
   /** WebSocket messages received in this period, where the scenario has sockets. */
   wsMessages?: number;

@@ -4,6 +4,7 @@ import {
   operationMetrics,
   type CompiledOperation,
   type CompiledSla,
+  type LiveCriterion,
   type OperationTargets,
   type ProfileTargets,
   type Threshold,
@@ -56,6 +57,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
       ...(leaks?.rule ? { leakRule: leaks.rule } : {}),
       ...(peakGrowth ? { peakGrowth } : {}),
       ...(target.phases ? { phases: Object.keys(target.phases) } : {}),
+      ...liveOf(target),
     };
   }
 
@@ -63,6 +65,7 @@ export function compileSla(sla: SlaInput, file: string): CompiledSla {
     system: sla.system,
     title: sla.title,
     file,
+    live: liveOf(sla).live ?? [],
     operations,
     thresholds: {
       ...failureThresholds(sla.error_rate, sla.success_rate),
@@ -136,6 +139,12 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
       Object.entries(verdicts?.metrics ?? {}).map(([series, limit]) => [series, definedOnly(limit)]),
     ),
   };
+}
+
+/** stop_when, then fail_when, as one list; absent where the table or profile writes neither. */
+function liveOf(target: Pick<SlaInput, 'stop_when' | 'fail_when'>): { live?: LiveCriterion[] } {
+  const live = [...(target.stop_when ?? []), ...(target.fail_when ?? [])];
+  return live.length > 0 ? { live } : {};
 }
 
 /** A table's leak row: its tolerances, and its direction and rule apart. */

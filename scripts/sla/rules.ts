@@ -1,5 +1,6 @@
 // Rules across fields and rows, run after the schema has passed. Each rule is small and pure,
 // and returns the issues it found (changesets' rules.ts is the model).
+import type { LiveCriterion } from '../../lib/contract.ts';
 import type { SlaInput } from './schema.ts';
 
 export interface SlaIssue {
@@ -155,7 +156,46 @@ const profileTargetsSaySomething: Rule = (sla) =>
     return [];
   });
 
+/**
+ * A live criterion names what the table knows: an operation of its rows, a Rate it bounds (or
+ * checks). A misspelt name would never hold, and a stop that can never fire guards nothing.
+ */
+const liveNamesExist: Rule = (sla) => {
+  const operations = Object.keys(sla.operations);
+  const rates = new Set([
+    'checks',
+    ...Object.keys(sla.rates ?? {}),
+    ...Object.values(sla.profiles ?? {}).flatMap((p) => Object.keys(p.rates ?? {})),
+  ]);
+  const lists: [(string | number)[], LiveCriterion[]][] = [
+    [['stop_when'], sla.stop_when ?? []],
+    [['fail_when'], sla.fail_when ?? []],
+    ...Object.entries(sla.profiles ?? {}).flatMap(([name, p]): [(string | number)[], LiveCriterion[]][] => [
+      [['profiles', name, 'stop_when'], p.stop_when ?? []],
+      [['profiles', name, 'fail_when'], p.fail_when ?? []],
+    ]),
+  ];
+  return lists.flatMap(([path, list]) =>
+    list.flatMap((c, i): SlaIssue[] => {
+      const { metric } = c;
+      if (metric.kind === 'latency' && metric.op !== undefined && !operations.includes(metric.op))
+        return [
+          {
+            path: [...path, i],
+            expected: `an operation of this table in ${metric.stat}(…): ${operations.join(', ')}`,
+          },
+        ];
+      if (metric.kind === 'rate' && !rates.has(metric.name))
+        return [
+          { path: [...path, i], expected: `a Rate this table bounds in rate(…): ${[...rates].join(', ')}` },
+        ];
+      return [];
+    }),
+  );
+};
+
 export const rules: Rule[] = [
+  liveNamesExist,
   atLeastOneOperation,
   operationNames,
   everyOperationHasATarget,

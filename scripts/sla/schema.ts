@@ -1,7 +1,8 @@
 // The shape of an SLA table file (thresholds/*.yaml), with the units converted. Cross-row rules
 // that a schema cannot say live in rules.ts.
 import { z } from 'zod';
-import type { LeakTolerance } from '../../lib/contract.ts';
+import type { LeakTolerance, LiveCriterion } from '../../lib/contract.ts';
+import { LIVE_FORM, parseLiveCriterion } from './live.ts';
 import {
   parseBound,
   parseByteRate,
@@ -23,6 +24,18 @@ function unit<T>(parse: (text: string) => T | undefined, expected: string) {
     return parsed;
   });
 }
+
+/** stop_when / fail_when: a list of live criteria, each parsed where it is written. */
+function liveList(action: LiveCriterion['action']) {
+  const criterion = z.unknown().transform((value, ctx): LiveCriterion => {
+    const parsed = typeof value === 'string' ? parseLiveCriterion(value, action) : { expected: LIVE_FORM };
+    if ('criterion' in parsed) return parsed.criterion;
+    ctx.addIssue({ code: 'custom', message: parsed.expected });
+    return z.NEVER;
+  });
+  return z.array(criterion, { error: `a list of criteria, each ${LIVE_FORM}` }).optional();
+}
+const live = { stop_when: liveList('stop'), fail_when: liveList('fail') };
 
 const duration = unit(parseDuration, 'a duration with a unit, such as 500ms, 2s or 1m');
 const percent = unit(parsePercent, 'a percentage such as 1% or 0.1%');
@@ -205,14 +218,16 @@ export const slaSchema = z.strictObject({
         phases: z
           .record(z.string(), phaseSchema, { error: "a map of the profile's phase name to latency targets" })
           .optional(),
+        ...live,
       }),
       {
         error:
-          'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks, peak_growth, phases }',
+          'a map of profile name to { error_rate, success_rate, p95, throughput, rates, leaks, peak_growth, phases, stop_when, fail_when }',
       },
     )
     .optional(),
   rates,
+  ...live,
   verdicts: z
     .strictObject({
       leaks,

@@ -298,12 +298,14 @@ test('readRecordingLine follows the recorder: metrics in name order, per-op subm
     requestRate: 20,
     errorRate: 0.25,
     p50: 1.5,
+    p90: 1.8,
     p95: 1.9,
     p99: 2,
+    max: 2,
     iterations: 0,
     ops: {
-      health: { count: 12, rate: 6, errorRate: 0, p50: 1.2, p95: 2.5, p99: 2.9, max: 3 },
-      upload: { p50: 800, p95: 1400, p99: 1490, max: 1500 },
+      health: { count: 12, rate: 6, errorRate: 0, p50: 1.2, p90: 2, p95: 2.5, p99: 2.9, max: 3 },
+      upload: { p50: 800, p90: 1200, p95: 1400, p99: 1490, max: 1500 },
     },
     rates: {},
   });
