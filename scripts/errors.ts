@@ -33,6 +33,8 @@ export const ExitCode = {
   incomplete: 17,
   /** The load generator could not keep up: the machine's CPU full, k6 its main user (--accept-saturation). */
   saturated: 18,
+  /** A live criterion of the table held (stop_when stopped the run, or fail_when held during it). */
+  liveCriterion: 19,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */
@@ -51,6 +53,7 @@ export const FAILED_VERDICT_CODES: readonly number[] = [
   ExitCode.stalled,
   ExitCode.incomplete,
   ExitCode.saturated,
+  ExitCode.liveCriterion,
 ];
 
 export class K6kitError extends Error {

@@ -2,6 +2,7 @@
 import type { BundleInfo } from '../lib/contract.ts';
 import type { Inspection } from './k6/inspect.ts';
 import { formatTable as table } from './table.ts';
+import { stepStopCriterion } from './sla/live.ts';
 
 export interface PhasePlan {
   name: string;
@@ -230,6 +231,22 @@ export function formatSeconds(seconds: number): string {
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** The live criteria, as the table wrote them, and the profile preset's step stop among them. */
+function liveLines(info: BundleInfo): string[] {
+  const written = info.live ?? [];
+  const preset =
+    info.stop && !written.some((c) => c.metric.kind === 'step_error_rate')
+      ? [stepStopCriterion(info.stop.stepErrorRate)]
+      : [];
+  const all = [...preset, ...written];
+  if (all.length === 0) return [];
+  return [
+    '',
+    'Live criteria (judged each period during the load; stop: k6 is stopped, fail: the run fails at its end)',
+    ...table(all.map((c) => [c.action, c.text])).map((l) => `  ${l}`),
+  ];
+}
+
 export function renderPlan(plan: PlanModel, k6Version: string): string {
   const { info } = plan;
   const lines = [
@@ -276,6 +293,7 @@ export function renderPlan(plan: PlanModel, k6Version: string): string {
     ? plan.phases.reduce((n, p) => n + (p.requests ?? 0), 0)
     : null;
   const exact = plan.phases.every((p) => p.iterations?.exact);
+  lines.push(...liveLines(info));
   const stress = plan.stress;
   if (stress)
     lines.push(

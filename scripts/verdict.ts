@@ -11,6 +11,7 @@ import type { RecoveryVerdict } from './verdicts/recovery.ts';
 import type { StallVerdict } from './verdicts/stall.ts';
 import { describeIncomplete } from './verdicts/incomplete.ts';
 import { describeSaturation, isSaturated } from './verdicts/saturation.ts';
+import { describeLive } from './verdicts/live.ts';
 import type { StepStop } from './verdicts/step-stop.ts';
 import type { UtilisationCheck, UtilisationVerdict } from './verdicts/utilisation.ts';
 import type { MetricCheck, MetricsVerdict } from './verdicts/metrics.ts';
@@ -155,6 +156,8 @@ const FAILURES: [(ending: RunEnding) => boolean, number][] = [
   [(e) => failed(e.stall), ExitCode.stalled],
   [(e) => failed(e.incomplete), ExitCode.incomplete],
   [(e) => failed(e.saturation), ExitCode.saturated],
+  // A criterion the table wrote to end or fail the run names why before the thresholds it cut short.
+  [(e) => e.live?.some((v) => !v.pass) === true, ExitCode.liveCriterion],
   [(e) => e.k6.code === 99 || e.thresholds?.some((t) => !t.ok) === true, ExitCode.thresholdsFailed],
   [
     (e) => [...(e.leaks ?? []), ...(e.growth?.verdicts ?? []), ...(e.peakGrowth ?? [])].some((v) => !v.pass),
@@ -183,6 +186,7 @@ function verdictDetails(ending: RunEnding): string[] {
   if (failed(ending.stall) && ending.stall) parts.push(describeStall(ending.stall));
   if (failed(ending.incomplete) && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
   if (isSaturated(ending.saturation)) parts.push(describeSaturation(ending.saturation));
+  for (const held of ending.live?.filter((v) => !v.pass) ?? []) parts.push(describeLive(held));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)
@@ -261,7 +265,8 @@ function endedWithoutVerdict(
     };
   }
   // k6 ends a test stopped through its REST API with an error code of its own; k6kit asked for it.
-  const stoppedByUs = ending.stepStop !== undefined && ending.k6.code !== null;
+  const stoppedByUs =
+    (ending.stepStop !== undefined || ending.liveStop !== undefined) && ending.k6.code !== null;
   if (ending.k6.code === 0 || ending.k6.code === 99 || stoppedByUs) return undefined;
   const lost = ending.instanceFailed;
   return {

@@ -7,6 +7,7 @@ import type { DegradationVerdict } from '../verdicts/degradation.ts';
 import type { GrowthResult } from '../verdicts/growth.ts';
 import type { IncompleteVerdict } from '../verdicts/incomplete.ts';
 import type { SaturationVerdict } from '../verdicts/saturation.ts';
+import type { LiveVerdict } from '../verdicts/live.ts';
 import type { LeakVerdict } from '../verdicts/leaks.ts';
 import type { MetricsVerdict } from '../verdicts/metrics.ts';
 import type { RecoveryVerdict } from '../verdicts/recovery.ts';
@@ -75,6 +76,10 @@ export interface RunEnding {
   utilisation?: UtilisationVerdict;
   /** Whether k6 ran the plan's iterations: none dropped, none short of an exact plan. */
   incomplete?: IncompleteVerdict;
+  /** The table's live criteria, each with when it first held over its window, if it did. */
+  live?: LiveVerdict[];
+  /** The stop criterion that ended the load, where one did. */
+  liveStop?: LiveVerdict;
   /** Whether k6 kept up: the machine full with k6 its main user for a sustained share of the load. */
   saturation?: SaturationVerdict;
   /** Whether the load was still being served at its end (a hung target answers nothing). */

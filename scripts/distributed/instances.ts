@@ -28,6 +28,8 @@ export interface RunningInstances {
   pids: number[];
   /** Each instance's REST API, on loopback. */
   addresses: string[];
+  /** Each instance's live event stream, where asked for. */
+  dashboards: string[];
   /** Resolves once every instance has ended. */
   result: Promise<InstancesEnding>;
   stop(): void;
@@ -53,11 +55,14 @@ export async function startInstances(options: {
   outputs: string[];
   /** Aborted (an interrupted run): the instances are stopped, even while they get ready. */
   signal?: AbortSignal;
+  /** Serve each instance's dashboard stream (the live criteria). */
+  dashboards?: boolean;
 }): Promise<RunningInstances> {
   const files = instanceFiles(options.runDir, options.instances);
-  const started: { process: K6Process; address: string }[] = [];
+  const started: { process: K6Process; address: string; dashboard?: string }[] = [];
   for (const { instance, segment, sequence } of executionSegments(options.instances)) {
     const address = `127.0.0.1:${await freePort()}`;
+    const dashboardPort = options.dashboards ? await freePort() : undefined;
     const f = files[instance - 1] as InstanceFiles;
     const process = runK6({
       k6: options.k6,
@@ -81,8 +86,13 @@ export async function startInstances(options: {
       ],
       log: f.log,
       logOnly: true,
+      ...(dashboardPort !== undefined ? { dashboardPort } : {}),
     });
-    started.push({ process, address });
+    started.push({
+      process,
+      address,
+      ...(dashboardPort !== undefined ? { dashboard: `http://127.0.0.1:${dashboardPort}/events` } : {}),
+    });
   }
 
   let stopping = false;
@@ -132,6 +142,7 @@ export async function startInstances(options: {
     files,
     pids: started.flatMap((s) => (s.process.pid === undefined ? [] : [s.process.pid])),
     addresses: started.map((s) => s.address),
+    dashboards: started.flatMap((s) => (s.dashboard ? [s.dashboard] : [])),
     result,
     stop: stopAll,
   };

@@ -38,7 +38,16 @@ export function recordingState(operations: Record<string, string> = {}): Recordi
 
 /** Pure: one recording line, with the state it carries from earlier lines, → a point or nothing. */
 export function readRecordingLine(line: string, state: RecordingState): K6Point | undefined {
-  const event = JSON.parse(line) as { event: string; data: unknown };
+  return readRecordingEvent(JSON.parse(line) as DashboardEvent, state);
+}
+
+/** One event of the web dashboard's, as its recorder writes it or its live stream sends it. */
+export interface DashboardEvent {
+  event: string;
+  data: unknown;
+}
+
+export function readRecordingEvent(event: DashboardEvent, state: RecordingState): K6Point | undefined {
   switch (event.event) {
     case 'param':
       state.period = ((event.data as { period?: number }).period ?? 1000) / 1000;

@@ -23,6 +23,8 @@ export interface K6RunOptions {
   record?: string;
   /** Into the log only, not the terminal: one of several instances, whose output k6kit merges. */
   logOnly?: boolean;
+  /** Serve the web dashboard's live event stream on this loopback port (the live criteria read it). */
+  dashboardPort?: number;
 }
 
 export interface K6Process {
@@ -46,7 +48,19 @@ export function recorderEnv(file: string, period = '1s'): Record<string, string>
   };
 }
 
-export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6RunOptions): K6Process {
+/** The dashboard's server on a loopback port: its /events stream, period by period, per operation. */
+export function dashboardEnv(port: number): Record<string, string> {
+  return {
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_HOST: '127.0.0.1',
+    K6_WEB_DASHBOARD_PORT: String(port),
+    K6_WEB_DASHBOARD_PERIOD: '1s',
+    K6_WEB_DASHBOARD_TAGS: 'op,status',
+  };
+}
+
+export function runK6(options: K6RunOptions): K6Process {
+  const { k6, script, cwd, env, flags, log, record, logOnly, dashboardPort } = options;
   const terminal = process.stdout.isTTY === true && logOnly !== true;
   const child = $({
     cwd,
@@ -59,6 +73,7 @@ export function runK6({ k6, script, cwd, env, flags, log, record, logOnly }: K6R
       ...env,
       K6_NO_USAGE_REPORT: 'true',
       ...(record ? recorderEnv(record) : {}),
+      ...(dashboardPort !== undefined ? dashboardEnv(dashboardPort) : {}),
     },
   })`exec ${dieWithParent()} ${k6.bin} run ${terminal || flags.includes('--quiet') ? flags : [...flags, '--quiet']} ${script}`;
   if (!terminal) {

@@ -15,7 +15,15 @@ export interface Chart {
   xTicks: { x: number; label: string }[];
   yTicks: { y: number; label: string }[];
   lines: { name: string; color: string; d: string }[];
+  /** Moments drawn across the plot (a live criterion that held), where they fall in its time. */
+  markers: { x: number; label: string }[];
   plot: { left: number; top: number; right: number; bottom: number };
+}
+
+/** A moment of the run to mark on every chart: ms since the epoch, and what happened. */
+export interface Marker {
+  atMs: number;
+  label: string;
 }
 
 export interface LineSpec {
@@ -36,6 +44,7 @@ export function lineChart(
   unit: string,
   specs: LineSpec[],
   buckets: Bucketer,
+  markers: Marker[] = [],
 ): Chart {
   const x = scaleLinear()
     .domain([0, (buckets.to - buckets.from) / 1000])
@@ -70,6 +79,9 @@ export function lineChart(
       color: COLORS[i % COLORS.length] as string,
       d: path(widen(d.points)) ?? '',
     })),
+    markers: markers
+      .filter((m) => m.atMs >= buckets.from && m.atMs <= buckets.to)
+      .map((m) => ({ x: round(x((m.atMs - buckets.from) / 1000)), label: m.label })),
     plot: PLOT,
   };
 }

@@ -14,12 +14,13 @@ import {
   describeRecovery,
   describeStall,
 } from '../verdict.ts';
-import { lineChart, type Chart } from './charts.ts';
+import { lineChart, type Chart, type LineSpec, type Marker } from './charts.ts';
 import { analyse } from './findings.ts';
 import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
 import type { Bucketer } from './series.ts';
 import { describeIncomplete } from '../verdicts/incomplete.ts';
 import { describeSaturation, isSaturated } from '../verdicts/saturation.ts';
+import { describeLive, type LiveVerdict } from '../verdicts/live.ts';
 import { MIN_TREND_SAMPLES } from '../verdicts/leak-trend.ts';
 import { describeTolerance, formatLevel, signed, type LeakVerdict } from '../verdicts/leaks.ts';
 import { mib, MIB, ms, pct } from '../format.ts';
@@ -177,7 +178,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     leaks: leakRows(ending),
     verdicts: verdictRows(ending),
     breakingSteps: breakingStepRows(ending),
-    charts: charts(input.buckets, Object.keys(plan?.operations ?? {})),
+    charts: charts(input.buckets, Object.keys(plan?.operations ?? {}), ending.live ?? []),
   };
   return { ...model, analysis: analyse(model, input.peaks, ending) };
 }
@@ -251,6 +252,11 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
     ...(ending.stall?.judged && !ending.stall.pass
       ? [{ name: 'stall', status: 'fail' as const, detail: describeStall(ending.stall) }]
       : []),
+    ...(ending.live ?? []).map((v) => ({
+      name: `live: ${v.text}`,
+      status: v.pass ? ('pass' as const) : ('fail' as const),
+      detail: describeLive(v),
+    })),
     // An accepted saturation is still shown: its latencies are k6's as much as the target's.
     ...(isSaturated(ending.saturation)
       ? [
@@ -395,31 +401,30 @@ function judged(isJudged: boolean, pass: boolean): VerdictRow['status'] {
   return !isJudged ? 'not judged' : pass ? 'pass' : 'fail';
 }
 
-function charts(b: Bucketer, ops: string[]): Chart[] {
+/** Every chart shares the time axis, and marks on it when each live criterion first held. */
+function charts(b: Bucketer, ops: string[], live: LiveVerdict[]): Chart[] {
+  const markers: Marker[] = live.flatMap((v) =>
+    v.heldAtMs === undefined ? [] : [{ atMs: v.heldAtMs, label: describeLive(v) }],
+  );
+  const chart = (id: string, title: string, unit: string, specs: LineSpec[]) =>
+    lineChart(id, title, unit, specs, b, markers);
   return [
-    lineChart('vus', 'Virtual users', 'VUs', [{ series: 'vus', label: 'VUs' }], b),
-    lineChart('rate', 'Request rate', 'req/s', [{ series: 'requestRate', label: 'requests/s' }], b),
-    lineChart('errors', 'Error rate', '%', [{ series: 'errorRate', label: 'errors', scale: 100 }], b),
+    chart('vus', 'Virtual users', 'VUs', [{ series: 'vus', label: 'VUs' }]),
+    chart('rate', 'Request rate', 'req/s', [{ series: 'requestRate', label: 'requests/s' }]),
+    chart('errors', 'Error rate', '%', [{ series: 'errorRate', label: 'errors', scale: 100 }]),
     ...ops.map((op) =>
-      lineChart(
+      chart(
         `latency-${op}`,
         `Latency: ${op}`,
         'ms',
         ['p50', 'p95', 'p99'].map((p) => ({ series: `op:${op}:${p}`, label: p })),
-        b,
       ),
     ),
-    lineChart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }], b),
-    lineChart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }], b),
-    lineChart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }], b),
-    lineChart('threads', 'Target threads', 'threads', [{ series: 'threads', label: 'threads' }], b),
-    lineChart(
-      'connections',
-      'Target TCP connections',
-      'connections',
-      [{ series: 'connections', label: 'TCP' }],
-      b,
-    ),
+    chart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }]),
+    chart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }]),
+    chart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }]),
+    chart('threads', 'Target threads', 'threads', [{ series: 'threads', label: 'threads' }]),
+    chart('connections', 'Target TCP connections', 'connections', [{ series: 'connections', label: 'TCP' }]),
   ];
 }
 

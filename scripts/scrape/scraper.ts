@@ -28,6 +28,8 @@ export interface Scraped {
 
 export class Scraper {
   readonly selectors: Selector[];
+  /** What the endpoints served at check(), before any load. */
+  private checked: PromPoint[] = [];
 
   constructor(
     readonly urls: string[],
@@ -52,7 +54,14 @@ export class Scraper {
         );
       all.push(...read);
     }
+    this.checked = all;
     return all;
+  }
+
+  /** Whether an endpoint served a sample `selector` picks at check(). */
+  exposes(selector: string): boolean {
+    const parsed = parseSelector(selector);
+    return parsed !== undefined && selectValue(this.checked, parsed) !== undefined;
   }
 
   async read(): Promise<Scraped> {

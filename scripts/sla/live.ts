@@ -68,6 +68,8 @@ export function parseLiveCriterion(text: string, action: LiveCriterion['action']
   if (typeof metric === 'string') return { expected: metric };
   const value = valueOf(metric, rawValue);
   if (typeof value === 'string') return { expected: `${value} after ${op}` };
+  if (metric.kind === 'step_error_rate' && (op !== '>' || rawFor !== undefined))
+    return { expected: 'step_error_rate > N% (judged on each step of a staircase, as its own window)' };
   const forMs = rawFor === undefined ? undefined : parseDuration(rawFor);
   if (rawFor !== undefined && (forMs === undefined || forMs < 1000))
     return { expected: 'a window of a second or more after "for", such as 10s or 1m' };

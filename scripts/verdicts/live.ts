@@ -1,9 +1,10 @@
 // Pure: the live criteria judged period by period as the load runs. "X > V for W" holds once X
-// passed V in every period of the last W seconds without a break (Taurus's passfail reads "for"
-// the same way); without "for", one period is enough. A period that has no value for X (no
-// request of the operation in it) breaks the run of periods: a criterion holds on what was
-// measured, never on silence, which the stall verdict judges. Each period's percentile is k6's own
-// over that period's requests, not an average of averages.
+// passed V in every period of the last W seconds that measured X, the first of them W seconds ago
+// or more (Taurus's passfail reads "for" the same way); without "for", one period is enough. A
+// period with no value for X (no request of the operation ended in it: slow answers leave gaps)
+// neither breaks the run nor starts one: a criterion holds on what was measured, never on
+// silence alone, which the stall verdict judges. Each period's percentile is k6's own over that
+// period's requests, not an average of averages.
 import type { LiveCriterion } from '../../lib/contract.ts';
 import type { K6Point, Sample } from '../contracts/timeline.ts';
 import { mib, ms, pct } from '../format.ts';
@@ -13,6 +14,8 @@ export interface LiveVerdict {
   action: LiveCriterion['action'];
   /** Seconds into the load when it first held for its whole window. */
   heldAt?: number;
+  /** The same moment, ms since the epoch: the charts' time axis. */
+  heldAtMs?: number;
   /** The values of the window it held over, in the metric's unit, oldest first. */
   figures?: string[];
   pass: boolean;
@@ -103,11 +106,11 @@ export class LiveJudge {
 
   /** A period of k6's that ended `t` seconds into the load and lasted `period`: the verdicts that first held in it. */
   onPeriod(p: K6Point, t: number, period: number): LiveVerdict[] {
-    return this.observe(fromK6, (c) => periodValue(c, p), t, period);
+    return this.observe(fromK6, (c) => periodValue(c, p), { t, at: p.at }, period);
   }
 
   onSample(s: Sample, t: number, interval: number): LiveVerdict[] {
-    return this.observe(fromSampler, (c) => sampleValue(c, s), t, interval);
+    return this.observe(fromSampler, (c) => sampleValue(c, s), { t, at: Date.parse(s.t) }, interval);
   }
 
   verdicts(): LiveVerdict[] {
@@ -117,7 +120,7 @@ export class LiveJudge {
   private observe(
     reads: (c: LiveCriterion) => boolean,
     valueOf: (c: LiveCriterion) => number | undefined,
-    t: number,
+    { t, at }: { t: number; at: number },
     period: number,
   ): LiveVerdict[] {
     const held: LiveVerdict[] = [];
@@ -125,7 +128,8 @@ export class LiveJudge {
       if (!reads(watch.criterion) || watch.verdict.heldAt !== undefined) continue;
       const value = valueOf(watch.criterion);
       const { op, value: limit, forSeconds = 0 } = watch.criterion;
-      if (value === undefined || !compare(op, value, limit)) {
+      if (value === undefined) continue;
+      if (!compare(op, value, limit)) {
         watch.since = undefined;
         watch.window = [];
         continue;
@@ -136,6 +140,7 @@ export class LiveJudge {
       watch.verdict = {
         ...watch.verdict,
         heldAt: Math.round(t * 10) / 10,
+        ...(Number.isFinite(at) ? { heldAtMs: at } : {}),
         figures: watch.window.map((v) => formatLiveValue(watch.criterion, v)),
         pass: false,
       };

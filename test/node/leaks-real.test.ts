@@ -13,7 +13,7 @@ const watching = (server: Server) => ['--base-url', server.url, '--watch-pid', S
 const memoryOf = (leaks: LeakVerdict[] | undefined) => leaks?.find((l) => l.resource === 'memory');
 
 async function smokeAgainst(mode: MemoryMode) {
-  const server = await minimalServer(200, mode);
+  const server = await minimalServer(200, { memory: mode });
   try {
     const args = [
       'run',

@@ -7,6 +7,7 @@ import type { K6Point, Sample } from '../../scripts/contracts/timeline.ts';
 import { parseLiveCriterion } from '../../scripts/sla/live.ts';
 import { parseSlaText } from '../../scripts/sla/read.ts';
 import { describeLive, LiveJudge } from '../../scripts/verdicts/live.ts';
+import { PeriodMerger } from '../../scripts/verdicts/merge-periods.ts';
 
 const parsed = (text: string, action: LiveCriterion['action'] = 'stop') => {
   const result = parseLiveCriterion(text, action);
@@ -83,30 +84,34 @@ const period = (t: number, p95: number, requests = 10, errorRate = 0): K6Point =
   rates: {},
 });
 
-test('a criterion holds once every period of its window passed the limit; a period without a value breaks the run', () => {
+test('a criterion holds once every period of its window that measured it passed the limit; a gap neither breaks nor starts it', async () => {
   const judge = new LiveJudge([parsed('p95(health) > 200ms for 3s'), parsed('error_rate > 50%', 'fail')]);
   const p95s = [100, 300, 300, 100, 300, 300, 300, 300];
   const held = p95s.flatMap((p95, i) => judge.onPeriod(period(i + 1, p95), i + 1, 1));
   assert.deepEqual(
     held.map((v) => [v.text, v.heldAt, v.figures]),
     [['p95(health) > 200ms for 3s', 7, ['300ms', '300ms', '300ms']]],
-    'held at 7 s: three periods over 200 ms from 4 s, the break at 4 s reset it',
+    'held at 7 s: three periods over 200 ms from 4 s, the 100 ms at 4 s reset it',
   );
   assert.match(
     describeLive(held[0] as never),
     /held 7 s into the load \(300ms, 300ms, 300ms\): stopped the run/,
   );
-  // No request in a period is no error rate: silence does not hold a criterion.
+  // Slow answers leave periods with no request of the operation: the run of periods goes on.
   const errors = new LiveJudge([parsed('error_rate > 50% for 2s')]);
-  const quiet = [period(1, 10, 10, 0.9), period(2, 10, 0, 0), period(3, 10, 10, 0.9)];
-  assert.deepEqual(
-    quiet.flatMap((p) => errors.onPeriod(p, p.t, 1)),
-    [],
-  );
-  assert.equal(errors.onPeriod(period(4, 10, 10, 0.8), 4, 1)[0]?.heldAt, 4);
+  assert.deepEqual(errors.onPeriod(period(1, 10, 10, 0.9), 1, 1), []);
+  assert.deepEqual(errors.onPeriod(period(2, 10, 0, 0), 2, 1), [], 'no request: no error rate');
+  assert.equal(errors.onPeriod(period(3, 10, 10, 0.8), 3, 1)[0]?.heldAt, 3);
   assert.deepEqual(
     errors.verdicts().map((v) => v.pass),
     [false],
+  );
+  // Silence alone starts nothing.
+  const silent = new LiveJudge([parsed('error_rate > 50% for 2s')]);
+  for (let t = 1; t <= 5; t++) assert.deepEqual(silent.onPeriod(period(t, 10, 0, 1), t, 1), []);
+  assert.deepEqual(
+    silent.verdicts().map((v) => v.pass),
+    [true],
   );
 });
 
@@ -150,6 +155,32 @@ test("a target criterion reads the sampler's samples: memory past its limit at o
     [
       ['target.memory > 300MB', 2, ['320.0 MiB']],
       ['scrape(queue_depth) >= 5 for 2s', 2, ['5', '6']],
+    ],
+  );
+});
+
+test('periods of several instances merge as one k6 would see them: counts add, errors weigh, percentiles are the worst', () => {
+  const merger = new PeriodMerger(2);
+  assert.deepEqual(merger.add(0, period(1, 100, 10, 0)), [], 'waits for the other instance');
+  const [merged] = merger.add(1, period(1, 300, 30, 0.4));
+  assert.deepEqual(
+    [
+      merged?.requests,
+      merged?.errorRate,
+      merged?.p95,
+      merged?.ops['health']?.count,
+      merged?.ops['health']?.p95,
+    ],
+    [40, 0.3, 300, 40, 300],
+  );
+  // An instance that ended (or skipped a period) does not hold the others back.
+  assert.deepEqual(merger.add(0, period(2, 50)), []);
+  assert.deepEqual(merger.add(0, period(3, 60)), []);
+  assert.deepEqual(
+    merger.add(1, period(4, 70)).map((p) => [p.t, p.p95]),
+    [
+      [2, 50],
+      [3, 60],
     ],
   );
 });

@@ -3,6 +3,7 @@
 // project's tools folder the way k6 is.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import pkg from '../../package.json' with { type: 'json' };
 import { toolsDir } from '../../scripts/k6/provision.ts';
 import { pinnedBuild } from '../../scripts/tools/go-build.ts';
@@ -20,20 +21,45 @@ export interface Server {
  */
 export type MemoryMode = 'steady' | 'once' | 'leak';
 
+export interface MinimalOptions {
+  memory?: MemoryMode;
+  /** A latency fault injected mid-run: every answer `ms` late from `afterMs` after the first request. */
+  slow?: { afterMs: number; ms: number };
+}
+
 /** Answers every request with `status` and a small JSON body. */
-export async function minimalServer(status: number, memory: MemoryMode = 'steady'): Promise<Server> {
-  const code = `const held = []; let n = 0;
+export async function minimalServer(
+  status: number,
+  options: MinimalOptions = {},
+): Promise<Server & { slowFrom?: number }> {
+  const { memory = 'steady', slow } = options;
+  const code = `const held = []; let n = 0; let first; const slow = ${JSON.stringify(slow ?? null)};
 require('node:http').createServer((q, r) => {
   n++;
+  first ??= Date.now();
   if (${JSON.stringify(memory)} === 'once' && n === 20) held.push(Buffer.alloc(48 << 20, 1));
   if (${JSON.stringify(memory)} === 'leak' && n % 5 === 0) held.push(Buffer.alloc(1 << 20, 1));
-  r.writeHead(${status}, { 'content-type': 'application/json' }); r.end('{"ok":true}');
-}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+  const answer = () => { r.writeHead(${status}, { 'content-type': 'application/json' }); r.end('{"ok":true}'); };
+  if (slow && Date.now() - first >= slow.afterMs) setTimeout(answer, slow.ms); else answer();
+  if (slow && n === 1) console.log('first ' + first);
+}).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server: Server & { slowFrom?: number } = {
+    url: '',
+    pid: child.pid as number,
+    stop: () => child.kill('SIGKILL'),
+  };
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const [word, value] = line.split(' ');
+    // The fault's start, on the server's clock (this machine's): the first request's time + afterMs.
+    if (word === 'first' && slow) server.slowFrom = Number(value) + slow.afterMs;
+  });
   const port = await new Promise<string>((resolve) =>
-    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    lines.on('line', (line) => line.startsWith('port ') && resolve(line.slice(5))),
   );
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop: () => child.kill('SIGKILL') };
+  server.url = `http://127.0.0.1:${port}`;
+  return server;
 }
 
 async function freePort(): Promise<number> {

@@ -5,8 +5,8 @@ import type { DriverContext, LoadDriver } from './driver.ts';
 import { K6InstancesDriver } from './k6-instances.ts';
 import { K6ProcessDriver } from './k6-process.ts';
 
-/** `live`: a watcher reads k6's live totals, so k6's REST API must run beside the load. */
-export function chooseDriver(run: RunState, baseUrl: string, live: boolean): LoadDriver {
+/** `live`: a watcher reads k6's live totals (REST API); `feeds`: its periods as they end (dashboard). */
+export function chooseDriver(run: RunState, baseUrl: string, live: boolean, feeds: boolean): LoadDriver {
   const { request, info, prepared } = run;
   const context: DriverContext = {
     root: request.root,
@@ -16,6 +16,7 @@ export function chooseDriver(run: RunState, baseUrl: string, live: boolean): Loa
     outputs: request.outputs,
     quiet: request.quiet,
     operations: metricByOperation(info.operations),
+    feeds,
   };
   if (request.instances === undefined) return new K6ProcessDriver(run.k6, context, live);
   const thresholds = (prepared.inspection.options['thresholds'] ?? {}) as Record<string, Threshold[]>;

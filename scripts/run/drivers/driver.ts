@@ -29,6 +29,8 @@ export interface LoadDriver {
   start(): Promise<void>;
   /** The k6 processes running the load, for watchers of the load generator itself. */
   pids(): number[];
+  /** Each k6's live event stream (its web dashboard's /events), where the driver was asked for them. */
+  dashboards(): string[];
   /** k6's totals since the load started (summed over every k6), or undefined when none answers. */
   totals(): Promise<LiveTotals | undefined>;
   pause(): Promise<boolean>;
@@ -54,6 +56,8 @@ export interface DriverContext {
   quiet: boolean;
   /** Operation → the metric its latency is measured on: the timeline's per-operation series. */
   operations: Record<string, string>;
+  /** A watcher reads each period live (the live criteria): serve each k6's dashboard stream. */
+  feeds: boolean;
 }
 
 /** Seconds since `since` (performance.now()), to a tenth. */

@@ -50,7 +50,12 @@ export class K6InstancesDriver implements LoadDriver {
       runDir: this.context.runDir,
       outputs: this.context.outputs,
       signal: this.aborter.signal,
+      dashboards: this.context.feeds,
     });
+  }
+
+  dashboards(): string[] {
+    return this.running?.dashboards ?? [];
   }
 
   pids(): number[] {

@@ -15,6 +15,7 @@ import { secondsSince, type DriverContext, type LoadDriver, type LoadEnd, type L
 export class K6ProcessDriver implements LoadDriver {
   private process?: K6Process;
   private address?: string;
+  private dashboard?: string;
   private startedAt = 0;
 
   constructor(
@@ -30,6 +31,8 @@ export class K6ProcessDriver implements LoadDriver {
   async start(): Promise<void> {
     const { context } = this;
     if (this.live) this.address = `127.0.0.1:${await freePort()}`;
+    const dashboardPort = context.feeds ? await freePort() : undefined;
+    if (dashboardPort !== undefined) this.dashboard = `http://127.0.0.1:${dashboardPort}/events`;
     this.startedAt = performance.now();
     this.process = runK6({
       k6: this.k6,
@@ -44,11 +47,16 @@ export class K6ProcessDriver implements LoadDriver {
       ],
       log: this.file('k6.log'),
       record: this.file('k6-recording.ndjson.gz'),
+      ...(dashboardPort !== undefined ? { dashboardPort } : {}),
     });
   }
 
   pids(): number[] {
     return this.process?.pid === undefined ? [] : [this.process.pid];
+  }
+
+  dashboards(): string[] {
+    return this.dashboard ? [this.dashboard] : [];
   }
 
   async totals() {

@@ -43,9 +43,9 @@ export async function judgePhase(run: RunState): Promise<void> {
   await judgeMetrics(run);
 }
 
-/** Whether k6 ran the plan, unless k6kit itself ended the load early (the breaking point). */
+/** Whether k6 ran the plan, unless k6kit itself ended the load early (the breaking point, a live stop). */
 function judgeCompleteness(run: RunState): void {
-  if (!run.k6Metrics || run.ending.stepStop) return;
+  if (!run.k6Metrics || run.ending.stepStop || run.ending.liveStop) return;
   const phases = buildPlan(run.request.scenario, run.prepared.inspection).phases;
   const exact = phases.every((p) => p.iterations?.exact);
   const planned = exact ? phases.reduce((n, p) => n + (p.iterations?.count ?? 0), 0) : undefined;

@@ -21,6 +21,7 @@ export async function loadPhase(run: RunState): Promise<void> {
     run,
     target.baseUrl,
     watchers.some((w) => w.needsLiveTotals),
+    watchers.some((w) => w.needsLiveFeed === true),
   );
   await driver.prepare?.();
   run.clock.loadStarted = performance.now();

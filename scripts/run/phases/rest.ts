@@ -23,14 +23,15 @@ export async function baselinePhase(run: RunState): Promise<void> {
 }
 
 /**
- * Only after a load k6 ended itself (or k6kit stopped at the breaking point), and only where
+ * Only after a load k6 ended itself (or k6kit stopped at the breaking point or on a live
+ * criterion), and only where
  * something of the target is read: scraped series are judged at rest too, so an external system
  * with no watched process still gets its cooldown when the table judges its endpoints.
  */
 export async function cooldownPhase(run: RunState): Promise<void> {
   const { k6 } = run.ending;
-  const k6Finished =
-    k6.code === 0 || k6.code === 99 || (run.ending.stepStop !== undefined && k6.code !== null);
+  const stoppedByK6kit = run.ending.stepStop !== undefined || run.ending.liveStop !== undefined;
+  const k6Finished = k6.code === 0 || k6.code === 99 || (stoppedByK6kit && k6.code !== null);
   if (!k6Finished || !isObserved(run.target)) return;
   run.log(`phase: cooldown (median of ${run.request.samples} samples once the load has stopped)`);
   run.cooldown = await sampleSettled(run, 'cooldown');

@@ -2,6 +2,7 @@
 // started with the limits the profile needs and its PID is known; with one, the process, cgroup
 // or container named on the command line is found. The Prometheus endpoints are read once here
 // (one that does not answer stops the run before any load), and the sampler is made.
+import { InputError } from '../../errors.ts';
 import { redactUrl } from '../../egress.ts';
 import { CgroupReader, containerCgroup, describeCgroup, resolveCgroup } from '../../sampler/cgroup.ts';
 import { TreeReader } from '../../sampler/read.ts';
@@ -18,12 +19,14 @@ export async function targetPhase(run: RunState): Promise<void> {
   const watched = run.request.baseUrl
     ? await watchExternal(run, run.request.baseUrl)
     : await startReference(run);
+  const series = scrapedSeries(run);
   const scrapeUrls =
     // The reference target's own endpoint is read by itself when the table judges scraped series.
-    run.request.scrape.length === 0 && run.reference && Object.keys(run.info.verdicts.metrics).length > 0
+    run.request.scrape.length === 0 && run.reference && series.length > 0
       ? [`${watched.baseUrl}/metrics`]
       : run.request.scrape;
-  const scraper = await startScraper(run, scrapeUrls);
+  const scraper = await startScraper(run, scrapeUrls, series);
+  liveSourcesExist(run, watched, scraper);
   const settleUrl = run.request.settleUrl ?? (run.reference ? `${watched.baseUrl}/__target/gc` : undefined);
   run.target = {
     ...watched,
@@ -86,13 +89,37 @@ async function watchExternal(run: RunState, baseUrl: string): Promise<Watched> {
   return pid ? { baseUrl, watchedPid: pid, reader: new TreeReader(pid) } : { baseUrl };
 }
 
+/** The series the table judges: verdicts.metrics, and those its live criteria read. */
+function scrapedSeries(run: RunState): string[] {
+  const live = run.info.live.flatMap((c) => (c.metric.kind === 'scrape' ? [c.metric.series] : []));
+  return [...new Set([...Object.keys(run.info.verdicts.metrics), ...live])];
+}
+
+/**
+ * A live criterion on the target needs a watched process, and one on a scraped series an endpoint
+ * that exposes it: one that could never hold is refused before any load, not found out after.
+ */
+function liveSourcesExist(run: RunState, watched: Watched, scraper: Scraper | undefined): void {
+  for (const c of run.info.live) {
+    if (c.metric.kind === 'target' && !watched.reader)
+      throw new InputError(
+        `${run.info.sla.file}: live criterion "${c.text}" reads the target's ${c.metric.resource}; expected --watch-pid, --watch-port, --watch-cgroup or --watch-container with BASE_URL.`,
+      );
+    const series = c.metric.kind === 'scrape' ? c.metric.series : undefined;
+    if (series !== undefined && !scraper?.exposes(series))
+      throw new InputError(
+        `${run.info.sla.file}: live criterion "${c.text}": no --scrape endpoint exposes ${series}; expected a series one of ${scraper ? 'them' : 'the --scrape endpoints (none given)'} serves.`,
+      );
+  }
+}
+
 /** Reads each endpoint once: one that does not answer, or not in text format, refuses the run. */
-async function startScraper(run: RunState, urls: string[]): Promise<Scraper | undefined> {
+async function startScraper(run: RunState, urls: string[], series: string[]): Promise<Scraper | undefined> {
   if (urls.length === 0) return undefined;
   const limits = run.info.verdicts.metrics;
   const scraper = new Scraper(
     urls,
-    Object.keys(limits).map((s) => parseSelector(s) as Selector),
+    series.map((s) => parseSelector(s) as Selector),
     Math.min(5000, Math.max(1000, run.request.intervalMs)),
   );
   const exposed = await scraper.check();

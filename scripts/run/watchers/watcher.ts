@@ -14,6 +14,8 @@ export interface WatchContext {
 export interface Watcher {
   /** It reads k6's live totals: the driver must serve them. */
   readonly needsLiveTotals: boolean;
+  /** It reads each period of k6's as it ends: the driver must serve each k6's dashboard stream. */
+  readonly needsLiveFeed?: boolean;
   /** Called once the load runs. */
   start(context: WatchContext): void;
   /** Called once every k6 of the load has exited: stop watching, write what was found. */

@@ -1,0 +1,61 @@
+// k6's web dashboard, followed live: its event stream (server-sent events at /events) carries the
+// same per-period aggregates its recorder writes to the run folder, each period as it ends. The
+// live criteria read it; the timeline is still written from the recording afterwards.
+import { recordingState, readRecordingEvent, type DashboardEvent } from './recording.ts';
+import type { K6Point } from '../contracts/timeline.ts';
+
+/** Pure: server-sent event text → the events it completes, and the unfinished rest. */
+export function parseEventStream(buffer: string): { events: DashboardEvent[]; rest: string } {
+  const blocks = buffer.split(/\r?\n\r?\n/);
+  const rest = blocks.pop() ?? '';
+  const events = blocks.flatMap((block): DashboardEvent[] => {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    return data.length > 0 ? [{ event, data: JSON.parse(data.join('\n')) as unknown }] : [];
+  });
+  return { events, rest };
+}
+
+/**
+ * Follows one k6's dashboard until its test stops (or `signal` aborts), calling `onPoint` with
+ * each period. The dashboard's server comes up with k6: connecting is retried until it answers.
+ * k6 does not exit while a client is connected, so the stream is left at the dashboard's "stop"
+ * event, which it sends as the test ends (measured: with a client still connected, k6 v2.2.0
+ * waited for it for as long as it stayed).
+ */
+export async function followDashboard(
+  url: string,
+  operations: Record<string, string>,
+  onPoint: (point: K6Point, period: number) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const state = recordingState(operations);
+  while (!signal.aborted) {
+    const response = await fetch(url, { signal }).catch(() => undefined);
+    if (!response?.ok || !response.body) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    let buffer = '';
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    try {
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        const { events, rest } = parseEventStream(buffer + decoder.decode(read.value, { stream: true }));
+        buffer = rest;
+        for (const event of events) {
+          if (event.event === 'stop') return void (await reader.cancel());
+          const point = readRecordingEvent(event, state);
+          if (point) onPoint(point, state.period);
+        }
+      }
+    } catch {
+      // Aborted, or k6 went away: the load is over.
+    }
+    return;
+  }
+}

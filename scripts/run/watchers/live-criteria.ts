@@ -1,0 +1,77 @@
+// The table's live criteria (stop_when, fail_when), judged as the load runs: each k6's periods
+// from its dashboard stream (merged over --instances), the target's samples from the sampler. A
+// stop criterion that holds ends the test through k6's REST API (k6 still writes its summary, as
+// at the breaking point); a fail criterion is noted when it first holds and fails the run at its end.
+import type { LiveCriterion } from '../../../lib/contract.ts';
+import type { Sample } from '../../contracts/timeline.ts';
+import { followDashboard } from '../../k6/live-feed.ts';
+import type { Sampler } from '../../sampler/sampler.ts';
+import { describeLive, LiveJudge, type LiveVerdict } from '../../verdicts/live.ts';
+import { PeriodMerger } from '../../verdicts/merge-periods.ts';
+import { secondsSince } from '../drivers/driver.ts';
+import type { WatchContext, Watcher } from './watcher.ts';
+
+export class LiveCriteriaWatcher implements Watcher {
+  readonly needsLiveTotals = true;
+  readonly needsLiveFeed = true;
+  private readonly judge: LiveJudge;
+  private readonly aborter = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private context?: WatchContext;
+  private lastSample?: Sample;
+
+  constructor(
+    criteria: LiveCriterion[],
+    private readonly sampler: Sampler,
+    private readonly operations: Record<string, string>,
+    private readonly loadStarted: () => number,
+  ) {
+    this.judge = new LiveJudge(criteria);
+  }
+
+  get judges(): boolean {
+    return this.judge.judged;
+  }
+
+  start(context: WatchContext): void {
+    this.context = context;
+    const feeds = context.driver.dashboards();
+    const merger = new PeriodMerger(feeds.length);
+    feeds.forEach((url, i) => {
+      void followDashboard(
+        url,
+        this.operations,
+        (point, period) => {
+          for (const merged of merger.add(i, point)) this.act(this.judge.onPeriod(merged, merged.t, period));
+        },
+        this.aborter.signal,
+      );
+    });
+    this.timer = setInterval(() => this.readSample(context.intervalMs / 1000), context.intervalMs);
+  }
+
+  private readSample(interval: number): void {
+    const sample = this.sampler.last;
+    if (!sample || sample === this.lastSample || sample.phase !== 'run') return;
+    this.lastSample = sample;
+    this.act(this.judge.onSample(sample, secondsSince(this.loadStarted()), interval));
+  }
+
+  private act(held: LiveVerdict[]): void {
+    const context = this.context;
+    if (!context) return;
+    for (const verdict of held) {
+      context.log(`live: ${describeLive(verdict)}`);
+      if (verdict.action !== 'stop' || context.ending.liveStop) continue;
+      context.ending.liveStop = verdict;
+      // k6's REST stop lets it write its summary; where it does not answer, a Ctrl-C does as much.
+      void context.driver.end().then((ended) => ended || context.driver.stop());
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.aborter.abort();
+    if (this.context) this.context.ending.live = this.judge.verdicts();
+  }
+}
