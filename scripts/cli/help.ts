@@ -60,7 +60,7 @@ The scenario defaults to K6KIT_SCENARIO, or perf-agent.
 Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 12 no recovery,
 13 a regression against the baseline, 14 a utilisation limit passed, 15 a scraped metric
 passed its limit, 16 the target stopped answering, 17 the run did not do its plan, 18 the load generator
-could not keep up, 2 bad
+could not keep up, 19 a live criterion (stop_when, fail_when) held, 2 bad
 input (a target that answers nothing right in the warmup too), 3 no usable k6, 4 the target
 failed or the watched process went away, 5 k6 failed, 6 results could not be written,
 130 interrupted, 1 a k6kit bug.`;

@@ -239,7 +239,7 @@ const MALFORMED: [string, string, RegExp][] = [
   [
     'an empty profile row',
     `${VALID}profiles:\n  peak: {}\n`,
-    /profiles row "peak": got \{\}; expected at least one of error_rate, success_rate, p95, throughput, rates or leaks/,
+    /profiles row "peak": got \{\}; expected at least one of error_rate, success_rate, p95, throughput, rates, leaks, stop_when or fail_when/,
   ],
   [
     'a profile name that is not one',
