@@ -39,26 +39,37 @@ export async function orchestration(
   const scratch = await mkdtemp(join(tmpdir(), 'k6kit-bench-orch-'));
   const rates = {
     orchestrated: [] as number[],
+    live: [] as number[],
     bare: [] as number[],
     recorded: [] as number[],
     recorded5: [] as number[],
   };
-  /** The orchestrator's CPU time while k6 ran, per k6's own CPU time. */
+  /** The orchestrator's CPU time while k6 ran, per k6's own CPU time: without live criteria, with five. */
   const orchestratorCpu: number[] = [];
+  const liveCpu: number[] = [];
   let bundle = '';
-  const kinds = ['orchestrated', 'bare', 'recorded', 'recorded5'] as const;
+  const kinds = ['orchestrated', 'live', 'bare', 'recorded', 'recorded5'] as const;
+  /** An orchestrated run, its orchestrator's CPU per k6's pushed to `cpuOf`; its folder. */
+  async function orchestrated(extra: string[], cpuOf: number[]): Promise<string> {
+    const child = $({
+      cwd: ROOT,
+      quiet: true,
+      nothrow: true,
+    })`${process.execPath} --import tsx scripts/cli.ts run ${RUN} ${extra} --base-url ${target.url} --watch-pid ${pid} --warmup 0 --samples 1 --quiet`;
+    const cpu = watchOrchestratorCpu(child.pid as number);
+    const run = await child;
+    cpuOf.push(cpu.stop());
+    return join(ROOT, /artifacts: (\S+)/.exec(run.stderr)?.[1] ?? '');
+  }
   const runs: Record<(typeof kinds)[number], (rep: number) => Promise<number>> = {
     async orchestrated() {
-      const child = $({
-        cwd: ROOT,
-        quiet: true,
-        nothrow: true,
-      })`${process.execPath} --import tsx scripts/cli.ts run ${RUN} --base-url ${target.url} --watch-pid ${pid} --warmup 0 --samples 1 --quiet`;
-      const cpu = watchOrchestratorCpu(child.pid as number);
-      const run = await child;
-      orchestratorCpu.push(cpu.stop());
-      const dir = join(ROOT, /artifacts: (\S+)/.exec(run.stderr)?.[1] ?? '');
+      const dir = await orchestrated([], orchestratorCpu);
       bundle = join(dir, 'perf-agent.js');
+      return rateOf(join(dir, 'k6-summary.json'));
+    },
+    // Five live criteria on k6's dashboard stream and the sampler (issue 27).
+    async live() {
+      const dir = await orchestrated(['--sla', 'bench/live-criteria.yaml'], liveCpu);
       return rateOf(join(dir, 'k6-summary.json'));
     },
     bare: (rep) => k6Rate(`bare-${rep}`, {}),
@@ -126,6 +137,11 @@ export async function orchestration(
           "the orchestrator's CPU while k6 ran, per k6's CPU, per rep",
           `${(median(orchestratorCpu) * 100).toFixed(2)}%`,
         ],
+        [
+          'the same with 5 live criteria (stop_when, fail_when), per rep',
+          `${(median(liveCpu) * 100).toFixed(2)}%`,
+        ],
+        ['npm run k6 with 5 live criteria', `${fmt(median(rates.live))} req/s`],
         ['sampler CPU at 1 s, of a core', `${samplerCpu.toFixed(2)}%`],
       ]),
     );

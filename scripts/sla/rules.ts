@@ -144,7 +144,8 @@ const profileTargetsSaySomething: Rule = (sla) =>
       return [
         {
           path: ['profiles', name],
-          expected: 'at least one of error_rate, success_rate, p95, throughput, rates, leaks, stop_when or fail_when',
+          expected:
+            'at least one of error_rate, success_rate, p95, throughput, rates, leaks, stop_when or fail_when',
         },
       ];
     }

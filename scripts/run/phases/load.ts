@@ -9,7 +9,7 @@ import { thresholdResults, type SummaryExport } from '../../k6/summary.ts';
 import { chooseDriver } from '../drivers/choose.ts';
 import type { LoadDriver } from '../drivers/driver.ts';
 import type { RunState, TargetState } from '../state.ts';
-import type { Watcher } from '../watchers/watcher.ts';
+import type { WatchContext, Watcher } from '../watchers/watcher.ts';
 import { watchersOf } from '../watchers/watchers.ts';
 
 export async function loadPhase(run: RunState): Promise<void> {
@@ -25,11 +25,16 @@ export async function loadPhase(run: RunState): Promise<void> {
   );
   await driver.prepare?.();
   run.clock.loadStarted = performance.now();
-  run.control.stopWith(() => driver.stop());
+  const stopping = new AbortController();
+  const stopLoad = () => {
+    stopping.abort();
+    driver.stop();
+  };
+  run.control.stopWith(stopLoad);
   await driver.start();
   // A signal, the target's death or a full disk while it was starting: it stops now, not at the end.
-  if (run.control.ended(run.ending)) driver.stop();
-  await watch(run, driver, watchers);
+  if (run.control.ended(run.ending)) stopLoad();
+  await watch(run, driver, watchers, { stopLoad, stopping: stopping.signal });
   const facts = await driver.collect();
   run.k6Facts.plainTrends = facts.plainTrends;
   if (facts.statusCodes) run.k6Facts.statusCodes = facts.statusCodes;
@@ -42,8 +47,19 @@ export async function loadPhase(run: RunState): Promise<void> {
 }
 
 /** The watchers run until every k6 has exited, and always stop. */
-async function watch(run: RunState, driver: LoadDriver, watchers: Watcher[]): Promise<void> {
-  const context = { driver, ending: run.ending, log: run.log, intervalMs: run.request.intervalMs };
+async function watch(
+  run: RunState,
+  driver: LoadDriver,
+  watchers: Watcher[],
+  stop: Pick<WatchContext, 'stopLoad' | 'stopping'>,
+): Promise<void> {
+  const context: WatchContext = {
+    driver,
+    ...stop,
+    ending: run.ending,
+    log: run.log,
+    intervalMs: run.request.intervalMs,
+  };
   for (const watcher of watchers) watcher.start(context);
   try {
     const end = await driver.finished();

@@ -35,6 +35,8 @@ export class LiveCriteriaWatcher implements Watcher {
 
   start(context: WatchContext): void {
     this.context = context;
+    // k6 does not exit while a dashboard client is connected: the streams end with the load.
+    const signal = AbortSignal.any([this.aborter.signal, context.stopping]);
     const feeds = context.driver.dashboards();
     const merger = new PeriodMerger(feeds.length);
     feeds.forEach((url, i) => {
@@ -44,7 +46,7 @@ export class LiveCriteriaWatcher implements Watcher {
         (point, period) => {
           for (const merged of merger.add(i, point)) this.act(this.judge.onPeriod(merged, merged.t, period));
         },
-        this.aborter.signal,
+        signal,
       );
     });
     this.timer = setInterval(() => this.readSample(context.intervalMs / 1000), context.intervalMs);
@@ -64,8 +66,10 @@ export class LiveCriteriaWatcher implements Watcher {
       context.log(`live: ${describeLive(verdict)}`);
       if (verdict.action !== 'stop' || context.ending.liveStop) continue;
       context.ending.liveStop = verdict;
-      // k6's REST stop lets it write its summary; where it does not answer, a Ctrl-C does as much.
-      void context.driver.end().then((ended) => ended || context.driver.stop());
+      // Nothing more is judged: the streams are let go, so that nothing holds k6 open. k6's REST
+      // stop lets it write its summary; where it does not answer, a Ctrl-C does as much.
+      this.aborter.abort();
+      void context.driver.end().then((ended) => ended || context.stopLoad());
     }
   }
 

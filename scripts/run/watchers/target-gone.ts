@@ -27,7 +27,7 @@ export class TargetGoneWatcher implements Watcher {
         watched: this.watched,
       };
       context.log(`target: the watched ${this.watched} is gone; stopping the load`);
-      context.driver.stop();
+      context.stopLoad();
     }, context.intervalMs);
   }
 

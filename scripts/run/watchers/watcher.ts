@@ -6,6 +6,10 @@ import type { LoadDriver } from '../drivers/driver.ts';
 
 export interface WatchContext {
   driver: LoadDriver;
+  /** Stops k6 as a Ctrl-C does, and tells every watcher that the load is stopping. */
+  stopLoad(): void;
+  /** Aborted once the load is stopping: a watcher lets go of k6 (a dashboard stream holds it open). */
+  stopping: AbortSignal;
   ending: RunEnding;
   log: (line: string) => void;
   intervalMs: number;
