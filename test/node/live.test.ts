@@ -8,6 +8,7 @@ import { parseLiveCriterion } from '../../scripts/sla/live.ts';
 import { parseSlaText } from '../../scripts/sla/read.ts';
 import { describeLive, LiveJudge } from '../../scripts/verdicts/live.ts';
 import { PeriodMerger } from '../../scripts/verdicts/merge-periods.ts';
+import { sample } from './samples.ts';
 
 const parsed = (text: string, action: LiveCriterion['action'] = 'stop') => {
   const result = parseLiveCriterion(text, action);
@@ -120,36 +121,13 @@ test("a target criterion reads the sampler's samples: memory past its limit at o
     parsed('target.memory > 300MB'),
     parsed('scrape(queue_depth) >= 5 for 2s', 'fail'),
   ]);
-  const sample = (rss: number, depth: number): Sample =>
-    ({
-      t: '',
-      phase: 'run',
-      process: {
-        cpu: 5,
-        rss,
-        vms: 0,
-        memPercent: 1,
-        threads: 7,
-        fds: 9,
-        connections: 2,
-        tcp: {},
-        processes: 1,
-      },
-      host: {
-        cpu: 0,
-        memPercent: 0,
-        load1: 0,
-        diskReadBps: 0,
-        diskWriteBps: 0,
-        netRxBps: 0,
-        netTxBps: 0,
-        loopbackBps: 0,
-      },
-      metrics: { queue_depth: depth },
-    }) as Sample;
+  const at = (second: number, rss: number, depth: number): Sample => ({
+    ...sample(second, rss),
+    metrics: { queue_depth: depth },
+  });
   const MiB = 1024 * 1024;
-  assert.deepEqual(judge.onSample(sample(200 * MiB, 5), 1, 1), []);
-  const held = judge.onSample(sample(320 * MiB, 6), 2, 1);
+  assert.deepEqual(judge.onSample(at(1, 200 * MiB, 5), 1, 1), []);
+  const held = judge.onSample(at(2, 320 * MiB, 6), 2, 1);
   assert.deepEqual(
     held.map((v) => [v.text, v.heldAt, v.figures]),
     [

@@ -15,6 +15,7 @@ import { recoveryFromTimeline } from '../../scripts/verdicts/recovery.ts';
 import { stallFromTimeline } from '../../scripts/verdicts/stall.ts';
 import { describeSaturation, saturationVerdict } from '../../scripts/verdicts/saturation.ts';
 import { incompleteVerdict } from '../../scripts/verdicts/incomplete.ts';
+import { sample } from './samples.ts';
 import type { K6Point, OpPoint, Sample } from '../../scripts/contracts/timeline.ts';
 
 function point(t: number, vus: number, p95: number, errorRate = 0, extra: Partial<K6Point> = {}): K6Point {
@@ -191,34 +192,6 @@ test('breaking point: the last rising step that held the SLA and the first that 
   assert.deepEqual([held.judged, held.lastHeld?.vus, held.firstBroken], [true, 200, undefined]);
   assert.equal((await breakingPointFromTimeline(step(10, 1, 0), sla)).judged, false);
 });
-
-function sample(second: number, rss: number, fds = 20, phase: Sample['phase'] = 'run'): Sample {
-  return {
-    t: new Date(1_700_000_000_000 + second * 1000).toISOString(),
-    phase,
-    process: {
-      cpu: 1,
-      rss,
-      vms: rss * 2,
-      memPercent: 1,
-      threads: 8,
-      fds,
-      connections: 3,
-      tcp: {},
-      processes: 1,
-    },
-    host: {
-      cpu: 1,
-      memPercent: 1,
-      load1: 0,
-      diskReadBps: 0,
-      diskWriteBps: 0,
-      netRxBps: 0,
-      netTxBps: 0,
-      loopbackBps: 0,
-    },
-  };
-}
 
 test('growth: a steady climb over a long run fails; noise around a level and the warmup do not', async () => {
   const MB = 1024 * 1024;
