@@ -152,3 +152,14 @@ test('every npm script k6:<profile> names a profile its scenario has, and k6 acc
     assert.equal(model.info.profile, profile, name);
   }
 });
+
+test("plan lists the live criteria, seed 004's breaking-point stop among them, and a stress profile's planned peak", async () => {
+  const breaking = renderPlan(await plan('file-service', 'breaking-point', 0.01), '2.2.0');
+  assert.match(
+    breaking,
+    /Live criteria \(judged each period during the load; .*\)\n {2}stop {2}step_error_rate > 50%\n/,
+  );
+  const spike = renderPlan(await plan('perf-agent', 'spike', 0.1), '2.2.0');
+  assert.match(spike, /Stress: phase spike holds its peak from 7s to 19s; recovery is judged from its end/);
+  assert.doesNotMatch(spike, /Live criteria/, 'a table without any lists none');
+});
