@@ -103,7 +103,7 @@ export async function orchestration(
         rates[kind].push(await runs[kind](rep));
       }
       log(
-        `  rep ${rep}: orchestrated ${fmt(rates.orchestrated.at(-1) ?? 0)}, bare k6 ${fmt(rates.bare.at(-1) ?? 0)}, ` +
+        `  rep ${rep}: orchestrated ${fmt(rates.orchestrated.at(-1) ?? 0)}, with 5 live criteria ${fmt(rates.live.at(-1) ?? 0)}, bare k6 ${fmt(rates.bare.at(-1) ?? 0)}, ` +
           `bare k6 with the recorder ${fmt(rates.recorded.at(-1) ?? 0)}, at 5 s ${fmt(rates.recorded5.at(-1) ?? 0)} req/s`,
       );
     }
@@ -142,6 +142,7 @@ export async function orchestration(
           `${(median(liveCpu) * 100).toFixed(2)}%`,
         ],
         ['npm run k6 with 5 live criteria', `${fmt(median(rates.live))} req/s`],
+        ['with 5 live criteria / without, per rep', per(rates.live, rates.orchestrated).toFixed(3)],
         ['sampler CPU at 1 s, of a core', `${samplerCpu.toFixed(2)}%`],
       ]),
     );
