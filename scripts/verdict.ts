@@ -186,7 +186,9 @@ function verdictDetails(ending: RunEnding): string[] {
   if (failed(ending.stall) && ending.stall) parts.push(describeStall(ending.stall));
   if (failed(ending.incomplete) && ending.incomplete) parts.push(describeIncomplete(ending.incomplete));
   if (isSaturated(ending.saturation)) parts.push(describeSaturation(ending.saturation));
-  for (const held of ending.live?.filter((v) => !v.pass) ?? []) parts.push(describeLive(held));
+  // Held, or not judged (what it reads never reached k6kit live): a silent pass is neither.
+  for (const v of ending.live?.filter((v) => !v.pass || v.judged === false) ?? [])
+    parts.push(describeLive(v));
   if (ending.thresholds) parts.push(verdictLine(ending.thresholds).replace(/^(PASS|FAIL): /, ''));
   const refused = ending.thresholds?.filter((t) => !t.ok && EGRESS_CODES.test(t.metric)) ?? [];
   if (refused.length > 0)

@@ -27,12 +27,15 @@ export function parseEventStream(buffer: string): { events: DashboardEvent[]; re
  * event, which it sends as the test ends (measured: with a client still connected, k6 v2.2.0
  * waited for it for as long as it stayed).
  */
+/** How a stream ended: at the test's end, let go by k6kit, or lost before either. */
+export type FeedEnd = 'stopped' | 'aborted' | 'lost';
+
 export async function followDashboard(
   url: string,
   operations: Record<string, string>,
   onPoint: (point: K6Point, period: number) => void,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<FeedEnd> {
   const state = recordingState(operations);
   while (!signal.aborted) {
     const response = await fetch(url, { signal }).catch(() => undefined);
@@ -48,14 +51,18 @@ export async function followDashboard(
         const { events, rest } = parseEventStream(buffer + decoder.decode(read.value, { stream: true }));
         buffer = rest;
         for (const event of events) {
-          if (event.event === 'stop') return void (await reader.cancel());
+          if (event.event === 'stop') {
+            await reader.cancel();
+            return 'stopped';
+          }
           const point = readRecordingEvent(event, state);
           if (point) onPoint(point, state.period);
         }
       }
     } catch {
-      // Aborted, or k6 went away: the load is over.
+      // Aborted by k6kit, or the stream broke: told apart below.
     }
-    return;
+    return signal.aborted ? 'aborted' : 'lost';
   }
+  return 'aborted';
 }

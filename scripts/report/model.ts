@@ -254,7 +254,7 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
       : []),
     ...(ending.live ?? []).map((v) => ({
       name: `live: ${v.text}`,
-      status: v.pass ? ('pass' as const) : ('fail' as const),
+      status: judged(v.judged !== false, v.pass),
       detail: describeLive(v),
     })),
     // An accepted saturation is still shown: its latencies are k6's as much as the target's.

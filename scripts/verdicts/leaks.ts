@@ -1,7 +1,9 @@
 // Pure: resource levels at baseline and after cooldown → one leak verdict per resource.
 // Seed 000: leak when |final − baseline| / baseline > tolerance, ±2% by default. Seed 003 bounds
 // memory growth by an amount instead (< 100 MB): a tolerance may be a share, an amount, or both.
-// Growth is a leak; a fall is one too where the table says direction: both (seed 000's abs()).
+// By default (rule 'work') a leak is growth past the tolerance that kept growing with the work
+// (leak-trend.ts): a fall, or a rise that held after the load's first quarter, is not one, and
+// seed 000's abs() is reported beside it. Rule 'literal' makes the seed's formula alone the verdict.
 import type { LeakTolerance, VerdictSettings } from '../../lib/contract.ts';
 import { mib } from '../format.ts';
 import { keptGrowing, MIN_LEAK_WORK, type LeakTrend } from './leak-trend.ts';
@@ -219,7 +221,7 @@ function judgeByWork(verdict: LeakVerdict, judging: LeakJudging): LeakVerdict {
   return { ...verdict, ...bounds, pass: false };
 }
 
-/** "+0.3 MB", "−1.5": a fitted change, which for a count need not be whole. */
+/** "+0.3 MiB", "−1.5": a fitted change, which for a count need not be whole. */
 export function signed(resource: Resource, value: number): string {
   const size = Math.abs(value);
   return `${value >= 0 ? '+' : '−'}${resource === 'memory' ? formatLevel(resource, size) : String(Math.round(size * 10) / 10)}`;

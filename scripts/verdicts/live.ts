@@ -12,6 +12,9 @@ import { mib, ms, pct } from '../format.ts';
 export interface LiveVerdict {
   text: string;
   action: LiveCriterion['action'];
+  /** False where what it reads never reached k6kit live: neither held nor passed. */
+  judged?: boolean;
+  reason?: string;
   /** Seconds into the load when it first held for its whole window. */
   heldAt?: number;
   /** The same moment, ms since the epoch: the charts' time axis. */
@@ -113,8 +116,16 @@ export class LiveJudge {
     return this.observe(fromSampler, (c) => sampleValue(c, s), { t, at: Date.parse(s.t) }, interval);
   }
 
-  verdicts(): LiveVerdict[] {
-    return this.watches.map((w) => w.verdict);
+  /**
+   * Every verdict; one on k6's periods that never held is not judged where `lostK6` says why (no
+   * period reached k6kit, or a stream broke before the test's end), since it was not watched.
+   */
+  verdicts(lostK6?: string): LiveVerdict[] {
+    return this.watches.map((w) =>
+      lostK6 && fromK6(w.criterion) && w.verdict.heldAt === undefined
+        ? { ...w.verdict, judged: false, reason: lostK6 }
+        : w.verdict,
+    );
   }
 
   private observe(
@@ -151,6 +162,7 @@ export class LiveJudge {
 }
 
 export function describeLive(v: LiveVerdict): string {
+  if (v.judged === false) return `${v.text}: not judged (${v.reason})`;
   if (v.heldAt === undefined) return `${v.text}: never held`;
   const what = v.action === 'stop' ? 'stopped the run' : 'failed the run';
   return `${v.text} held ${v.heldAt} s into the load (${v.figures?.join(', ')}): ${what}`;

@@ -162,3 +162,17 @@ test('periods of several instances merge as one k6 would see them: counts add, e
     ],
   );
 });
+
+test('a criterion on k6 periods that never reached k6kit is not judged, with the reason; one that held stays held', () => {
+  const judge = new LiveJudge([
+    parsed('p95 > 1s'),
+    parsed('error_rate > 50%', 'fail'),
+    parsed('target.fds > 10'),
+  ]);
+  judge.onPeriod(period(1, 2000), 1, 1);
+  const [held, unseen, target] = judge.verdicts('the stream broke');
+  assert.deepEqual([held?.pass, held?.judged], [false, undefined]);
+  assert.deepEqual([unseen?.pass, unseen?.judged, unseen?.reason], [true, false, 'the stream broke']);
+  assert.equal(target?.judged, undefined, "the sampler's criteria do not depend on k6's stream");
+  assert.match(describeLive(unseen as never), /^error_rate > 50%: not judged \(the stream broke\)$/);
+});

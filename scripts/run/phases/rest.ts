@@ -23,10 +23,10 @@ export async function baselinePhase(run: RunState): Promise<void> {
 }
 
 /**
- * Only after a load k6 ended itself (or k6kit stopped at the breaking point or on a live
- * criterion), and only where
- * something of the target is read: scraped series are judged at rest too, so an external system
- * with no watched process still gets its cooldown when the table judges its endpoints.
+ * Only after a load k6 ended itself (or k6kit stopped it: at the breaking point, on a live
+ * criterion), and only where something of the target is read: scraped series are judged at rest
+ * too, so an external system with no watched process still gets its cooldown when the table
+ * judges its endpoints.
  */
 export async function cooldownPhase(run: RunState): Promise<void> {
   const { k6 } = run.ending;

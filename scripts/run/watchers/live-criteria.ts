@@ -4,7 +4,7 @@
 // at the breaking point); a fail criterion is noted when it first holds and fails the run at its end.
 import type { LiveCriterion } from '../../../lib/contract.ts';
 import type { Sample } from '../../contracts/timeline.ts';
-import { followDashboard } from '../../k6/live-feed.ts';
+import { followDashboard, type FeedEnd } from '../../k6/live-feed.ts';
 import type { Sampler } from '../../sampler/sampler.ts';
 import { describeLive, LiveJudge, type LiveVerdict } from '../../verdicts/live.ts';
 import { PeriodMerger } from '../../verdicts/merge-periods.ts';
@@ -19,6 +19,8 @@ export class LiveCriteriaWatcher implements Watcher {
   private timer: NodeJS.Timeout | undefined;
   private context?: WatchContext;
   private lastSample?: Sample;
+  private feeds: Promise<FeedEnd>[] = [];
+  private periods = 0;
 
   constructor(
     criteria: LiveCriterion[],
@@ -39,16 +41,17 @@ export class LiveCriteriaWatcher implements Watcher {
     const signal = AbortSignal.any([this.aborter.signal, context.stopping]);
     const feeds = context.driver.dashboards();
     const merger = new PeriodMerger(feeds.length);
-    feeds.forEach((url, i) => {
-      void followDashboard(
+    this.feeds = feeds.map((url, i) =>
+      followDashboard(
         url,
         this.operations,
         (point, period) => {
+          this.periods++;
           for (const merged of merger.add(i, point)) this.act(this.judge.onPeriod(merged, merged.t, period));
         },
         signal,
-      );
-    });
+      ),
+    );
     this.timer = setInterval(() => this.readSample(context.intervalMs / 1000), context.intervalMs);
   }
 
@@ -76,6 +79,13 @@ export class LiveCriteriaWatcher implements Watcher {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.aborter.abort();
-    if (this.context) this.context.ending.live = this.judge.verdicts();
+    const ends = await Promise.all(this.feeds);
+    const lost =
+      this.periods === 0
+        ? "no period of k6's reached k6kit live (a load shorter than one, or a dashboard stream that never answered)"
+        : ends.includes('lost')
+          ? "k6's live stream broke before the test's end: its last periods were not judged"
+          : undefined;
+    if (this.context) this.context.ending.live = this.judge.verdicts(lost);
   }
 }
