@@ -146,6 +146,7 @@ export type LiveMetric =
   | { kind: 'error_rate' | 'request_rate' | 'step_error_rate' }
   | { kind: 'latency'; stat: 'p50' | 'p90' | 'p95' | 'p99' | 'max'; op?: string }
   | { kind: 'rate'; name: string }
+  | { kind: 'count'; name: string }
   | { kind: 'target'; resource: 'cpu' | 'memory' | 'threads' | 'fds' | 'connections' }
   | { kind: 'scrape'; series: string };
 

@@ -42,6 +42,8 @@ export interface K6Point {
   ops: Record<string, OpPoint>;
   /** The scenario's custom Rate metrics that saw samples (checks too), as fractions. */
   rates: Record<string, number>;
+  /** The scenario's custom Counters that were added to in this period, by how much. */
+  counters?: Record<string, number>;
   /** The run ended within its first period: this one point is the whole run, from k6's summary. */
   whole?: true;
 }

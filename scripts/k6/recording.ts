@@ -98,6 +98,7 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
   state.vus = vus;
   const ops: Record<string, OpPoint> = {};
   const rates: Record<string, number> = {};
+  const counters: Record<string, number> = {};
   const seen = new Set<string>();
   for (const name of state.metrics) {
     const tag = /^([a-z0-9_]+)\{op:(.+)\}$/.exec(name);
@@ -106,6 +107,9 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
       const value = stat(name, 'rate');
       if (meta?.type === 'rate' && (meta.custom || name === 'checks') && value !== undefined)
         rates[name] = round(value);
+      const count = stat(name, 'count');
+      if (meta?.type === 'counter' && meta.custom && count !== undefined && !name.includes('{'))
+        counters[name] = count;
       continue;
     }
     const op = tag[2] as string;
@@ -144,6 +148,7 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
     ...(stat('ws_msgs_received', 'count') ? { wsMessages: get('ws_msgs_received', 'count') } : {}),
     ops,
     rates,
+    ...(Object.keys(counters).length > 0 ? { counters } : {}),
   };
 }
 

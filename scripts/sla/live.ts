@@ -1,6 +1,7 @@
 // Pure: the live criteria of an SLA table (stop_when, fail_when), "METRIC OP VALUE [for DURATION]":
 //   error_rate > 50% for 5s          p95(upload_small) > 2s for 10s       p99 > 5s for 30s
 //   request_rate < 10 for 20s        rate(pool_full_429) > 10%            step_error_rate > 50%
+//   count(ws_dropped) > 5
 //   target.memory > 2GB              target.cpu > 90% for 30s             scrape(db_connections_active) >= 95 for 30s
 // A k6 threshold judges its metric since the start of the run; these judge each period as it
 // comes (grafana/k6#2379). Each value reads in the metric's own unit; what a name refers to (an
@@ -16,7 +17,7 @@ const RESOURCES = ['cpu', 'memory', 'threads', 'fds', 'connections'] as const;
 export const LIVE_FORM =
   'METRIC OP VALUE [for DURATION], such as "p95(upload) > 2s for 10s", "error_rate > 50% for 5s", "target.memory > 2GB"';
 const METRICS =
-  'error_rate, request_rate, step_error_rate, p50/p90/p95/p99/max (of one operation as p95(op)), rate(NAME), target.cpu/memory/threads/fds/connections or scrape(SERIES)';
+  'error_rate, request_rate, step_error_rate, p50/p90/p95/p99/max (of one operation as p95(op)), rate(NAME), count(NAME), target.cpu/memory/threads/fds/connections or scrape(SERIES)';
 
 type Parsed = { criterion: LiveCriterion } | { expected: string };
 
@@ -26,6 +27,7 @@ function metricOf(name: string, arg: string | undefined): LiveMetric | string {
   if ((STATS as readonly string[]).includes(name))
     return { kind: 'latency', stat: name as (typeof STATS)[number], ...(arg ? { op: arg } : {}) };
   if (name === 'rate') return arg ? { kind: 'rate', name: arg } : 'rate(NAME), a custom Rate metric';
+  if (name === 'count') return arg ? { kind: 'count', name: arg } : 'count(NAME), a custom Counter';
   if (name === 'scrape')
     return arg ? { kind: 'scrape', series: arg } : 'scrape(SERIES), a series of a --scrape endpoint';
   const resource = /^target\.(.+)$/.exec(name)?.[1];
@@ -46,6 +48,8 @@ function valueOf(metric: LiveMetric, text: string): number | string {
       return parseDuration(text) ?? 'a duration such as 2s or 500ms';
     case 'request_rate':
       return number ?? 'requests per second, a number such as 10';
+    case 'count':
+      return number ?? "a number: the Counter's growth in one period (a second)";
     case 'target':
       if (metric.resource === 'memory') return parseSize(text) ?? 'a size such as 2GB or 500MiB';
       // Percent of one core, as the sampler reads it: a process on two full cores is 200%.

@@ -28,6 +28,8 @@ interface Watch {
   criterion: LiveCriterion;
   /** When the current unbroken run of holding periods began, seconds into the load. */
   since: number | undefined;
+  /** Whether any period or sample had a value for it. */
+  measured: boolean;
   window: number[];
   verdict: LiveVerdict;
 }
@@ -59,6 +61,9 @@ export function periodValue(c: LiveCriterion, p: K6Point): number | undefined {
     }
     case 'rate':
       return p.rates[m.name];
+    case 'count':
+      // A Counter not added to in a period added nothing: 0, unlike a Rate with no sample.
+      return p.counters?.[m.name] ?? 0;
     default:
       return undefined;
   }
@@ -85,7 +90,7 @@ export function formatLiveValue(c: LiveCriterion, value: number): string {
 }
 
 const fromK6 = (c: LiveCriterion) =>
-  ['error_rate', 'request_rate', 'latency', 'rate'].includes(c.metric.kind);
+  ['error_rate', 'request_rate', 'latency', 'rate', 'count'].includes(c.metric.kind);
 const fromSampler = (c: LiveCriterion) => c.metric.kind === 'target' || c.metric.kind === 'scrape';
 
 export class LiveJudge {
@@ -98,6 +103,7 @@ export class LiveJudge {
       .map((criterion) => ({
         criterion,
         since: undefined,
+        measured: false,
         window: [],
         verdict: { text: criterion.text, action: criterion.action, pass: true },
       }));
@@ -121,11 +127,14 @@ export class LiveJudge {
    * period reached k6kit, or a stream broke before the test's end), since it was not watched.
    */
   verdicts(lostK6?: string): LiveVerdict[] {
-    return this.watches.map((w) =>
-      lostK6 && fromK6(w.criterion) && w.verdict.heldAt === undefined
-        ? { ...w.verdict, judged: false, reason: lostK6 }
-        : w.verdict,
-    );
+    return this.watches.map((w) => {
+      if (w.verdict.heldAt !== undefined) return w.verdict;
+      if (lostK6 && fromK6(w.criterion)) return { ...w.verdict, judged: false, reason: lostK6 };
+      // An operation no request reached, a Rate the scenario never added to: nothing to hold on.
+      if (!w.measured)
+        return { ...w.verdict, judged: false, reason: 'what it reads was never measured during the load' };
+      return w.verdict;
+    });
   }
 
   private observe(
@@ -140,6 +149,7 @@ export class LiveJudge {
       const value = valueOf(watch.criterion);
       const { op, value: limit, forSeconds = 0 } = watch.criterion;
       if (value === undefined) continue;
+      watch.measured = true;
       if (!compare(op, value, limit)) {
         watch.since = undefined;
         watch.window = [];

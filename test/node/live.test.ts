@@ -35,6 +35,7 @@ test('live criteria read each metric in its own unit, with an optional window', 
   });
   assert.deepEqual(parsed('rate(pool_full_429) > 10%').metric, { kind: 'rate', name: 'pool_full_429' });
   assert.equal(parsed('request_rate < 10 for 1m').forSeconds, 60);
+  assert.deepEqual(parsed('count(ws_dropped) >= 5').metric, { kind: 'count', name: 'ws_dropped' });
   for (const [text, expected] of [
     ['p95 > 2', /a duration such as 2s/],
     ['p95(a) > 2s for 500ms', /a window of a second or more/],
@@ -163,16 +164,30 @@ test('periods of several instances merge as one k6 would see them: counts add, e
   );
 });
 
-test('a criterion on k6 periods that never reached k6kit is not judged, with the reason; one that held stays held', () => {
+test('a criterion whose metric never reached k6kit, or was never measured, is not judged, with the reason; one that held stays held', () => {
   const judge = new LiveJudge([
     parsed('p95 > 1s'),
     parsed('error_rate > 50%', 'fail'),
     parsed('target.fds > 10'),
+    parsed('p95(upload) > 1s'),
+    parsed('count(ws_dropped) > 5'),
   ]);
-  judge.onPeriod(period(1, 2000), 1, 1);
+  judge.onPeriod({ ...period(1, 2000), counters: { ws_dropped: 2 } }, 1, 1);
+  judge.onSample(sample(1, 100), 1, 1);
   const [held, unseen, target] = judge.verdicts('the stream broke');
   assert.deepEqual([held?.pass, held?.judged], [false, undefined]);
   assert.deepEqual([unseen?.pass, unseen?.judged, unseen?.reason], [true, false, 'the stream broke']);
   assert.equal(target?.judged, undefined, "the sampler's criteria do not depend on k6's stream");
   assert.match(describeLive(unseen as never), /^error_rate > 50%: not judged \(the stream broke\)$/);
+  const [, , , upload, dropped] = judge.verdicts();
+  assert.deepEqual(
+    [upload?.judged, upload?.reason],
+    [false, 'what it reads was never measured during the load'],
+    'no upload request in the load',
+  );
+  assert.deepEqual(
+    [dropped?.judged, dropped?.pass],
+    [undefined, true],
+    'a Counter is 0 where it was not added to',
+  );
 });
