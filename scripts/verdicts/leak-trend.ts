@@ -47,7 +47,7 @@ export const MIN_LEAK_WORK = 20;
 export const LATER_SHARE = 0.5;
 
 /** The work k6 had done at each moment: cumulative requests (iterations where none), interpolated. */
-export function workClock(points: K6Point[]): {
+export function workClock(points: Pick<K6Point, 'at' | 'requests' | 'iterations'>[]): {
   unit: LeakTrend['unit'];
   total: number;
   at: (ms: number) => number;
@@ -60,8 +60,8 @@ export function workClock(points: K6Point[]): {
     ends.push({ at: p.at, done });
   }
   const at = (ms: number): number => {
-    const next = ends.findIndex((e) => e.at >= ms);
-    if (next === -1) return done;
+    const next = firstEndingAtOrAfter(ends, ms);
+    if (next === ends.length) return done;
     const end = ends[next] as { at: number; done: number };
     const start =
       next > 0 ? (ends[next - 1] as { at: number; done: number }) : { at: end.at - 1000, done: 0 };
@@ -69,6 +69,18 @@ export function workClock(points: K6Point[]): {
     return start.done + ((end.done - start.done) * (ms - start.at)) / (end.at - start.at);
   };
   return { unit, total: done, at };
+}
+
+/** Binary search: the first period ending at or after `ms` (ends.length if none); a soak has 86,400. */
+function firstEndingAtOrAfter(ends: { at: number }[], ms: number): number {
+  let low = 0;
+  let high = ends.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((ends[mid] as { at: number }).at >= ms) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /** Least-squares slope of level over work. */

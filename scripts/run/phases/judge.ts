@@ -74,8 +74,10 @@ async function judgeLeaks(run: RunState): Promise<void> {
 async function loadTrends(run: RunState): Promise<Pick<LeakJudging, 'work' | 'trends'>> {
   const k6File = join(run.runDir, 'k6-timeline.jsonl');
   if (!existsSync(k6File)) return {};
-  const periods: K6Point[] = [];
-  for await (const p of readJsonLines<K6Point>(k6File)) periods.push(p);
+  // Three numbers a period, not the periods: a day's soak has 86,400 of them.
+  const periods: Pick<K6Point, 'at' | 'requests' | 'iterations'>[] = [];
+  for await (const { at, requests, iterations } of readJsonLines<K6Point>(k6File))
+    periods.push({ at, requests, iterations });
   const clock = workClock(periods);
   const samples: WorkSample[] = [];
   const resources = resourcesFile(run);
