@@ -25,9 +25,14 @@ export async function newScenario(
       max: { type: 'string' },
       bytes: { type: 'string' },
       force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const kinds = KIND_NAMES.map((k) => `${k} (${KINDS[k].description})`).join(', ');
+  if (values.help) {
+    console.log(newHelp(kinds));
+    return ExitCode.pass;
+  }
   const ask = async (flag: string, question: string): Promise<string> => {
     if (!process.stdin.isTTY) throw new InputError(`--${flag} is missing; expected ${question}.`);
     const prompt = createInterface({ input: process.stdin, output: process.stderr });
@@ -63,4 +68,18 @@ function byteCount(text: string): number {
       `--bytes ${text}: expected the upload's size, a whole number of bytes above 0 (or 64kb, 1mb).`,
     );
   return bytes;
+}
+
+function newHelp(kinds: string): string {
+  return `k6kit new: a scenario, its SLA table and its test for one endpoint
+
+Usage: k6kit new --kind KIND --name NAME [--path P] [--p50 D --p95 D --p99 D --max D] [--bytes B] [--force]
+  (npm run new:scenario -- …; in a terminal, the kind and the name are asked for when not given)
+
+  --kind KIND   ${kinds}
+  --name NAME   lower-case letters, digits and -: scenarios/NAME.ts, thresholds/NAME.yaml and its test
+  --path P      the endpoint's path under BASE_URL
+  --p50 … --max the SLA row's latency targets (500ms, 2s), each not below the one before
+  --bytes B     the upload's size, for an upload kind
+  --force       overwrite files that exist`;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { InputError } from '../../scripts/errors.ts';
 import { scaffold, writeScaffold } from '../../scripts/scaffold/generate.ts';
 import { KIND_NAMES } from '../../scripts/scaffold/kinds.ts';
-import { ROOT } from './cli.ts';
+import { cli, ROOT } from './cli.ts';
 
 const refused = async (request: Parameters<typeof scaffold>[1], message: RegExp) =>
   assert.rejects(scaffold(ROOT, request), (e: unknown) => e instanceof InputError && message.test(e.message));
@@ -136,3 +136,15 @@ test(
     }
   },
 );
+
+test('every command answers --help with exit 0, new with its own flags', async () => {
+  const help = await cli(['new', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^k6kit new: .*\n\nUsage: k6kit new --kind KIND --name NAME/);
+  assert.match(help.stdout, /--kind KIND {3}json-get \(a JSON API read\), json-post/);
+  for (const command of ['run', 'plan', 'report', 'compare', 'export']) {
+    const general = await cli([command, '--help']);
+    assert.equal(general.code, 0, `${command}: ${general.stderr}`);
+    assert.match(general.stdout, /^k6kit: load, stress and soak tests with k6\n/, command);
+  }
+});
