@@ -24,6 +24,7 @@ export async function newScenario(
       p99: { type: 'string' },
       max: { type: 'string' },
       bytes: { type: 'string' },
+      expect: { type: 'string' },
       force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -53,6 +54,7 @@ export async function newScenario(
     ...(values.path ? { path: values.path } : {}),
     targets,
     ...(values.bytes ? { bytes: byteCount(values.bytes) } : {}),
+    ...(values.expect ? { expect: values.expect } : {}),
   });
   await writeScaffold(root, files, values.force === true);
   for (const file of files) log(`wrote ${file.path}`);
@@ -73,7 +75,8 @@ function byteCount(text: string): number {
 function newHelp(kinds: string): string {
   return `k6kit new: a scenario, its SLA table and its test for one endpoint
 
-Usage: k6kit new --kind KIND --name NAME [--path P] [--p50 D --p95 D --p99 D --max D] [--bytes B] [--force]
+Usage: k6kit new --kind KIND --name NAME [--path P] [--p50 D --p95 D --p99 D --max D] [--bytes B]
+                 [--expect json|text|empty] [--force]
   (npm run new:scenario -- …; in a terminal, the kind and the name are asked for when not given)
 
   --kind KIND   ${kinds}
@@ -81,5 +84,7 @@ Usage: k6kit new --kind KIND --name NAME [--path P] [--p50 D --p95 D --p99 D --m
   --path P      the endpoint's path under BASE_URL
   --p50 … --max the SLA row's latency targets (500ms, 2s), each not below the one before
   --bytes B     the upload's size, for an upload kind
+  --expect E    what a json-get or json-post answer holds: json, text or empty (a 204); without it,
+                each answer is checked by its content type (JSON where it says json)
   --force       overwrite files that exist`;
 }

@@ -18,7 +18,11 @@ export interface ScaffoldRequest {
   targets?: Partial<Record<'p50' | 'p95' | 'p99' | 'max', string>>;
   /** Upload size in bytes (multipart). */
   bytes?: number;
+  /** What a JSON kind's answers hold: checked as declared; absent, by each answer's content type. */
+  expect?: string;
 }
+
+const EXPECTS = ['json', 'text', 'empty'] as const;
 
 export interface ScaffoldFile {
   /** Relative to the project root. */
@@ -56,6 +60,9 @@ export async function scaffold(root: string, request: ScaffoldRequest): Promise<
   if (request.kind === 'multipart' && !(Number.isInteger(bytes) && bytes > 0))
     throw new InputError(`--bytes ${bytes}: expected the upload's size in bytes, a whole number above 0.`);
 
+  if (request.expect !== undefined && !(EXPECTS as readonly string[]).includes(request.expect))
+    throw new InputError(`--expect ${request.expect}: expected one of ${EXPECTS.join(', ')}.`);
+
   const op = request.name.replaceAll('-', '_');
   const title = `${kind.method} ${path}`;
   const data = {
@@ -71,11 +78,20 @@ export async function scaffold(root: string, request: ScaffoldRequest): Promise<
     statuses: kind.expectedStatuses.join(', '),
     targets,
     bytes,
+    expect: request.expect ?? 'by content type',
+    checkLabel:
+      {
+        json: 'the body is JSON',
+        text: 'the body is not empty',
+        empty: 'the body is empty',
+      }[request.expect ?? ''] ?? 'an answer that says JSON is JSON',
   };
 
   const dir = join(root, 'scenarios', 'templates');
   const hb = Handlebars.create();
   hb.registerPartial('header', await readFile(join(dir, 'header.hbs'), 'utf8'));
+  hb.registerPartial('body-check', await readFile(join(dir, 'body-check.hbs'), 'utf8'));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const render = async (template: string) =>
     hb.compile(await readFile(join(dir, template), 'utf8'), { noEscape: true, strict: true })(data);
 

@@ -50,7 +50,8 @@ export const KINDS = {
     targets: { p50: '200ms', p95: '1s', p99: '2s', max: '5s' },
   },
   ws: {
-    description: 'a WebSocket that receives messages, over k6/websockets',
+    description:
+      'a WebSocket over k6/websockets: one message sent on open, the answers received (a reply, a stream)',
     method: 'GET',
     path: '/ws/stream?count=100&size=64&rate=1000',
     metric: 'ws',

@@ -27,6 +27,29 @@ test('new:scenario refuses a bad kind, name, path, target order or size, naming 
     /--p95 2s --p99 1s .*expected each target not below the one before/,
   );
   await refused({ kind: 'multipart', name: 'a', bytes: 0 }, /--bytes 0: expected the upload's size in bytes/);
+  await refused(
+    { kind: 'json-get', name: 'a', expect: 'xml' },
+    /--expect xml: expected one of json, text, empty/,
+  );
+});
+
+test('json kinds check what the endpoint declares, or by content type; ws sends a message and times the answer without an HTTP error rate', async () => {
+  const module = async (request: Parameters<typeof scaffold>[1]) =>
+    (await scaffold(ROOT, request))[0]?.content ?? '';
+  const empty = await module({ kind: 'json-get', name: 'nothing', expect: 'empty' });
+  assert.match(empty, /'nothing: the body is empty': bodyOk/);
+  assert.match(empty, /return String\(r\.body \?\? ''\)\.length === 0;/);
+  // Without --expect, a 204 or a text answer passes; one that says JSON must parse.
+  const byType = await module({ kind: 'json-post', name: 'orders' });
+  assert.match(byType, /if \(!r\.headers\['Content-Type'\]\?\.includes\('json'\)\) return true;/);
+  const [socket, table] = await scaffold(ROOT, { kind: 'ws', name: 'echo' });
+  assert.match(socket?.content ?? '', /socket\.send\('k6kit'\);/);
+  assert.match(socket?.content ?? '', /scenario\.record\('echo_reply', Date\.now\(\) - sentAt\);/);
+  assert.match(
+    table?.content ?? '',
+    /echo_reply: \{ title: First message after one sent, metric: echo_reply_time,/,
+  );
+  assert.doesNotMatch(table?.content ?? '', /error_rate/, 'a socket measures no HTTP error rate');
 });
 
 test('new:scenario puts the path, targets and op into the files, and keeps an existing file unless forced', async () => {
