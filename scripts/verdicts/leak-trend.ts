@@ -40,9 +40,9 @@ export const MIN_TREND_SAMPLES = WINDOWS * 2;
 /** Fewer requests (or iterations) than this cannot show a leak apart from noise. */
 export const MIN_LEAK_WORK = 20;
 /**
- * A change is a leak only where the load after its first window grew at least this share of the
- * rate the whole change implies: a leak grows at one rate all along (near 1), a pool that grew once
- * not at all after it (near 0).
+ * A change is a leak only where the load after its first window, and its last window alone, grew
+ * at least this share of the rate the whole change implies: a leak grows at one rate all along
+ * (near 1), a pool that grew once not at all after it (near 0).
  */
 export const LATER_SHARE = 0.5;
 
@@ -128,11 +128,25 @@ function lowest(window: { work: number; levels: Levels }[], resource: Resource):
   return { work: Math.round(low.work), level: low.levels[resource] };
 }
 
-/** Whether a change of `delta` kept growing with the work after the first window, at half its rate or more. */
+/**
+ * Whether a change of `delta` kept growing with the work: after the first window, and still in the
+ * last, each at half the rate the whole change implies or more. A leak grows at one rate all
+ * along; a pool that grows with the load's concurrency steps up while it climbs and then holds
+ * (go-httpbin's threads: 7 · 8 · 9 · 9 over a spike, measured): its last window does not grow.
+ */
 export function keptGrowing(delta: number, trend: LeakTrend): boolean {
-  const expected = (delta * (trend.work - trend.laterFrom)) / trend.work;
+  const rate = delta / trend.work;
+  const atRate = (growth: number, work: number) =>
+    Math.sign(growth) === Math.sign(delta) && Math.abs(growth) >= LATER_SHARE * Math.abs(rate * work);
+  const [previous, last] = trend.points.slice(-2) as [TrendPoint, TrendPoint];
   return (
-    Math.sign(trend.laterGrowth) === Math.sign(delta) &&
-    Math.abs(trend.laterGrowth) >= LATER_SHARE * Math.abs(expected)
+    atRate(trend.laterGrowth, trend.work - trend.laterFrom) &&
+    atRate(lastStep(trend), Math.max(1, last.work - previous.work))
   );
+}
+
+/** The change from the third window's level to the last's. */
+export function lastStep(trend: LeakTrend): number {
+  const [previous, last] = trend.points.slice(-2) as [TrendPoint, TrendPoint];
+  return last.level - previous.level;
 }

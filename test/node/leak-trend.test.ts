@@ -66,7 +66,7 @@ test('a heap or pool that rose once at the start of the load and held is no leak
   assert.equal(once?.literalPass, false, "the seed's formula alone would call it one");
   assert.match(
     once?.held ?? '',
-    /^it rose in the load's first quarter and held: [+−][\d.]+ MiB over the rest of it$/,
+    /^it did not keep growing with the work: [+−][\d.]+ MiB after the load's first quarter, [+−][\d.]+ MiB in its last$/,
   );
 });
 
@@ -86,4 +86,25 @@ test('a load too small gets no leak verdict; one too short for windows is judged
     trends,
   })[0];
   assert.equal(judged?.pass, false);
+});
+
+test('threads that step up with the load and then hold are no leak: the last window must still grow', () => {
+  // go-httpbin over a spike at scale 0.1, measured: 7 · 8 · 9 · 9 threads, 7 → 9 at rest.
+  const seconds = Array.from({ length: 20 }, (_, i) => i + 1);
+  const threads = (s: number) => (s <= 5 ? 7 : s <= 10 ? 8 : 9);
+  const clock = workClock(seconds.map((s) => period(s, 50)));
+  const trends = leakTrends(
+    seconds.map((s) => at(s - 0.5, { ...rest, threads: threads(s) })),
+    clock,
+  );
+  assert.deepEqual(
+    trends.threads?.points.map((p) => p.level),
+    [7, 8, 9, 9],
+  );
+  const [, stepped] = leakVerdicts({ ...rest, threads: 7 }, { ...rest, threads: 9 }, {}, 'growth', {
+    work: { done: clock.total, unit: clock.unit },
+    trends,
+  });
+  assert.equal(stepped?.pass, true, JSON.stringify(stepped));
+  assert.match(stepped?.held ?? '', /: \+[\d.]+ after the load's first quarter, \+0 in its last$/);
 });

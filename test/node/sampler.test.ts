@@ -22,7 +22,7 @@ import {
   leakVerdicts,
   medianLevels,
   type LeakVerdict,
-  DEFAULT_FLOORS,
+  defaultFloors,
   restNoise,
 } from '../../scripts/verdicts/leaks.ts';
 import { decideExit, describeDegradation, describeLeak } from '../../scripts/verdict.ts';
@@ -314,9 +314,12 @@ test('readRecordingLine follows the recorder: metrics in name order, per-op subm
 test('leak judging: floors for a table without tolerances, noise at rest, and not judgeable when noise is wider', () => {
   const MB = 1024 * 1024;
   const baseline = { memory: 12.1 * MB, threads: 7, fds: 10, connections: 1 };
-  const after = { memory: 14.1 * MB, threads: 8, fds: 10, connections: 1 };
-  // go-httpbin after a spike: +16.5% memory and one more thread, no leak with the default floors.
-  const floored = leakVerdicts(baseline, after, {}, 'growth', { floors: DEFAULT_FLOORS });
+  const after = { memory: 14.1 * MB, threads: 9, fds: 10, connections: 1 };
+  // go-httpbin after a spike: +16.5% memory, and two more threads on a busy 2-core machine: no
+  // leak with the default floors (one thread a core, and two).
+  assert.equal(defaultFloors(2).threads, 4);
+  assert.equal(defaultFloors(64).threads, 66);
+  const floored = leakVerdicts(baseline, after, {}, 'growth', { floors: defaultFloors(2) });
   assert.deepEqual(
     floored.map((v) => [v.resource, v.pass]),
     [
@@ -329,9 +332,10 @@ test('leak judging: floors for a table without tolerances, noise at rest, and no
   // Without floors (a table's own 2%), the same change is a leak, as seed 000 states it.
   assert.equal(leakVerdicts(baseline, after)[0]?.pass, false);
   // Past the floor it is one: 12 MB more.
-  const leaking = leakVerdicts(baseline, { ...after, memory: 24.1 * MB }, {}, 'growth', {
-    floors: DEFAULT_FLOORS,
+  const leaking = leakVerdicts(baseline, { ...after, memory: 24.1 * MB, threads: 12 }, {}, 'growth', {
+    floors: defaultFloors(2),
   });
+  assert.equal(leaking[1]?.pass, false, 'five threads more is past the floor of four');
   assert.equal(leaking[0]?.pass, false);
   // A change within what the resource moved at rest is noise.
   const noisy = leakVerdicts(baseline, { ...baseline, fds: 12 }, { fds: { percent: 50 } }, 'growth', {

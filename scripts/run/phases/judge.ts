@@ -21,7 +21,7 @@ import { growthFromTimeline } from '../../verdicts/growth.ts';
 import { levelsOf } from '../../sampler/sampler.ts';
 import { leakTrends, workClock, type WorkSample } from '../../verdicts/leak-trend.ts';
 import {
-  DEFAULT_FLOORS,
+  defaultFloors,
   leakVerdicts,
   RESOURCES,
   restNoise,
@@ -57,8 +57,9 @@ async function judgeLeaks(run: RunState): Promise<void> {
   run.control.checkpoint(run.ending);
   const atRest = (run.baseline ?? []).map(levelsOf).filter((l): l is Levels => l !== undefined);
   // A resource neither the table nor the command line bounds gets a floor beside the default 2%.
+  const defaults = defaultFloors(availableParallelism());
   const floors = Object.fromEntries(
-    RESOURCES.filter((r) => run.tolerances[r] === undefined).map((r) => [r, DEFAULT_FLOORS[r]]),
+    RESOURCES.filter((r) => run.tolerances[r] === undefined).map((r) => [r, defaults[r]]),
   );
   const { leakDirection, leakRule } = run.info.verdicts;
   run.ending.leaks = leakVerdicts(
