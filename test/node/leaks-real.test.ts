@@ -71,9 +71,10 @@ async function stream(name: string, server: Server, runs: string[][]): Promise<O
   for (const [i, args] of runs.entries()) {
     const result = await cli([...args, ...LEAKS_ONLY, ...watching(server)]);
     const label = `${name} run ${i + 1} (${args[3]})`;
-    // The subject is these verdicts, not the latency rows a busy machine may miss (99).
+    // The subject is the validity and leak verdicts, and k6's own saturation (a think-time load
+    // never fills the machine); not latency, which a machine this busy moves (99, 11).
     assert.ok(
-      ![2, 4, 10, 16, 17].includes(result.code ?? -1),
+      ![2, 4, 10, 16, 17, 18].includes(result.code ?? -1),
       `${label}: exit ${result.code}\n${result.stdout}`,
     );
     const { ending } = summaryOf(result.stderr).summary;
