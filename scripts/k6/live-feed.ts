@@ -55,6 +55,10 @@ export async function followDashboard(
             await reader.cancel();
             return 'stopped';
           }
+          // The test's start, sent to every client: periods count from it even where this one
+          // connected late (the recording's reader counts from its first period instead).
+          const start = event.event === 'start' ? startOf(event.data) : undefined;
+          if (start !== undefined) state.startAt ??= start;
           const point = readRecordingEvent(event, state);
           if (point) onPoint(point, state.period);
         }
@@ -65,4 +69,10 @@ export async function followDashboard(
     return signal.aborted ? 'aborted' : 'lost';
   }
   return 'aborted';
+}
+
+/** The "start" event's time, ms since the epoch (`[[1796608955591]]`). */
+function startOf(data: unknown): number | undefined {
+  const at = Array.isArray(data) && Array.isArray(data[0]) ? Number(data[0][0]) : NaN;
+  return Number.isFinite(at) ? at : undefined;
 }

@@ -1,9 +1,12 @@
 // Live criteria (stop_when, fail_when): how a table writes them, the errors it gets, and how they
 // are judged period by period. Pure: no k6 here; the real runs are in live-run.test.ts.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LiveCriterion } from '../../lib/contract.ts';
 import type { K6Point, Sample } from '../../scripts/contracts/timeline.ts';
+import { followDashboard, parseEventStream } from '../../scripts/k6/live-feed.ts';
 import { parseLiveCriterion } from '../../scripts/sla/live.ts';
 import { parseSlaText } from '../../scripts/sla/read.ts';
 import { describeLive, LiveJudge } from '../../scripts/verdicts/live.ts';
@@ -190,4 +193,45 @@ test('a criterion whose metric never reached k6kit, or was never measured, is no
     [undefined, true],
     'a Counter is 0 where it was not added to',
   );
+});
+
+test("the dashboard stream's events parse across chunks; a client that connects late counts periods from the test's start", async () => {
+  const text = 'id: 3\ndata: [[1000000]]\nevent: start\n\nid: 4\ndata: {"a":1}\nevent: metr';
+  const first = parseEventStream(text);
+  assert.deepEqual(first.events, [{ event: 'start', data: [[1000000]] }]);
+  const second = parseEventStream(`${first.rest}ic\n\n`);
+  assert.deepEqual(second.events, [{ event: 'metric', data: { a: 1 } }]);
+  assert.equal(second.rest, '');
+
+  // A dashboard as k6 serves it to a client that connected during the test's fifth second.
+  const T0 = 1_800_000_000_000;
+  const events = [
+    ['param', { period: 1000 }],
+    ['metric', { http_reqs: { type: 'counter' }, time: { type: 'gauge' } }],
+    ['start', [[T0]]],
+    ['snapshot', [[40, 40], [T0 + 5000]]],
+    ['stop', [[T0 + 5100]]],
+  ];
+  const server = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    events.forEach(([event, data], id) =>
+      response.write(`id: ${id}\ndata: ${JSON.stringify(data)}\nevent: ${event}\n\n`),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const points: [number, number][] = [];
+    const end = await followDashboard(
+      `http://127.0.0.1:${port}/events`,
+      {},
+      (p) => points.push([p.t, p.requests]),
+      AbortSignal.timeout(5000),
+    );
+    assert.deepEqual(points, [[5, 40]], 'the fifth second, not the first');
+    assert.equal(end, 'stopped', 'left at the stop event, as k6 waits for its clients');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
