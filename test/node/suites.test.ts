@@ -431,7 +431,7 @@ test('seed 004 breaking point: k6 is stopped in the first step whose own error r
   );
   assert.match(
     readFileSync(join(run.dir, 'report.html'), 'utf8'),
-    /<th>Target CPU<\/th><th>RSS<\/th><th>Disk<\/th><th>Network<\/th><th>TCP<\/th>/,
+    /<th>Target CPU<\/th><th>RSS<\/th><th>Disk<\/th><th>Network \(host\)<\/th><th>TCP<\/th>/,
   );
 });
 
