@@ -8,6 +8,7 @@ import type { Sample } from '../contracts/timeline.ts';
 import { TargetError } from '../errors.ts';
 import type { K6 } from '../k6/provision.ts';
 import type { SummaryExport } from '../k6/summary.ts';
+import type { PlanModel } from '../plan.ts';
 import type { Prepared } from '../prepare.ts';
 import type { Sampler } from '../sampler/sampler.ts';
 import type { ProcessReader } from '../sampler/read.ts';
@@ -23,6 +24,8 @@ export interface RunState {
   readonly k6: K6;
   readonly prepared: Prepared;
   readonly info: BundleInfo;
+  /** What k6 inspect resolved, as `plan` shows it: built once, read by pre-flight and the verdicts. */
+  readonly plan: PlanModel;
   readonly runDir: string;
   /** The bundle inside the run folder. */
   readonly bundle: string;

@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { K6Point, Sample } from '../../contracts/timeline.ts';
 import { readJsonLines } from '../../jsonl.ts';
-import { buildPlan } from '../../plan.ts';
 import { incompleteVerdict } from '../../verdicts/incomplete.ts';
 import {
   breakingPointFromTimeline,
@@ -46,7 +45,7 @@ export async function judgePhase(run: RunState): Promise<void> {
 /** Whether k6 ran the plan, unless k6kit itself ended the load early (the breaking point, a live stop). */
 function judgeCompleteness(run: RunState): void {
   if (!run.k6Metrics || run.ending.stepStop || run.ending.liveStop) return;
-  const phases = buildPlan(run.request.scenario, run.prepared.inspection).phases;
+  const phases = run.plan.phases;
   const exact = phases.every((p) => p.iterations?.exact);
   const planned = exact ? phases.reduce((n, p) => n + (p.iterations?.count ?? 0), 0) : undefined;
   run.ending.incomplete = incompleteVerdict(run.k6Metrics, planned);
@@ -114,7 +113,7 @@ async function judgeK6Timeline(run: RunState): Promise<void> {
   ending.degradation = await degradationFromTimeline(points, {
     ...(degradationPercent !== undefined ? { tolerancePercent: degradationPercent } : {}),
   });
-  const stress = buildPlan(run.request.scenario, run.prepared.inspection).stress;
+  const stress = run.plan.stress;
   ending.recovery = stress
     ? await recoveryFromTimeline(points, {
         ...(recoverySeconds !== undefined ? { withinSeconds: recoverySeconds } : {}),

@@ -62,7 +62,8 @@ export async function preflight(request: RunRequest): Promise<RunState> {
   // Said before any load: where to look while it runs, and what is left if k6kit is killed.
   log(`run folder: ${relative(process.cwd(), runDir)}`);
   // Said before any load: a target the profile cannot meet fails however good the system is.
-  const warnings = buildPlan(scenario, prepared.inspection).warnings;
+  const plan = buildPlan(scenario, prepared.inspection);
+  const warnings = plan.warnings;
   for (const warning of warnings) log(`warning: ${warning}`);
   const run: RunState = {
     request,
@@ -70,6 +71,7 @@ export async function preflight(request: RunRequest): Promise<RunState> {
     k6,
     prepared,
     info,
+    plan,
     runDir,
     bundle: join(runDir, relative(building, prepared.bundle)),
     startedAt,
