@@ -210,6 +210,8 @@ export function throughputMetric(target: ThroughputTarget): string {
 export interface BundleInfo {
   profile: string;
   title: string;
+  /** The profiles this scenario can run: its own (with their titles) and the shared presets. */
+  profiles: { own: { name: string; title: string }[]; shared: string[]; default: string };
   source: string;
   scale: number;
   thinkTime: [number, number];

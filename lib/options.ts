@@ -28,10 +28,19 @@ export function runProfile(
   defaultProfile: string | undefined,
 ): { catalogue: Record<string, Profile>; profile: ResolvedProfile } {
   const catalogue = { ...presetProfiles(), ...profiles };
-  return {
-    catalogue,
-    profile: resolveProfile(profileName(defaultProfile ?? 'smoke'), scale(), catalogue, profileOverrides()),
-  };
+  const name = profileName(defaultProfile ?? 'smoke');
+  if (!catalogue[name]) throw new Error(unknownProfile(name, profiles));
+  return { catalogue, profile: resolveProfile(name, scale(), catalogue, profileOverrides()) };
+}
+
+/** The scenario's own profiles apart from the shared presets: a mistyped name shows what this scenario has. */
+function unknownProfile(name: string, own: Record<string, Profile> | undefined): string {
+  const mine = Object.keys(own ?? {});
+  const shared = Object.keys(presetProfiles()).filter((p) => !mine.includes(p));
+  return (
+    `Unknown load profile "${name}"; this scenario's own: ${mine.join(', ') || 'none'}; ` +
+    `the shared presets: ${shared.join(', ')}.`
+  );
 }
 
 /** --rounds, --workers, --duration (seconds) and --rate, as the orchestrator passed them; each a whole number > 0. */
@@ -116,9 +125,15 @@ function bundleInfo<Op extends string>(
         expectedStatuses: row.expectedStatuses,
       };
   }
+  const own = spec.profiles ?? {};
   return {
     profile: profile.name,
     title: profile.profile.title,
+    profiles: {
+      own: Object.keys(own).map((name) => ({ name, title: (own[name] as Profile).title })),
+      shared: Object.keys(presetProfiles()).filter((name) => !(name in own)),
+      default: spec.defaultProfile ?? 'smoke',
+    },
     source: profile.profile.source,
     scale: profile.scale,
     thinkTime: profile.profile.thinkTime,

@@ -6,6 +6,7 @@ import { HELP } from './cli/help.ts';
 import { newScenario } from './cli/new.ts';
 import { commonOptions, parseCommandLine } from './cli/options.ts';
 import { runCommand } from './cli/run.ts';
+import { scenarioProfiles } from './cli/scenario-profiles.ts';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
 import { printable } from './format.ts';
 import { provisionK6 } from './k6/provision.ts';
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') {
     console.log(HELP);
+    // The scenarios' profiles take a build and a k6 inspect each: `help` alone, not every --help.
+    if (!values.help) console.log(`\n${(await scenarioProfiles(ROOT)).join('\n')}`);
     return ExitCode.pass;
   }
   const common = await commonOptions(values, command, rest);

@@ -32,6 +32,12 @@ export async function runCommand(
   if (rest.length > 1)
     throw new InputError(`run takes one scenario (the profile goes in --profile); got ${rest.join(' ')}.`);
   const baseUrl = values['base-url'] ?? env('BASE_URL');
+  // Against one's own system, the default seed scenario is rarely what was meant: said, with how to name one.
+  if (baseUrl && rest[0] === undefined && env('K6KIT_SCENARIO') === undefined)
+    log(
+      `scenario: ${common.scenario}, the default (a seed's scenario, not yours); name yours: ` +
+        `npm run k6:${common.profile ?? 'smoke'} -- SCENARIO, one of scenarios/*.ts (npm run new:scenario makes one)`,
+    );
   // A baseline that measured nothing would make any run look free of regressions: refused now.
   if (values.baseline) await loadMeasured(runFolder(values.baseline, '--baseline'));
   const interrupts = new Interrupts(log);

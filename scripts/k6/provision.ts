@@ -18,6 +18,8 @@ export interface ProvisionOptions {
   root: string;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
+  /** false: find a k6 but never build one (help lists profiles only where k6 is already here). */
+  build?: boolean;
 }
 
 const INSTALL_HELP =
@@ -29,6 +31,7 @@ export async function provisionK6({
   root,
   env = process.env,
   log = () => {},
+  build = true,
 }: ProvisionOptions): Promise<K6> {
   if (env['K6_BIN']) {
     const bin = env['K6_BIN'];
@@ -59,6 +62,7 @@ export async function provisionK6({
     if (version === K6_PIN) return { bin: local, version, origin: 'project' };
   }
 
+  if (!build) throw new K6UnavailableError(`no k6 ${K6_RANGE} found, and this command builds none.`);
   const go = await which('go', { nothrow: true, path: env['PATH'] ?? '' });
   if (!go) {
     throw new K6UnavailableError(

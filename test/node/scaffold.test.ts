@@ -170,4 +170,13 @@ test('every command answers --help with exit 0, new with its own flags', async (
     assert.equal(general.code, 0, `${command}: ${general.stderr}`);
     assert.match(general.stdout, /^k6kit: load, stress and soak tests with k6\n/, command);
   }
+  // help lists each scenario's own profiles apart from the shared presets.
+  const all = await cli(['help']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(
+    all.stdout,
+    /\n {2}perf-agent \(default profile: smoke\)\n {4}baseline +Baseline: .*\n {4}throughput +/,
+  );
+  assert.match(all.stdout, /\n {2}plugins \(default profile: quick\)\n {4}\(none of its own\)/);
+  assert.match(all.stdout, /Shared presets, for every scenario: smoke, light, .*stress\./);
 });

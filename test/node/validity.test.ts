@@ -53,17 +53,21 @@ test('a watched process that exits mid-run ends the run with exit 4, naming it; 
 test('pre-flight: a system that answers every request with 404, or refuses connections, is exit 2 before any load', async () => {
   const server = await minimalServer(404);
   try {
-    for (const [url, statuses] of [
-      [server.url, /404 × \d+/],
-      ['http://127.0.0.1:9', /no response × \d+/],
+    // The second run names no scenario: the default one runs, and the run says so and how to name one.
+    for (const [url, statuses, scenario] of [
+      [server.url, /404 × \d+/, ['perf-agent']],
+      ['http://127.0.0.1:9', /no response × \d+/, []],
     ] as const) {
       const { done } = startCli(
-        ['run', 'perf-agent', '--profile', 'smoke', '--warmup', '2', '--samples', '1'],
+        ['run', ...scenario, '--profile', 'smoke', '--warmup', '2', '--samples', '1'],
         {
           BASE_URL: url,
         },
       );
       const result = await done;
+      const said = /scenario: perf-agent, the default .*; name yours: npm run k6:smoke -- SCENARIO/;
+      if (scenario.length > 0) assert.doesNotMatch(result.stderr, said);
+      else assert.match(result.stderr, said);
       assert.equal(result.code, 2, result.stderr);
       assert.match(
         result.stderr,
