@@ -166,6 +166,12 @@ export interface LiveCriterion {
 /** The counter lib/ adds to once per VU and operation recorded on a custom Trend, for coverage. */
 export const SEEN_METRIC = 'k6kit_op_seen';
 
+/**
+ * The body bytes of each operation's responses and requests (k6's data_received and data_sent are
+ * not tagged per request: grafana/k6 documents a Counter per URL as the way to split them).
+ */
+export const BODY_BYTES = { received: 'k6kit_body_bytes_received', sent: 'k6kit_body_bytes_sent' } as const;
+
 /** Every k6 scenario k6kit makes carries its profile's think time, read in the VUs instead of the catalogue. */
 export const THINK_ENV = 'K6KIT_THINK';
 

@@ -10,6 +10,14 @@ export function ms(value: number): string {
 
 export const MIB = 1024 * 1024;
 
+/** Bytes in the binary unit that suits them: "512 B", "4.0 KiB", "365.7 KiB", "1.2 MiB". */
+export function bytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  if (n < MIB) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 * MIB) return `${(n / MIB).toFixed(1)} MiB`;
+  return `${(n / (1024 * MIB)).toFixed(2)} GiB`;
+}
+
 /**
  * Bytes as binary megabytes, labelled so: the sampler reads RSS in bytes, and 15,065,088 B is
  * 14.37 MiB, which a label of MB would overstate by 5%. The SLA tables' sizes are binary too.

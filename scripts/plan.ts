@@ -48,7 +48,7 @@ export function parseGoDuration(text: string): number {
   return total;
 }
 
-interface K6Scenario {
+export interface K6Scenario {
   executor: string;
   startTime?: string | null;
   startVUs?: number;
@@ -212,6 +212,22 @@ function phaseShape(s: K6Scenario, meanThink: number): Pick<PhasePlan, 'shape' |
     default:
       return { shape: s.executor, seconds: 0, iterations: null };
   }
+}
+
+/**
+ * The load as k6 ran it, after the scale and the overrides, in a few words per phase: "1 → 50 → 1
+ * VUs over 32s" (a report's header says this, not the profile's title at scale 1).
+ */
+export function describeLoad(scenarios: Record<string, K6Scenario>): string {
+  return Object.values(scenarios)
+    .map((s) => {
+      if (s.executor !== 'ramping-vus') return phaseShape(s, 0).shape;
+      const levels = [s.startVUs ?? 0, ...(s.stages ?? []).map((stage) => stage.target)];
+      const turns = levels.filter((v, i) => i === 0 || v !== levels[i - 1]);
+      const seconds = (s.stages ?? []).reduce((sum, stage) => sum + parseGoDuration(stage.duration), 0);
+      return `${compress(turns.map(String)).join(' → ')} VUs over ${formatSeconds(seconds)}`;
+    })
+    .join('; ');
 }
 
 /** "100 over 10s → 100 over 4m50s → 200 over 10s …" would run to forty steps: keep the first and last few. */

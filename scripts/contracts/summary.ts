@@ -1,6 +1,7 @@
 // summary.json: what a run was, how it ended and what its verdicts found. Written by the run,
 // read by the reports, comparisons and the k6-operator collector. Its verdict types come from
 // the modules that judge them; none of those imports this file.
+import type { RunTransfer } from '../k6/recording.ts';
 import type { ThresholdResult } from '../k6/summary.ts';
 import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
 import type { DegradationVerdict } from '../verdicts/degradation.ts';
@@ -28,6 +29,8 @@ export interface RunSummary {
     peakRssBytes?: number;
     /** The scenario's Trends of plain values (a share, a count), not ms: from k6's recorder. */
     plainTrends?: string[];
+    /** Bytes on the wire and each operation's request timings, from k6's recorder (one k6; not --instances). */
+    transfer?: RunTransfer;
   };
   target: {
     kind: 'reference' | 'external';
@@ -44,11 +47,22 @@ export interface RunSummary {
   startedAt: string;
   endedAt: string;
   seconds: number;
+  /** When each phase ran (target, warmup, baseline, load, cooldown, judge); absent from older runs. */
+  phases?: PhaseTime[];
   ending: RunEnding;
   exitCode: number;
   verdict: string;
   /** What the plan warned of before the load. */
   warnings: string[];
+  /** With --baseline: the measures past the tolerance ("health p95 +12.5%"), and the run compared with. */
+  regressions?: { baseline: string; changes: string[] };
+}
+
+/** One phase of a run, ISO times. */
+export interface PhaseTime {
+  name: string;
+  from: string;
+  to: string;
 }
 
 export interface RunEnding {

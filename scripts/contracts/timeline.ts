@@ -36,6 +36,9 @@ export interface K6Point {
   p99: number;
   max?: number;
   iterations: number;
+  /** Bytes per second on the wire in this period (k6's data_received, data_sent); absent from older timelines. */
+  bytesIn?: number;
+  bytesOut?: number;
   /** WebSocket messages received in this period, where the scenario has sockets. */
   wsMessages?: number;
   /** Operations that saw samples in this period. */

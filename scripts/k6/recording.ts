@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { writeJsonLines } from '../jsonl.ts';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
-import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+import { BODY_BYTES, operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
 import type { K6Point, OpPoint } from '../contracts/timeline.ts';
 
 /** The recorder's stats per metric type, in the order of its arrays. */
@@ -30,10 +30,12 @@ export interface RecordingState {
   vus?: number;
   /** Requests by HTTP status over the run so far, from the recorder's cumulative events ('0': no response). */
   statuses: Record<string, number>;
+  /** The latest cumulative event: the run's totals so far, by metric name. */
+  totals: Map<string, number[]>;
 }
 
 export function recordingState(operations: Record<string, string> = {}): RecordingState {
-  return { metrics: [], types: new Map(), operations, period: 1, statuses: {} };
+  return { metrics: [], types: new Map(), operations, period: 1, statuses: {}, totals: new Map() };
 }
 
 /** Pure: one recording line, with the state it carries from earlier lines, → a point or nothing. */
@@ -68,6 +70,7 @@ export function readRecordingEvent(event: DashboardEvent, state: RecordingState)
     case 'cumulative': {
       // The run's totals so far: the last one is the whole run's, even one shorter than a period.
       const values = event.data as number[][];
+      state.metrics.forEach((name, i) => state.totals.set(name, values[i] ?? []));
       state.metrics.forEach((name, i) => {
         const status = /^http_reqs\{status:(\d*)\}$/.exec(name)?.[1];
         const count = values[i]?.[0];
@@ -89,6 +92,8 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
     return row && at >= 0 ? row[at] : undefined;
   };
   const get = (metric: string, name: string) => stat(metric, name) ?? 0;
+  const received = stat('data_received', 'rate');
+  const sent = stat('data_sent', 'rate');
 
   const at = get('time', 'value');
   state.startAt ??= at - state.period * 1000;
@@ -108,7 +113,14 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
       if (meta?.type === 'rate' && (meta.custom || name === 'checks') && value !== undefined)
         rates[name] = round(value);
       const count = stat(name, 'count');
-      if (meta?.type === 'counter' && meta.custom && count !== undefined && !name.includes('{'))
+      // k6kit's own counters (coverage, body bytes) are not the scenario's.
+      if (
+        meta?.type === 'counter' &&
+        meta.custom &&
+        count !== undefined &&
+        !name.includes('{') &&
+        !name.startsWith('k6kit_')
+      )
         counters[name] = count;
       continue;
     }
@@ -146,9 +158,65 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
     max: round(get('http_req_duration', 'max')),
     iterations: get('iterations', 'count'),
     ...(stat('ws_msgs_received', 'count') ? { wsMessages: get('ws_msgs_received', 'count') } : {}),
+    ...(received !== undefined || sent !== undefined
+      ? { bytesIn: Math.round(received ?? 0), bytesOut: Math.round(sent ?? 0) }
+      : {}),
     ops,
     rates,
     ...(Object.keys(counters).length > 0 ? { counters } : {}),
+  };
+}
+
+/** The parts of an HTTP request's time, as k6 measures them (ms). */
+export const TIMING_PARTS = [
+  'blocked',
+  'connecting',
+  'tls_handshaking',
+  'sending',
+  'waiting',
+  'receiving',
+] as const;
+export type TimingPart = (typeof TIMING_PARTS)[number];
+
+/** What the recorder's last cumulative event says of the whole run beyond the timeline. */
+export interface RunTransfer {
+  /** Bytes on the wire over the whole run (k6's data_received and data_sent: every protocol, headers included). */
+  bytes?: { received: number; sent: number };
+  /** Per HTTP operation: the mean of each part of its requests' time, in ms. */
+  timings: Record<string, Partial<Record<TimingPart, number>>>;
+  /** Per HTTP operation: its responses' and requests' body bytes (lib/'s counters). */
+  bodies: Record<string, { received: number; sent: number }>;
+}
+
+/** Pure: the recording's state after its last line → the run's transfer and request timings. */
+export function runTransfer(state: RecordingState): RunTransfer {
+  const total = (metric: string, stat: string): number | undefined => {
+    const type = state.types.get(metric)?.type;
+    const at = type ? (STATS[type] ?? []).indexOf(stat) : -1;
+    return at >= 0 ? state.totals.get(metric)?.[at] : undefined;
+  };
+  const received = total('data_received', 'count');
+  const sent = total('data_sent', 'count');
+  const timings: RunTransfer['timings'] = {};
+  const bodies: RunTransfer['bodies'] = {};
+  for (const [op, metric] of Object.entries(state.operations)) {
+    if (metric !== 'http') continue;
+    const parts = TIMING_PARTS.flatMap((part) => {
+      const mean = total(`http_req_${part}{op:${op}}`, 'avg');
+      return mean === undefined ? [] : [[part, round(mean)] as const];
+    });
+    if (parts.length > 0) timings[op] = Object.fromEntries(parts);
+    const bodyIn = total(`${BODY_BYTES.received}{op:${op}}`, 'count');
+    const bodyOut = total(`${BODY_BYTES.sent}{op:${op}}`, 'count');
+    if (bodyIn !== undefined || bodyOut !== undefined)
+      bodies[op] = { received: bodyIn ?? 0, sent: bodyOut ?? 0 };
+  }
+  return {
+    ...(received !== undefined || sent !== undefined
+      ? { bytes: { received: received ?? 0, sent: sent ?? 0 } }
+      : {}),
+    timings,
+    bodies,
   };
 }
 
@@ -238,7 +306,12 @@ export async function writeTimeline(
   recording: string,
   out: string,
   operations: Record<string, string> = {},
-): Promise<{ points: number; statuses: Record<string, number>; plainTrends: string[] }> {
+): Promise<{
+  points: number;
+  statuses: Record<string, number>;
+  plainTrends: string[];
+  transfer: RunTransfer;
+}> {
   const file = writeJsonLines(out);
   const state = recordingState(operations);
   let points = 0;
@@ -250,5 +323,5 @@ export async function writeTimeline(
   const plainTrends = [...state.types]
     .filter(([name, meta]) => meta.type === 'trend' && meta.custom && !meta.time && !name.includes('{'))
     .map(([name]) => name);
-  return { points, statuses: state.statuses, plainTrends };
+  return { points, statuses: state.statuses, plainTrends, transfer: runTransfer(state) };
 }

@@ -10,7 +10,16 @@ type Model = Omit<ReportModel, 'analysis'>;
 export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis {
   const analysis: Analysis = { findings: [], bottlenecks: [], recommendations: [] };
   // Each section adds its lines in turn: the order of the lines is the order of the sections.
-  for (const section of [totals, tightestOperation, saturation, leaks, verdicts, breakingPoint, caveats])
+  for (const section of [
+    totals,
+    regressions,
+    tightestOperation,
+    saturation,
+    leaks,
+    verdicts,
+    breakingPoint,
+    caveats,
+  ])
     section(analysis, model, peaks, ending);
   if (analysis.bottlenecks.length === 0)
     analysis.bottlenecks.push(
@@ -49,6 +58,18 @@ const totals: Section = ({ findings, recommendations }, model) => {
   for (const row of failedRows) {
     recommendations.push(`Investigate ${row.op} (${row.title}): ${row.failures.join('; ')}.`);
   }
+};
+
+/** Against --baseline: what got worse, named first among what the run found. */
+const regressions: Section = ({ findings, recommendations }, model) => {
+  const found = model.regressions;
+  if (!found) return;
+  const shown = found.changes.slice(0, 5).join(', ');
+  const more = found.changes.length > 5 ? ` and ${found.changes.length - 5} more` : '';
+  findings.push(
+    `${found.changes.length} regression(s) against the baseline run ${found.baseline}: ${shown}${more}.`,
+  );
+  recommendations.push('Compare the two runs measure by measure in comparison.md, beside this report.');
 };
 
 /** The operation closest to its p95 target is where the next load level will break first. */

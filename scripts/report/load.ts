@@ -11,8 +11,11 @@ import type { SummaryExport } from '../k6/summary.ts';
 import { buildReport } from './model.ts';
 import { Bucketer } from './series.ts';
 import type { K6Point, Sample } from '../contracts/timeline.ts';
+import type { PhaseTime } from '../contracts/summary.ts';
 import { checkSummary } from '../contracts/summary-schema.ts';
 import type { Peaks, ReportInputs, ReportModel } from './types.ts';
+import type { Span } from './charts.ts';
+import type { K6Scenario } from '../plan.ts';
 
 /** A run folder's report model: what comparisons read. */
 export async function loadModel(runDir: string): Promise<ReportModel> {
@@ -37,9 +40,12 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
   if (!existsSync(file('summary.json')))
     throw new InputError(`${runDir}: no summary.json; expected a run folder under reports/runs/.`);
   const summary = checkSummary(file('summary.json'), await readJson<unknown>(file('summary.json')));
-  const plan = existsSync(file('config.json'))
-    ? (await readJson<{ plan?: BundleInfo }>(file('config.json'))).plan
+  const config = existsSync(file('config.json'))
+    ? await readJson<{ plan?: BundleInfo; options?: { scenarios?: Record<string, K6Scenario> } }>(
+        file('config.json'),
+      )
     : undefined;
+  const plan = config?.plan;
   const k6Summary = existsSync(file('k6-summary.json'))
     ? await readJson<ReportInputs['k6Summary'] & SummaryExport>(file('k6-summary.json'))
     : undefined;
@@ -47,12 +53,18 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
   const bucketer = new Bucketer(Date.parse(summary.startedAt), Date.parse(summary.endedAt), buckets);
   const opTotals: ReportInputs['opTotals'] = {};
   let loadSeconds = 0;
+  const load = new PhaseSpans();
   if (existsSync(file('k6-timeline.jsonl'))) {
     for await (const p of readJsonLines<K6Point>(file('k6-timeline.jsonl'))) {
       loadSeconds = p.t;
+      // A point closes its period: the load began a period (about t seconds) before the first.
+      load.see('load', p.at - p.t * 1000);
+      load.see('load', p.at);
       bucketer.add('vus', p.at, p.vus, 'max');
       bucketer.add('requestRate', p.at, p.requestRate);
       bucketer.add('errorRate', p.at, p.errorRate);
+      if (p.bytesIn !== undefined) bucketer.add('bytesIn', p.at, p.bytesIn);
+      if (p.bytesOut !== undefined) bucketer.add('bytesOut', p.at, p.bytesOut);
       for (const [op, o] of Object.entries(p.ops)) {
         bucketer.add(`op:${op}:p50`, p.at, o.p50, 'max');
         bucketer.add(`op:${op}:p95`, p.at, o.p95, 'max');
@@ -64,9 +76,11 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
     }
   }
   const peaks: Peaks = {};
+  const rest = new PhaseSpans();
   if (existsSync(file('resource-timeline.jsonl'))) {
     for await (const s of readJsonLines<Sample>(file('resource-timeline.jsonl'))) {
       const at = Date.parse(s.t);
+      rest.see(s.phase === 'run' ? 'load' : s.phase, at);
       const p = s.process;
       if (p) {
         bucketer.add('cpu', at, p.cpu);
@@ -86,13 +100,50 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
   return {
     summary,
     ...(plan ? { plan } : {}),
+    ...(config?.options?.scenarios ? { k6Scenarios: config.options.scenarios } : {}),
     ...(k6Summary ? { k6Summary } : {}),
     thresholds: summary.ending.thresholds ?? [],
     buckets: bucketer,
     loadSeconds,
     opTotals,
     peaks,
+    spans: spansOf(summary.phases, rest.spans(), load.spans()),
   };
+}
+
+const SHADED = new Set(['warmup', 'baseline', 'load', 'cooldown']);
+
+/**
+ * k6's own periods say when the load ran; the run's phase times say the rest (runs before k6kit
+ * kept them: the sampler's phases, which know no warmup).
+ */
+function spansOf(phases: PhaseTime[] | undefined, sampled: Span[], load: Span[]): Span[] {
+  const rest = phases
+    ? phases
+        .filter((p) => SHADED.has(p.name))
+        .map((p) => ({ label: p.name, from: Date.parse(p.from), to: Date.parse(p.to) }))
+    : sampled;
+  return [...rest.filter((s) => s.label !== 'load' || load.length === 0), ...load].sort(
+    (a, b) => a.from - b.from,
+  );
+}
+
+/** The first and last moment seen of each phase, in the order they began. */
+class PhaseSpans {
+  private readonly seen = new Map<string, Span>();
+
+  see(label: string, at: number): void {
+    const span = this.seen.get(label);
+    if (!span) this.seen.set(label, { label, from: at, to: at });
+    else {
+      span.from = Math.min(span.from, at);
+      span.to = Math.max(span.to, at);
+    }
+  }
+
+  spans(): Span[] {
+    return [...this.seen.values()];
+  }
 }
 
 async function readJson<T>(file: string): Promise<T> {

@@ -1,6 +1,6 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
-import { operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
+import { BODY_BYTES, operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
 import { describeThreshold, type SummaryExport } from '../k6/summary.ts';
 import {
   describeBreakingPoint,
@@ -14,18 +14,27 @@ import {
   describeRecovery,
   describeStall,
 } from '../verdict.ts';
-import { lineChart, type Chart, type LineSpec, type Marker } from './charts.ts';
+import {
+  lineChart,
+  type Chart,
+  type ChartOptions,
+  type LineSpec,
+  type Marker,
+  type Reference,
+} from './charts.ts';
 import { analyse } from './findings.ts';
 import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
-import type { Bucketer } from './series.ts';
 import { describeIncomplete } from '../verdicts/incomplete.ts';
 import { describeSaturation, isSaturated } from '../verdicts/saturation.ts';
 import { describeLive, type LiveVerdict } from '../verdicts/live.ts';
 import { MIN_TREND_SAMPLES } from '../verdicts/leak-trend.ts';
 import { describeTolerance, formatLevel, signed, type LeakVerdict } from '../verdicts/leaks.ts';
-import { mib, MIB, ms, pct } from '../format.ts';
+import { bytes, mib, MIB, ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
+import type { Bucketer } from './series.ts';
+import type { RunTransfer } from '../k6/recording.ts';
+import { describeLoad } from '../plan.ts';
 
 /** k6's own counters; any other counter in the summary is the scenario's. */
 const K6_COUNTERS = new Set([
@@ -38,6 +47,8 @@ const K6_COUNTERS = new Set([
   'ws_msgs_sent',
   'ws_sessions',
   SEEN_METRIC,
+  BODY_BYTES.received,
+  BODY_BYTES.sent,
 ]);
 
 function customCounters(metrics: SummaryExport['metrics']): ReportModel['counters'] {
@@ -152,9 +163,13 @@ export function buildReport(input: ReportInputs): ReportModel {
         ...(summary.scraped ? { scraped: summary.scraped.join(', ') } : {}),
       }),
     },
+    loadShape: input.k6Scenarios ? describeLoad(input.k6Scenarios) : '',
     startedAt: summary.startedAt,
     endedAt: summary.endedAt,
     durationSeconds: summary.seconds,
+    loadSeconds: input.loadSeconds,
+    ...transferOf(summary.k6.transfer, input.loadSeconds),
+    timings: timingRows(summary.k6.transfer),
     totals: {
       requests,
       successRate: failedRate === undefined ? '—' : pct(1 - failedRate),
@@ -168,6 +183,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,
     slaFile: summary.sla,
+    ...(summary.regressions ? { regressions: summary.regressions } : {}),
     thresholds: input.thresholds.map((t) => ({
       metric: t.metric,
       threshold: t.threshold,
@@ -178,9 +194,40 @@ export function buildReport(input: ReportInputs): ReportModel {
     leaks: leakRows(ending),
     verdicts: verdictRows(ending),
     breakingSteps: breakingStepRows(ending),
-    charts: charts(input.buckets, Object.keys(plan?.operations ?? {}), ending.live ?? []),
+    charts: charts(input, ending.live ?? []),
   };
   return { ...model, analysis: analyse(model, input.peaks, ending) };
+}
+
+/** Wire bytes over the run and per second of load. */
+function transferOf(transfer: RunTransfer | undefined, loadSeconds: number): Pick<ReportModel, 'transfer'> {
+  const wire = transfer?.bytes;
+  if (!wire || wire.received + wire.sent === 0) return {};
+  const rate = (n: number) => (loadSeconds > 0 ? `${bytes(n / loadSeconds)}/s` : '—');
+  return {
+    transfer: {
+      received: bytes(wire.received),
+      sent: bytes(wire.sent),
+      receivedRate: rate(wire.received),
+      sentRate: rate(wire.sent),
+    },
+  };
+}
+
+function timingRows(transfer: RunTransfer | undefined): ReportModel['timings'] {
+  const part = (value: number | undefined) => (value === undefined ? '—' : ms(value));
+  const size = (value: number | undefined) => (value === undefined ? '—' : bytes(value));
+  return Object.entries(transfer?.timings ?? {}).map(([op, t]) => ({
+    op,
+    blocked: part(t.blocked),
+    connecting: part(t.connecting),
+    tls: part(t.tls_handshaking),
+    sending: part(t.sending),
+    waiting: part(t.waiting),
+    receiving: part(t.receiving),
+    received: size(transfer?.bodies[op]?.received),
+    sent: size(transfer?.bodies[op]?.sent),
+  }));
 }
 
 type Stat = (metric: string, name: string) => number | undefined;
@@ -401,31 +448,90 @@ function judged(isJudged: boolean, pass: boolean): VerdictRow['status'] {
   return !isJudged ? 'not judged' : pass ? 'pass' : 'fail';
 }
 
-/** Every chart shares the time axis, and marks on it when each live criterion first held. */
-function charts(b: Bucketer, ops: string[], live: LiveVerdict[]): Chart[] {
+/**
+ * Every chart shares the time axis, with the run's phases shaded on it and a mark where each live
+ * criterion first held; a latency chart draws its operation's SLA targets.
+ */
+function charts(input: ReportInputs, live: LiveVerdict[]): Chart[] {
   const markers: Marker[] = live.flatMap((v) =>
     v.heldAtMs === undefined ? [] : [{ atMs: v.heldAtMs, label: describeLive(v) }],
   );
-  const chart = (id: string, title: string, unit: string, specs: LineSpec[]) =>
-    lineChart(id, title, unit, specs, b, markers);
+  const context = { buckets: input.buckets, markers, spans: input.spans };
+  const chart: ChartOf = (id, title, unit, specs, options = {}) =>
+    lineChart(id, title, unit, specs, context, options);
+  const level = (unit: string) => ({
+    fitted: true,
+    format: (v: number) => `${Number(v.toFixed(1))} ${unit}`,
+  });
   return [
     chart('vus', 'Virtual users', 'VUs', [{ series: 'vus', label: 'VUs' }]),
     chart('rate', 'Request rate', 'req/s', [{ series: 'requestRate', label: 'requests/s' }]),
     chart('errors', 'Error rate', '%', [{ series: 'errorRate', label: 'errors', scale: 100 }]),
-    ...ops.map((op) =>
+    ...transferChart(input.buckets, chart),
+    ...Object.entries(input.plan?.operations ?? {}).map(([op, row]) =>
       chart(
         `latency-${op}`,
         `Latency: ${op}`,
         'ms',
         ['p50', 'p95', 'p99'].map((p) => ({ series: `op:${op}:${p}`, label: p })),
+        { references: targetLines(row.targets, row.operators), format: ms },
       ),
     ),
     chart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }]),
-    chart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }]),
-    chart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }]),
-    chart('threads', 'Target threads', 'threads', [{ series: 'threads', label: 'threads' }]),
-    chart('connections', 'Target TCP connections', 'connections', [{ series: 'connections', label: 'TCP' }]),
+    chart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }], level('MiB')),
+    chart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }], level('FDs')),
+    chart(
+      'threads',
+      'Target threads',
+      'threads',
+      [{ series: 'threads', label: 'threads' }],
+      level('threads'),
+    ),
+    chart(
+      'connections',
+      'Target TCP connections',
+      'connections',
+      [{ series: 'connections', label: 'TCP' }],
+      level('connections'),
+    ),
   ];
+}
+
+type ChartOf = (id: string, title: string, unit: string, specs: LineSpec[], options?: ChartOptions) => Chart;
+
+/** Bytes a second on the wire, in KiB/s or MiB/s as the peak suits; none where k6 recorded no bytes. */
+function transferChart(buckets: Bucketer, chart: ChartOf): Chart[] {
+  const peak = Math.max(
+    0,
+    ...[buckets.get('bytesIn'), buckets.get('bytesOut')].flatMap((s) => s?.values ?? []).map(Number),
+  );
+  if (peak === 0) return [];
+  const [unit, size] = peak >= MIB ? ['MiB/s', MIB] : ['KiB/s', 1024];
+  return [
+    chart(
+      'transfer',
+      'Data transfer',
+      unit,
+      [
+        { series: 'bytesIn', label: 'received', scale: 1 / size },
+        { series: 'bytesOut', label: 'sent', scale: 1 / size },
+      ],
+      { format: (v) => `${bytes(v * size)}/s` },
+    ),
+  ];
+}
+
+/** The SLA row's latency targets as lines: "p95 SLA < 2000ms". */
+function targetLines(
+  targets: Partial<Record<'p50' | 'p95' | 'p99' | 'max', number>>,
+  operators: Partial<Record<string, string>> | undefined,
+): Reference[] {
+  return (['p50', 'p95', 'p99'] as const).flatMap((p) => {
+    const value = targets[p];
+    return value === undefined
+      ? []
+      : [{ value, label: `${p} SLA ${operators?.[p] === '<=' ? '≤' : '<'} ${ms(value)}` }];
+  });
 }
 
 function checksOf(group: Group | undefined): ReportModel['checks'] {

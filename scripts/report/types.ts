@@ -4,7 +4,8 @@
 import type { BundleInfo } from '../../lib/contract.ts';
 import type { RunSummary } from '../contracts/summary.ts';
 import type { SummaryExport, ThresholdResult } from '../k6/summary.ts';
-import type { Chart } from './charts.ts';
+import type { Chart, Span } from './charts.ts';
+import type { K6Scenario } from '../plan.ts';
 import type { Bucketer } from './series.ts';
 
 export interface Analysis {
@@ -67,9 +68,29 @@ export interface ReportModel {
   /** The load generator's own peak memory, formatted; absent when it could not be read. */
   k6PeakRss?: string;
   target: { kind: string; url: string; settings: { name: string; value: string }[] };
+  /** The load as k6 ran it (after the scale and overrides): "1 → 50 → 1 VUs over 32s". */
+  loadShape: string;
   startedAt: string;
   endedAt: string;
+  /** The whole run: set-up, warmup, baseline, load and cooldown. */
   durationSeconds: number;
+  /** The load alone, as k6 recorded it. */
+  loadSeconds: number;
+  /** Bytes on the wire, as k6 counts them (every protocol, headers included); absent where k6 recorded none. */
+  transfer?: { received: string; sent: string; receivedRate: string; sentRate: string };
+  /** Per HTTP operation, the mean of each part of a request's time (k6's http_req_*), as k6's dashboard shows. */
+  timings: {
+    op: string;
+    blocked: string;
+    connecting: string;
+    tls: string;
+    sending: string;
+    waiting: string;
+    receiving: string;
+    /** Body bytes of the operation's responses and requests over the run. */
+    received: string;
+    sent: string;
+  }[];
   totals: { requests: number; successRate: string; throughput: string; iterations: number };
   /** SLA rows the profile does not run that the scenario says why of (seed 003's delivery latency). */
   notJudged: { op: string; reason: string }[];
@@ -83,6 +104,8 @@ export interface ReportModel {
   statusCodes: { status: string; meaning: string; count: string; share: string }[];
   sla: SlaRow[];
   slaFile: string;
+  /** With --baseline: what regressed against which run. */
+  regressions?: { baseline: string; changes: string[] };
   thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
   checks: { name: string; passes: number; fails: number; rate: string; pass: boolean }[];
   leaks: {
@@ -131,6 +154,10 @@ export interface ReportInputs {
   /** Per operation over the whole run, from the k6 timeline. */
   opTotals: Record<string, { count: number; failed: number }>;
   peaks: Peaks;
+  /** k6's scenarios as the run resolved them (config.json): the load's real shape. */
+  k6Scenarios?: Record<string, K6Scenario>;
+  /** The run's phases in time (warmup, baseline, load, cooldown), shaded on every chart. */
+  spans: Span[];
 }
 
 export interface Peaks {

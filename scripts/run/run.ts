@@ -15,16 +15,30 @@ import type { Interrupts } from './interrupts.ts';
 import type { RunOutcome, RunRequest } from './request.ts';
 import { endedEarly, type RunState } from './state.ts';
 
+const PHASES = [
+  ['target', targetPhase],
+  ['warmup', warmupPhase],
+  ['baseline', baselinePhase],
+  ['load', loadPhase],
+  ['cooldown', cooldownPhase],
+  ['judge', judgePhase],
+] as const;
+
 /** `interrupts`: what stops the run from outside, listened to by the caller for longer than the run. */
 export async function runScenario(request: RunRequest, interrupts: Interrupts): Promise<RunOutcome> {
   const run = await preflight(request);
   interrupts.listen((reason) => run.control.interrupt(reason));
   let failure: unknown;
   try {
-    for (const phase of [targetPhase, warmupPhase, baselinePhase, loadPhase, cooldownPhase, judgePhase]) {
+    for (const [name, phase] of PHASES) {
       // An interruption, or the target's death, ends the phases here: what ran is judged and kept.
       run.control.checkpoint(run.ending);
-      await phase(run);
+      const from = new Date().toISOString();
+      try {
+        await phase(run);
+      } finally {
+        run.phases.push({ name, from, to: new Date().toISOString() });
+      }
     }
   } catch (error) {
     if (!endedEarly(error, run.ending)) failure = error;

@@ -3,10 +3,11 @@
 // run.ts is the whole story of a run.
 import type { WriteStream } from 'node:fs';
 import type { BundleInfo } from '../../lib/contract.ts';
-import type { RunEnding } from '../contracts/summary.ts';
+import type { PhaseTime, RunEnding } from '../contracts/summary.ts';
 import type { Sample } from '../contracts/timeline.ts';
 import { TargetError } from '../errors.ts';
 import type { K6 } from '../k6/provision.ts';
+import type { RunTransfer } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
 import type { PlanModel } from '../plan.ts';
 import type { Prepared } from '../prepare.ts';
@@ -15,12 +16,15 @@ import type { ProcessReader } from '../sampler/read.ts';
 import type { Scraper } from '../scrape/scraper.ts';
 import type { RunningTarget } from '../target/launch.ts';
 import type { Tolerances } from '../verdicts/leaks.ts';
+import type { Progress } from './progress.ts';
 import type { RunRequest } from './request.ts';
 
 /** Pre-flight's work: the bundle built and inspected, the run folder named. */
 export interface RunState {
   readonly request: RunRequest;
   readonly log: (line: string) => void;
+  /** A terminal's progress line between the log's lines. */
+  readonly progress: Progress;
   readonly k6: K6;
   readonly prepared: Prepared;
   readonly info: BundleInfo;
@@ -46,9 +50,16 @@ export interface RunState {
   /** Filled in by the target phase. */
   target?: TargetState;
   /** The load generator's cost and what k6's recorder declared: filled in by the load phase. */
-  k6Facts: { peakRssBytes?: number; statusCodes?: Record<string, number>; plainTrends: string[] };
+  k6Facts: {
+    peakRssBytes?: number;
+    statusCodes?: Record<string, number>;
+    plainTrends: string[];
+    transfer?: RunTransfer;
+  };
   /** k6's summary export of the load (or the merge's), once written. */
   k6Metrics?: SummaryExport['metrics'];
+  /** When each phase ran, as it ends: summary.json's phases, shaded on the report's charts. */
+  phases: PhaseTime[];
   /** The settled samples at rest before and after the load. */
   baseline?: Sample[];
   cooldown?: Sample[];

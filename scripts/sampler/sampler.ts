@@ -56,13 +56,21 @@ export class Sampler {
   }
 
   /** n samples, one per interval: the baseline and the cooldown. */
-  async collect(n: number, phase: Phase): Promise<Sample[]> {
+  /** `taken`: told of each sample as it comes (a terminal's progress line). */
+  async collect(
+    n: number,
+    phase: Phase,
+    taken: (sample: Sample, count: number) => void = () => {},
+  ): Promise<Sample[]> {
     const samples: Sample[] = [];
     if (!this.previous) await this.take(phase);
     while (samples.length < n) {
       await sleep(this.options.intervalMs);
       const sample = await this.take(phase);
-      if (sample) samples.push(sample);
+      if (sample) {
+        samples.push(sample);
+        taken(sample, samples.length);
+      }
     }
     return samples;
   }

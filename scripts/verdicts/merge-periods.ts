@@ -59,6 +59,9 @@ export function mergePeriod(points: K6Point[]): K6Point {
     p99: worst(points.map((p) => p.p99)) ?? 0,
     ...(max !== undefined ? { max } : {}),
     iterations: sum((p) => p.iterations),
+    ...(points.some((p) => p.bytesIn !== undefined)
+      ? { bytesIn: sum((p) => p.bytesIn ?? 0), bytesOut: sum((p) => p.bytesOut ?? 0) }
+      : {}),
     ops: mergeOps(points),
     // A custom Rate's share: the worst instance's, as for percentiles (its samples are not counted here).
     rates: Object.fromEntries([...rates].map((r) => [r, worst(points.map((p) => p.rates[r])) ?? 0])),

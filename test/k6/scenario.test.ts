@@ -1,3 +1,4 @@
+import http from 'k6/http';
 import sla from '../fixtures/tagging.yaml';
 import { NON_LOOPBACK_RANGES } from '../../lib/egress.ts';
 import { baseUrl } from '../../lib/env.ts';
@@ -39,7 +40,11 @@ export const options = {
     checks: ['rate==1.00'],
     // These prove the tagging from the outside: k6 fails the run when the counts are off.
     'http_reqs{op:found}': ['count==2'],
-    'http_reqs{op:missing}': ['count==1'],
+    'http_reqs{op:missing}': ['count==3'],
+    // Body bytes per operation: a 10-byte text body, then a form of a 3-byte field and a 5-byte file.
+    'k6kit_body_bytes_sent{op:missing}': ['count==18'],
+    'k6kit_body_bytes_sent{op:found}': ['count==0'],
+    'k6kit_body_bytes_received{op:found}': ['count>0'],
     'http_req_failed{op:missing}': ['rate==0'],
     // One 200 and one 404 the row does not expect: k6kit judges statuses through k6's
     // http_req_failed, not a check.
@@ -53,6 +58,11 @@ export default function (): void {
   });
   test('a status the SLA row expects (404) counts as success for that operation', () => {
     assertEqual(scenario.request('missing', 'GET', '/no/such/route').status, 404);
+  });
+  test("request bodies count in the operation's body bytes: text, and a form's fields and files (thresholds above)", () => {
+    assertEqual(scenario.request('missing', 'POST', '/no/such/route', 'abcdefghij').status, 404);
+    const form = { a: 'xyz', f: http.file('12345', 'f.txt') };
+    assertEqual(scenario.request('missing', 'POST', '/no/such/route', form).status, 404);
   });
   test('a status the SLA row does not expect is returned, and counted as failed (thresholds above)', () => {
     assertEqual(scenario.request('found', 'GET', '/no/such/route').status, 404);

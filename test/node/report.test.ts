@@ -6,7 +6,7 @@
 // catches a slower target.
 import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
@@ -15,6 +15,9 @@ import { cli, ROOT } from './cli.ts';
 import { withTarget } from './target-helpers.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
+
+/** The test output: screenshots of a passing and a failing report, for a person to look at. */
+const SCREENSHOTS = join(ROOT, 'reports', 'test-output');
 
 const SECRET = 'k6kit-test-token-5f1c9e0d2b7a';
 const PASSWORD = 'p@ssW0rd@t';
@@ -58,6 +61,7 @@ function filesUnder(dir: string): string[] {
 }
 
 let firstRun = '';
+let failedRun = '';
 
 test('a real run: the token and URL credentials reach no artifact; the hostile title is escaped in every report', () =>
   withTarget([], async (target) => {
@@ -90,9 +94,16 @@ test('a real run: the token and URL credentials reach no artifact; the hostile t
     assert.match(junit, /<testcase classname="verdicts" name="leak: memory">/);
     // The console report of seed 000, on stdout, with the overall result.
     assert.match(run.stdout, /PERFORMANCE METRICS[\s\S]*LEAK DETECTION[\s\S]*OVERALL RESULT: PASS ✓/);
+    // What ran, and the bytes it moved: the load as k6 ran it, its seconds apart from the run's.
+    assert.match(
+      run.stdout,
+      /Test Duration: [\d.]+ seconds of load \([\d.]+ s with warmup, baseline and cooldown\)/,
+    );
+    assert.match(run.stdout, /Load: 2 VUs over 10s/);
+    assert.match(run.stdout, /Data received: [\d.]+ KiB \([\d.]+ (B|KiB)\/s\), sent: [\d.]+ KiB/);
   }));
 
-test('headless Chromium shows the SLA table and data in every chart, and runs no script from the data', async (t) => {
+test('headless Chromium shows the SLA table, data in every chart, the phases, targets and bytes, and runs no script from the data', async (t) => {
   assert.ok(firstRun, 'needs the run of the previous test');
   const chromium = findChromium();
   assert.ok(chromium, 'no Chromium: npm run setup:browser installs one');
@@ -125,7 +136,15 @@ test('headless Chromium shows the SLA table and data in every chart, and runs no
         id: figure.id,
         points: Number(figure.getAttribute('data-points')),
         drawn: [...figure.querySelectorAll('path.series')].map((p) => (p as SVGPathElement).getTotalLength()),
+        bands: [...figure.querySelectorAll('rect.band title')].map((title) => title.textContent),
+        targets:
+          figure.querySelectorAll('line.reference').length + figure.querySelectorAll('.key.off').length,
+        hover: figure.querySelector('rect.hover title')?.textContent ?? '',
       })),
+      transfer: (document.querySelector('#transfer') as HTMLElement | null)?.innerText ?? '',
+      bodies: [...document.querySelectorAll('#timings tbody tr')].map((row) =>
+        [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? ''),
+      ),
     };
   });
   assert.equal(seen.slaVisible, true);
@@ -139,7 +158,17 @@ test('headless Chromium shows the SLA table and data in every chart, and runs no
       chart.drawn.length > 0 && chart.drawn.every((length) => length > 0),
       `${chart.id} draws nothing`,
     );
+    // --warmup 0 in this run: baseline, load and cooldown are shaded, in that order.
+    assert.deepEqual(chart.bands, ['baseline', 'load', 'cooldown'], chart.id);
+    assert.match(chart.hover, /^\d+s: \S+ [\d.]+/, chart.id);
+    // A latency chart draws its SLA targets, or says each is too far above the data to draw.
+    if (chart.id.startsWith('chart-latency-')) assert.ok(chart.targets >= 2, chart.id);
   }
+  assert.match(seen.transfer, /Data received \/ sent\n[\d.]+ KiB \/ [\d.]+ KiB/);
+  // Each operation: its request timings, and the bytes of its answers' bodies (health answers JSON).
+  const health = seen.bodies.find((row) => row[0] === 'health');
+  assert.ok(health && /^[\d.]+ (B|KiB)$/.test(health[7] ?? ''), JSON.stringify(seen.bodies));
+  assert.ok(health && /µs|ms/.test(health[5] ?? ''), 'waiting is timed');
 });
 
 test('comparison: a slower target is a regression (exit 13); a run against itself is none', () =>
@@ -153,6 +182,12 @@ test('comparison: a slower target is a regression (exit 13); a run against itsel
       /\| health \| p95 \| [\d.]+(µs|ms) \| [\d.]+ms \| \+[\d.]+% \| \*\*REGRESSION\*\* \|/,
     );
     assert.match(slower.stdout, /k6kit verdict: FAIL: \d+ regression\(s\) against/);
+    failedRun = slower.dir;
+    // The report says why it failed among its findings, not only in the verdict line.
+    assert.match(
+      readFileSync(join(slower.dir, 'report.md'), 'utf8'),
+      /- \d+ regression\(s\) against the baseline run \S+: \w+ p(50|95|99) \+[\d.]+%/,
+    );
 
     const same = await cli(['compare', firstRun, firstRun]);
     assert.equal(same.code, 0, same.stderr);
@@ -161,3 +196,36 @@ test('comparison: a slower target is a regression (exit 13); a run against itsel
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /no summary\.json there; expected a run folder/);
   }));
+
+test('screenshots of a passing and a failing report, opened in Chromium, are kept in the test output', async (t) => {
+  assert.ok(
+    firstRun && failedRun,
+    'needs the passing run of the first test and the failing one of the comparison',
+  );
+  const chromium = findChromium();
+  assert.ok(chromium, 'no Chromium: npm run setup:browser installs one');
+  const browser = await puppeteer.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu'],
+    defaultViewport: { width: 1280, height: 1600 },
+  });
+  t.after(() => browser.close());
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [dir, status] of [
+    [firstRun, 'PASS'],
+    [failedRun, 'FAIL'],
+  ] as const) {
+    const page = await browser.newPage();
+    await page.goto(`file://${join(dir, 'report.html')}`, { waitUntil: 'load' });
+    const badge = await page.evaluate(() => {
+      const element = document.querySelector('#status') as HTMLElement;
+      return { text: element.innerText, colour: getComputedStyle(element).backgroundColor };
+    });
+    assert.equal(badge.text, status);
+    // Green for a pass, red for a failure: the first thing a person looks at.
+    assert.equal(badge.colour, status === 'PASS' ? 'rgb(21, 128, 61)' : 'rgb(185, 28, 28)');
+    const shot = join(SCREENSHOTS, `report-${status.toLowerCase()}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 50_000, `${shot} has content`);
+  }
+});

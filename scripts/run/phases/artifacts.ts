@@ -42,11 +42,23 @@ async function againstBaseline(
     run.log(`report: ${error instanceof InputError ? error.message : String(error)}`);
     return outcome;
   }
-  if (comparison.regressions.length === 0 || summary.exitCode !== ExitCode.pass)
+  if (comparison.regressions.length === 0) return { ...outcome, comparison };
+  // Kept in the summary whatever the exit code: every report names the regressions among its findings.
+  const regressions = {
+    baseline,
+    changes: comparison.regressions.map((c) => `${c.op} ${c.measure} ${signedPercent(c.changePercent)}`),
+  };
+  if (summary.exitCode !== ExitCode.pass) {
+    await writeSummary(run.runDir, { ...summary, regressions });
     return { ...outcome, comparison };
+  }
   const line = `FAIL: ${comparison.regressions.length} regression(s) against ${baseline}; ${summary.verdict.replace(/^PASS: ?/, '')}`;
-  await writeSummary(run.runDir, { ...summary, exitCode: ExitCode.regression, verdict: line });
+  await writeSummary(run.runDir, { ...summary, regressions, exitCode: ExitCode.regression, verdict: line });
   return { ...outcome, exitCode: ExitCode.regression, line, comparison };
+}
+
+function signedPercent(percent: number | undefined): string {
+  return percent === undefined ? '(from none)' : `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
 }
 
 function summaryOf(run: RunState): RunSummary {
@@ -63,6 +75,7 @@ function summaryOf(run: RunState): RunSummary {
       origin: run.k6.origin,
       ...(k6Facts.peakRssBytes !== undefined ? { peakRssBytes: k6Facts.peakRssBytes } : {}),
       ...(k6Facts.plainTrends.length > 0 ? { plainTrends: k6Facts.plainTrends } : {}),
+      ...(k6Facts.transfer ? { transfer: k6Facts.transfer } : {}),
     },
     target: targetOf(run),
     ...(target && target.scrapeUrls.length > 0 ? { scraped: target.scrapeUrls.map(redactUrl) } : {}),
@@ -70,6 +83,7 @@ function summaryOf(run: RunState): RunSummary {
     startedAt: run.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     seconds: Number(((performance.now() - run.clock.began) / 1000).toFixed(1)),
+    phases: run.phases,
     ending,
     exitCode,
     verdict: line,

@@ -9,15 +9,18 @@ import { assertLoopbackUrl, egressEnv, redactUrl, type EgressPolicy } from '../.
 import { InputError } from '../../errors.ts';
 import { checkOutputs } from '../../k6/outputs.ts';
 import { provisionK6 } from '../../k6/provision.ts';
-import { buildPlan } from '../../plan.ts';
+import { buildPlan, describeLoad, type K6Scenario } from '../../plan.ts';
 import { prepareBundle, scenarioEntry } from '../../prepare.ts';
 import { claimFolder } from '../../run-dir.ts';
 import { guardStream, writeWhole } from '../../storage.ts';
+import { Progress } from '../progress.ts';
 import type { RunRequest } from '../request.ts';
 import { RunControl, type RunState } from '../state.ts';
 
 export async function preflight(request: RunRequest): Promise<RunState> {
-  const { root, scenario, log } = request;
+  const { root, scenario } = request;
+  const progress = new Progress();
+  const log = progress.around(request.log);
   await scenarioEntry(root, scenario);
   const egress = egressOf(request);
   const k6 = await provisionK6({ root, log });
@@ -56,8 +59,10 @@ export async function preflight(request: RunRequest): Promise<RunState> {
   // Claimed empty, then replaced by the built folder: rename(2) may replace an empty directory.
   const runDir = await claimFolder(runs, `${stamp(startedAt)}-${scenario}-${info.profile}`);
   await rename(building, runDir);
+  const scenarios = prepared.inspection.options['scenarios'] as Record<string, K6Scenario> | undefined;
   log(
-    `plan: ${info.title}; up to ${prepared.inspection.maxVUs} VUs for at most ${prepared.inspection.totalDuration}`,
+    `plan: ${info.title}${scenarios ? `; as run: ${describeLoad(scenarios)}` : ''}; up to ${prepared.inspection.maxVUs} VUs ` +
+      `for at most ${prepared.inspection.totalDuration}`,
   );
   // Said before any load: where to look while it runs, and what is left if k6kit is killed.
   log(`run folder: ${relative(process.cwd(), runDir)}`);
@@ -68,6 +73,7 @@ export async function preflight(request: RunRequest): Promise<RunState> {
   const run: RunState = {
     request,
     log,
+    progress,
     k6,
     prepared,
     info,
@@ -83,6 +89,7 @@ export async function preflight(request: RunRequest): Promise<RunState> {
     control: new RunControl(log),
     resourceTimeline: createWriteStream(join(runDir, 'resource-timeline.jsonl')),
     k6Facts: { plainTrends: [] },
+    phases: [],
   };
   // A disk that fills up mid-run stops the load with a reason, not the process with a stack.
   guardStream(run.resourceTimeline, join(runDir, 'resource-timeline.jsonl'), (failure) =>

@@ -4,6 +4,7 @@
 // leak, or hide one.
 import { redactUrl } from '../../egress.ts';
 import type { Sample } from '../../contracts/timeline.ts';
+import { mib } from '../../format.ts';
 import { levelsOf } from '../../sampler/sampler.ts';
 import { settle } from '../../target/launch.ts';
 import { levelsSettled, type Levels } from '../../verdicts/leaks.ts';
@@ -47,7 +48,13 @@ async function sampleSettled(run: RunState, phase: 'baseline' | 'cooldown'): Pro
   let before: Levels[] | undefined;
   for (let round = 1; ; round++) {
     await settleTarget(run, target);
-    const samples = await target.sampler.collect(run.request.samples, phase);
+    const samples = await target.sampler.collect(run.request.samples, phase, (sample, count) =>
+      run.progress.show(
+        `${phase}: round ${round} of at most ${SETTLE_ROUNDS}, sample ${count} of ${run.request.samples}` +
+          (sample.process ? ` (memory ${mib(sample.process.rss)})` : ''),
+      ),
+    );
+    run.progress.clear();
     goneAtRest(run, target, samples);
     const levels = samples.map(levelsOf).filter((l): l is Levels => l !== undefined);
     if (levelsSettled(levels, before)) return samples;

@@ -33,7 +33,7 @@ export async function warmupPhase(run: RunState): Promise<void> {
     record: recording(run),
   });
   run.control.stopWith(warm.stop);
-  await warm.result;
+  await run.progress.countdown('warmup', seconds, warm.result);
   run.control.checkpoint(run.ending);
   await preflightCheck(run);
 }

@@ -1,0 +1,164 @@
+// The report's pure parts: chart geometry (a fitted axis for levels, SLA targets drawn or said,
+// the run's phases shaded, a value per moment on hover), the load's shape as k6 ran it, and what
+// the recorder says of bytes and request timings.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lineChart } from '../../scripts/report/charts.ts';
+import { Bucketer } from '../../scripts/report/series.ts';
+import { describeLoad } from '../../scripts/plan.ts';
+import { readRecordingLine, recordingState, runTransfer } from '../../scripts/k6/recording.ts';
+import { BODY_BYTES } from '../../lib/contract.ts';
+
+const MIB = 1024 * 1024;
+const T0 = 1_700_000_000_000;
+
+function memory(values: number[]): Bucketer {
+  const b = new Bucketer(T0, T0 + values.length * 1000, 40);
+  values.forEach((v, i) => b.add('rss', T0 + i * 1000 + 500, v));
+  return b;
+}
+
+test('a 1 MiB change on a 14 MiB process shows on a fitted axis; an axis from zero flattens it', () => {
+  const buckets = memory([14, 14, 14, 15, 15, 15].map((m) => m * MIB));
+  const spec = [{ series: 'rss', label: 'RSS', scale: 1 / MIB }];
+  const rise = (fitted: boolean) => {
+    const chart = lineChart('rss', 'Memory', 'MiB', spec, { buckets }, { fitted });
+    const ys = [...(chart.lines[0]?.d ?? '').matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+    return (Math.max(...ys) - Math.min(...ys)) / (chart.plot.bottom - chart.plot.top);
+  };
+  assert.ok(rise(true) > 0.4, `fitted: ${rise(true)}`);
+  assert.ok(rise(false) < 0.1, `from zero: ${rise(false)}`);
+});
+
+test('an SLA target within reach of the data is drawn; one far above it is said, not drawn', () => {
+  const b = new Bucketer(T0, T0 + 4000, 4);
+  for (let i = 0; i < 4; i++) b.add('op:a:p95', T0 + i * 1000 + 500, 100 + i * 10, 'max');
+  const specs = [{ series: 'op:a:p95', label: 'p95' }];
+  const near = lineChart(
+    'a',
+    'Latency',
+    'ms',
+    specs,
+    { buckets: b },
+    { references: [{ value: 200, label: 'p95 SLA < 200ms' }] },
+  );
+  assert.equal(near.references.length, 1);
+  const y = near.references[0]?.y ?? -1;
+  assert.ok(y >= near.plot.top && y <= near.plot.bottom, String(y));
+  assert.deepEqual(near.offScale, []);
+  const far = lineChart(
+    'a',
+    'Latency',
+    'ms',
+    specs,
+    { buckets: b },
+    { references: [{ value: 13_000, label: 'p95 SLA < 13s' }] },
+  );
+  assert.deepEqual(far.references, []);
+  assert.deepEqual(far.offScale, ['p95 SLA < 13s (100× the highest: not drawn)']);
+});
+
+test("the run's phases are shaded in time, and each moment's values are in a hover title", () => {
+  const b = new Bucketer(T0, T0 + 10_000, 10);
+  for (let i = 0; i < 10; i++) {
+    b.add('op:a:p50', T0 + i * 1000 + 500, 1 + i, 'max');
+    b.add('op:a:p95', T0 + i * 1000 + 500, 2 + i, 'max');
+  }
+  const spans = [
+    { label: 'baseline', from: T0 - 5000, to: T0 + 3000 },
+    { label: 'load', from: T0 + 3000, to: T0 + 8000 },
+    { label: 'cooldown', from: T0 + 8000, to: T0 + 20_000 },
+  ];
+  const chart = lineChart(
+    'a',
+    'Latency',
+    'ms',
+    [
+      { series: 'op:a:p50', label: 'p50' },
+      { series: 'op:a:p95', label: 'p95' },
+    ],
+    { buckets: b, spans },
+    { format: (v) => `${v}ms` },
+  );
+  assert.deepEqual(
+    chart.bands.map((band) => band.label),
+    ['baseline', 'load', 'cooldown'],
+  );
+  // Clipped to the chart's time: the baseline starts at its left edge, the cooldown ends at its right.
+  assert.equal(chart.bands[0]?.x, chart.plot.left);
+  const last = chart.bands[2];
+  assert.ok(last && Math.abs(last.x + last.width - chart.plot.right) < 0.2, JSON.stringify(last));
+  assert.ok((chart.bands[1]?.width ?? 0) > (chart.bands[0]?.width ?? 0), 'a band is as long as its phase');
+  assert.equal(chart.hovers.length, 10);
+  assert.equal(chart.hovers[3]?.title, '4s: p50 4ms · p95 5ms');
+});
+
+test('the load as k6 ran it: a spike at scale 0.1 is 1 → 50 → 1 VUs, not the title at scale 1', () => {
+  const spike = {
+    spike: {
+      executor: 'ramping-vus',
+      startVUs: 1,
+      stages: [
+        { duration: '6s', target: 1 },
+        { duration: '1s', target: 50 },
+        { duration: '12s', target: 50 },
+        { duration: '1s', target: 1 },
+        { duration: '12s', target: 1 },
+      ],
+    },
+  };
+  assert.equal(describeLoad(spike), '1 → 50 → 1 VUs over 32s');
+  assert.equal(
+    describeLoad({ quick: { executor: 'per-vu-iterations', vus: 2, iterations: 3, maxDuration: '10s' } }),
+    '2 VUs × 3 iterations (at most 10s)',
+  );
+});
+
+test("the recorder's bytes per second, and the run's wire bytes, request timings and body bytes per operation", () => {
+  const state = recordingState({ a: 'http', s: 'ws' });
+  const metrics = {
+    data_received: { type: 'counter' },
+    data_sent: { type: 'counter' },
+    'http_req_duration{op:a}': { type: 'trend', contains: 'time' },
+    'http_req_waiting{op:a}': { type: 'trend', contains: 'time' },
+    'http_req_connecting{op:a}': { type: 'trend', contains: 'time' },
+    [BODY_BYTES.received]: { type: 'counter', custom: true },
+    [`${BODY_BYTES.received}{op:a}`]: { type: 'counter', custom: true },
+    time: { type: 'gauge' },
+  };
+  readRecordingLine(JSON.stringify({ event: 'metric', data: metrics }), state);
+  // Names sorted: data_received, data_sent, http_req_connecting{op:a}, http_req_duration{op:a},
+  // http_req_waiting{op:a}, k6kit_body_bytes_received, k6kit_body_bytes_received{op:a}, time.
+  const trend = (avg: number) => [avg, avg, avg, avg, avg, avg, avg];
+  const point = readRecordingLine(
+    JSON.stringify({
+      event: 'snapshot',
+      data: [[4096, 4096], [512, 512], trend(0.1), trend(2), trend(1.5), [3000, 3000], [3000, 3000], [T0]],
+    }),
+    state,
+  );
+  assert.equal(point?.bytesIn, 4096);
+  assert.equal(point?.bytesOut, 512);
+  assert.equal(point?.counters, undefined, "k6kit's own counters are not the scenario's");
+  readRecordingLine(
+    JSON.stringify({
+      event: 'cumulative',
+      data: [
+        [81_920, 4096],
+        [10_240, 512],
+        trend(0.25),
+        trend(2),
+        trend(1.75),
+        [60_000, 3000],
+        [60_000, 3000],
+        [T0],
+      ],
+    }),
+    state,
+  );
+  assert.deepEqual(runTransfer(state), {
+    bytes: { received: 81_920, sent: 10_240 },
+    timings: { a: { connecting: 0.25, waiting: 1.75 } },
+    bodies: { a: { received: 60_000, sent: 0 } },
+  });
+});
