@@ -11,6 +11,7 @@ import { memory } from './memory.ts';
 import { orchestration } from './orchestration.ts';
 import { peers } from './peers.ts';
 import { reportRendering } from './reports.ts';
+import { shortRun } from './short-run.ts';
 import { streaming } from './streaming.ts';
 import { targetCapacity } from './target-capacity.ts';
 import { targetStart } from './target-start.ts';
@@ -23,6 +24,7 @@ const SECTIONS: [string, (log: (line: string) => void) => Promise<unknown>][] = 
     "Orchestration overhead (bars: ≥ 0.97 of k6 with the same recorder; orchestrator ≤ 1% of k6's CPU; sampler ≤ 1% of a core)",
     orchestration,
   ],
+  ["A short run's fixed cost: k6kit's smoke against bare k6's, same bundle and profile", shortRun],
   [
     'Memory: per VU, per bundle, large uploads (bars: ≤ 1.2× k6/http with the same metric per VU; uploads ≤ 0.5 of open())',
     memory,

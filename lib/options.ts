@@ -123,6 +123,8 @@ function bundleInfo<Op extends string>(
         operators: row.operators,
         maxEnforced: row.maxEnforced,
         expectedStatuses: row.expectedStatuses,
+        ...(row.apdexT !== undefined ? { apdexT: row.apdexT } : {}),
+        ...(row.countBytes ? { countBytes: row.countBytes } : {}),
       };
   }
   const own = spec.profiles ?? {};

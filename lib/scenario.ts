@@ -4,7 +4,7 @@ import http, { type RefinedResponse, type RequestBody, type Params } from 'k6/ht
 import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { BODY_BYTES, SEEN_METRIC, THINK_ENV, type CompiledSla } from './contract.ts';
+import { APDEX_METRIC, BODY_BYTES, SEEN_METRIC, THINK_ENV, type CompiledSla } from './contract.ts';
 import { authHeaders, baseUrl, profileName, scale } from './env.ts';
 import type { ScenarioSpec } from './spec.ts';
 import loadOptionsModule from './options.ts?lazy';
@@ -86,24 +86,36 @@ interface VuState<Op extends string> {
   /** The coverage counter of those operations. */
   seen: Counter | undefined;
   /**
-   * Each operation's body bytes, received and sent (k6 declares metrics at init only). Two Counters
-   * more per VU: 1,000 idle VUs held 29.4–30.6 MB with them and 30.0–30.5 MB without (k6 v2.2.0).
+   * The body bytes of the operations whose row asks, received and sent (k6 declares metrics at init
+   * only); none where no row asks. 1,000 idle VUs held 29.4–30.6 MB with these two Counters and
+   * 30.0–30.5 MB without (k6 v2.2.0).
    */
-  bodies: { received: Counter; sent: Counter };
+  bodies: { ops: Partial<Record<Op, true>>; received: Counter; sent: Counter } | undefined;
+  /** The operations whose row names an Apdex T, and the counter their scores add to (none without). */
+  apdex: Partial<Record<Op, ApdexRule>>;
+  apdexScore: Counter | undefined;
   /** For the think time of a run whose k6 scenarios k6kit did not make: the default profile, */
   defaultProfile: string | undefined;
   /** and the think time of the run's profile when it is the scenario's own, not a preset. */
   ownThinkTime: [number, number] | undefined;
 }
 
+/** T in ms, and the statuses that count as answered (none: 2xx). */
+interface ApdexRule {
+  t: number;
+  statuses: number[];
+}
+
 /** The per-operation request params and custom Trends, built once per VU at init. */
 function measurement<Op extends string>(
   sla: CompiledSla,
   operations: readonly Op[],
-): Pick<VuState<Op>, 'auth' | 'perOp' | 'trends' | 'seen' | 'bodies'> {
+): Pick<VuState<Op>, 'auth' | 'perOp' | 'trends' | 'seen' | 'bodies' | 'apdex' | 'apdexScore'> {
   const auth = authHeaders();
   const perOp = {} as Record<Op, Params>;
   const trends: Partial<Record<Op, Trend>> = {};
+  const apdex: Partial<Record<Op, ApdexRule>> = {};
+  const counted: Partial<Record<Op, true>> = {};
   // Operations with the same expected statuses share one callback (a k6 object per VU).
   const callbacks: Record<string, Params['responseCallback']> = {};
   for (let i = 0; i < operations.length; i++) {
@@ -123,19 +135,24 @@ function measurement<Op extends string>(
         : http.expectedStatuses({ min: 200, max: 299 });
     perOp[op] = { tags: { op, name: op }, headers: auth, responseCallback: callbacks[key] };
     if (row && row.metric !== 'http' && row.metric !== 'ws') trends[op] = new Trend(row.metric, true);
+    if (row?.apdexT !== undefined) apdex[op] = { t: row.apdexT, statuses };
+    if (row?.countBytes) counted[op] = true;
   }
-  // Declared only where there are custom-Trend rows: a VU's first k6 metric object costs about
-  // 20 kB, and most HTTP scenarios have none.
+  // Declared only where a row needs them: a sample on every request costs k6 its rate.
   const seen = Object.keys(trends).length > 0 ? new Counter(SEEN_METRIC) : undefined;
-  const bodies = { received: new Counter(BODY_BYTES.received), sent: new Counter(BODY_BYTES.sent) };
-  return { auth, perOp, trends, seen, bodies };
+  const bodies =
+    Object.keys(counted).length > 0
+      ? { ops: counted, received: new Counter(BODY_BYTES.received), sent: new Counter(BODY_BYTES.sent) }
+      : undefined;
+  const apdexScore = Object.keys(apdex).length > 0 ? new Counter(APDEX_METRIC) : undefined;
+  return { auth, perOp, trends, seen, bodies, apdex, apdexScore };
 }
 
 /** The helpers of a VU, closing over its state only. */
 function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
   const { perOp, trends, seen, auth } = state;
   const recorded: Partial<Record<Op, true>> = {};
-  const { received, sent } = state.bodies;
+  const { bodies } = state;
   let root: string | undefined;
   let thinkTime: [number, number] | undefined;
   return {
@@ -156,10 +173,10 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
         : own;
       const response = http.request(method, root + path, body ?? null, merged);
       const tags = own.tags as { op: string };
-      const inBytes = responseBytes(response);
-      if (inBytes > 0) received.add(inBytes, tags);
-      const outBytes = requestBytes(body);
-      if (outBytes > 0) sent.add(outBytes, tags);
+      if (bodies?.ops[op]) countBodies(bodies, response, body, tags);
+      const rule = state.apdex[op];
+      const score = rule ? apdexScore(response, rule) : 0;
+      if (score > 0) state.apdexScore?.add(score, tags);
       return response;
     },
     wsParams: (op) => ({ tags: { op }, headers: auth }),
@@ -180,6 +197,28 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
       if (max > 0) sleep(min + Math.random() * (max - min));
     },
   };
+}
+
+function countBodies(
+  bodies: { received: Counter; sent: Counter },
+  response: RefinedResponse<'text'>,
+  body: RequestBody | null | undefined,
+  tags: { op: string },
+): void {
+  const inBytes = responseBytes(response);
+  if (inBytes > 0) bodies.received.add(inBytes, tags);
+  const outBytes = requestBytes(body);
+  if (outBytes > 0) bodies.sent.add(outBytes, tags);
+}
+
+/** 1 satisfied, 0.5 tolerating, 0 frustrated (slower than 4T, or not answered as expected). */
+function apdexScore(response: RefinedResponse<'text'>, rule: ApdexRule): number {
+  const status = response.status;
+  const answered =
+    rule.statuses.length > 0 ? rule.statuses.indexOf(status) >= 0 : status >= 200 && status <= 299;
+  if (!answered) return 0;
+  const duration = response.timings.duration;
+  return duration <= rule.t ? 1 : duration <= 4 * rule.t ? 0.5 : 0;
 }
 
 /**

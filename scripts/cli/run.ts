@@ -94,7 +94,9 @@ async function reportRun(root: string, outcome: RunOutcome, log: (line: string) 
     const comparison = outcome.comparison && (await renderComparison(root, outcome.comparison));
     if (comparison) await writeWhole(join(outcome.runDir, 'comparison.md'), comparison);
     const reports = await renderRun(root, outcome.runDir);
-    console.log(reports.console);
+    // In a terminal k6 has just printed its own summary (its progress bar needs the terminal, and
+    // k6 prints both or neither): k6kit's figures per row are then one line each, not a second table.
+    console.log(process.stdout.isTTY ? reports.compact : reports.console);
     log(`report: ${relative(process.cwd(), reports.html)}`);
     if (comparison) console.log(comparison);
   } catch (error) {

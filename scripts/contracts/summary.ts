@@ -1,7 +1,7 @@
 // summary.json: what a run was, how it ended and what its verdicts found. Written by the run,
 // read by the reports, comparisons and the k6-operator collector. Its verdict types come from
 // the modules that judge them; none of those imports this file.
-import type { RunTransfer } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recording.ts';
 import type { ThresholdResult } from '../k6/summary.ts';
 import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
 import type { DegradationVerdict } from '../verdicts/degradation.ts';
@@ -30,7 +30,7 @@ export interface RunSummary {
     /** The scenario's Trends of plain values (a share, a count), not ms: from k6's recorder. */
     plainTrends?: string[];
     /** Bytes on the wire and each operation's request timings, from k6's recorder (one k6; not --instances). */
-    transfer?: RunTransfer;
+    recorded?: RecordedTotals;
   };
   target: {
     kind: 'reference' | 'external';

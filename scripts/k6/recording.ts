@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { writeJsonLines } from '../jsonl.ts';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
-import { BODY_BYTES, operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+import { APDEX_METRIC, BODY_BYTES, operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
 import type { K6Point, OpPoint } from '../contracts/timeline.ts';
 
 /** The recorder's stats per metric type, in the order of its arrays. */
@@ -179,17 +179,19 @@ export const TIMING_PARTS = [
 export type TimingPart = (typeof TIMING_PARTS)[number];
 
 /** What the recorder's last cumulative event says of the whole run beyond the timeline. */
-export interface RunTransfer {
+export interface RecordedTotals {
   /** Bytes on the wire over the whole run (k6's data_received and data_sent: every protocol, headers included). */
   bytes?: { received: number; sent: number };
   /** Per HTTP operation: the mean of each part of its requests' time, in ms. */
   timings: Record<string, Partial<Record<TimingPart, number>>>;
   /** Per HTTP operation: its responses' and requests' body bytes (lib/'s counters). */
   bodies: Record<string, { received: number; sent: number }>;
+  /** Per operation whose row names an Apdex T: the sum of its requests' scores (lib/'s counter). */
+  apdexSums: Record<string, number>;
 }
 
-/** Pure: the recording's state after its last line → the run's transfer and request timings. */
-export function runTransfer(state: RecordingState): RunTransfer {
+/** Pure: the recording's state after its last line → the run's wire bytes, request timings, body bytes and Apdex. */
+export function recordedTotals(state: RecordingState): RecordedTotals {
   const total = (metric: string, stat: string): number | undefined => {
     const type = state.types.get(metric)?.type;
     const at = type ? (STATS[type] ?? []).indexOf(stat) : -1;
@@ -197,27 +199,31 @@ export function runTransfer(state: RecordingState): RunTransfer {
   };
   const received = total('data_received', 'count');
   const sent = total('data_sent', 'count');
-  const timings: RunTransfer['timings'] = {};
-  const bodies: RunTransfer['bodies'] = {};
-  for (const [op, metric] of Object.entries(state.operations)) {
-    if (metric !== 'http') continue;
-    const parts = TIMING_PARTS.flatMap((part) => {
-      const mean = total(`http_req_${part}{op:${op}}`, 'avg');
-      return mean === undefined ? [] : [[part, round(mean)] as const];
-    });
-    if (parts.length > 0) timings[op] = Object.fromEntries(parts);
-    const bodyIn = total(`${BODY_BYTES.received}{op:${op}}`, 'count');
-    const bodyOut = total(`${BODY_BYTES.sent}{op:${op}}`, 'count');
-    if (bodyIn !== undefined || bodyOut !== undefined)
-      bodies[op] = { received: bodyIn ?? 0, sent: bodyOut ?? 0 };
-  }
-  return {
-    ...(received !== undefined || sent !== undefined
-      ? { bytes: { received: received ?? 0, sent: sent ?? 0 } }
-      : {}),
-    timings,
-    bodies,
-  };
+  const totals: RecordedTotals = { timings: {}, bodies: {}, apdexSums: {} };
+  if (received !== undefined || sent !== undefined)
+    totals.bytes = { received: received ?? 0, sent: sent ?? 0 };
+  for (const [op, metric] of Object.entries(state.operations))
+    if (metric === 'http') addOperation(totals, op, (name, stat) => total(`${name}{op:${op}}`, stat));
+  return totals;
+}
+
+/** One HTTP operation's timings, body bytes and Apdex sum, where the recorder has them. */
+function addOperation(
+  totals: RecordedTotals,
+  op: string,
+  total: (metric: string, stat: string) => number | undefined,
+): void {
+  const parts = TIMING_PARTS.flatMap((part) => {
+    const mean = total(`http_req_${part}`, 'avg');
+    return mean === undefined ? [] : [[part, round(mean)] as const];
+  });
+  if (parts.length > 0) totals.timings[op] = Object.fromEntries(parts);
+  const bodyIn = total(BODY_BYTES.received, 'count');
+  const bodyOut = total(BODY_BYTES.sent, 'count');
+  if (bodyIn !== undefined || bodyOut !== undefined)
+    totals.bodies[op] = { received: bodyIn ?? 0, sent: bodyOut ?? 0 };
+  const apdex = total(APDEX_METRIC, 'count');
+  if (apdex !== undefined) totals.apdexSums[op] = apdex;
 }
 
 /**
@@ -310,7 +316,7 @@ export async function writeTimeline(
   points: number;
   statuses: Record<string, number>;
   plainTrends: string[];
-  transfer: RunTransfer;
+  recorded: RecordedTotals;
 }> {
   const file = writeJsonLines(out);
   const state = recordingState(operations);
@@ -323,5 +329,5 @@ export async function writeTimeline(
   const plainTrends = [...state.types]
     .filter(([name, meta]) => meta.type === 'trend' && meta.custom && !meta.time && !name.includes('{'))
     .map(([name]) => name);
-  return { points, statuses: state.statuses, plainTrends, transfer: runTransfer(state) };
+  return { points, statuses: state.statuses, plainTrends, recorded: recordedTotals(state) };
 }

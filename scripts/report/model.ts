@@ -33,7 +33,7 @@ import { bytes, mib, MIB, ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
 import type { Bucketer } from './series.ts';
-import type { RunTransfer } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recording.ts';
 import { describeLoad } from '../plan.ts';
 
 /** k6's own counters; any other counter in the summary is the scenario's. */
@@ -168,8 +168,11 @@ export function buildReport(input: ReportInputs): ReportModel {
     endedAt: summary.endedAt,
     durationSeconds: summary.seconds,
     loadSeconds: input.loadSeconds,
-    ...transferOf(summary.k6.transfer, input.loadSeconds),
-    timings: timingRows(summary.k6.transfer),
+    ...transferOf(summary.k6.recorded, input.loadSeconds),
+    timings: timingRows(
+      summary.k6.recorded,
+      new Set(Object.entries(plan?.operations ?? {}).flatMap(([op, row]) => (row.countBytes ? [op] : []))),
+    ),
     totals: {
       requests,
       successRate: failedRate === undefined ? '—' : pct(1 - failedRate),
@@ -182,6 +185,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     ...perConnection,
     notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
     sla,
+    slaApdex: sla.some((row) => row.apdex !== undefined),
     slaFile: summary.sla,
     ...(summary.regressions ? { regressions: summary.regressions } : {}),
     thresholds: input.thresholds.map((t) => ({
@@ -200,8 +204,11 @@ export function buildReport(input: ReportInputs): ReportModel {
 }
 
 /** Wire bytes over the run and per second of load. */
-function transferOf(transfer: RunTransfer | undefined, loadSeconds: number): Pick<ReportModel, 'transfer'> {
-  const wire = transfer?.bytes;
+function transferOf(
+  recorded: RecordedTotals | undefined,
+  loadSeconds: number,
+): Pick<ReportModel, 'transfer'> {
+  const wire = recorded?.bytes;
   if (!wire || wire.received + wire.sent === 0) return {};
   const rate = (n: number) => (loadSeconds > 0 ? `${bytes(n / loadSeconds)}/s` : '—');
   return {
@@ -214,10 +221,11 @@ function transferOf(transfer: RunTransfer | undefined, loadSeconds: number): Pic
   };
 }
 
-function timingRows(transfer: RunTransfer | undefined): ReportModel['timings'] {
+/** `counted`: the operations whose row asked for body bytes; the others' are not counted ("—"). */
+function timingRows(recorded: RecordedTotals | undefined, counted: Set<string>): ReportModel['timings'] {
   const part = (value: number | undefined) => (value === undefined ? '—' : ms(value));
-  const size = (value: number | undefined) => (value === undefined ? '—' : bytes(value));
-  return Object.entries(transfer?.timings ?? {}).map(([op, t]) => ({
+  const size = (op: string, value: number | undefined) => (counted.has(op) ? bytes(value ?? 0) : '—');
+  return Object.entries(recorded?.timings ?? {}).map(([op, t]) => ({
     op,
     blocked: part(t.blocked),
     connecting: part(t.connecting),
@@ -225,8 +233,8 @@ function timingRows(transfer: RunTransfer | undefined): ReportModel['timings'] {
     sending: part(t.sending),
     waiting: part(t.waiting),
     receiving: part(t.receiving),
-    received: size(transfer?.bodies[op]?.received),
-    sent: size(transfer?.bodies[op]?.sent),
+    received: size(op, recorded?.bodies[op]?.received),
+    sent: size(op, recorded?.bodies[op]?.sent),
   }));
 }
 
@@ -283,6 +291,7 @@ function slaRows(input: ReportInputs, stat: Stat): SlaRow[] {
       p99: cell('p(99)', 'p99'),
       max: cell('max', 'max', row.maxEnforced),
       spread: spreadOf(stat(m.duration, 'p(25)'), stat(m.duration, 'p(75)')),
+      ...apdexOf(row.apdexT, input.summary.k6.recorded?.apdexSums[op], count, input.summary.k6.recorded),
       pass: failures.length === 0,
       failures,
     };
@@ -435,6 +444,21 @@ function breakingStepRows(ending: RunSummary['ending']): ReportModel['breakingSt
     network: s.resources ? `${mib(s.resources.netBps, 2)}/s` : '—',
     connections: s.resources ? String(s.resources.connections) : '—',
   }));
+}
+
+/**
+ * The Apdex score, (satisfied + tolerating / 2) / requests, from lib/'s counter over k6's count of
+ * the operation's requests. None recorded (a run of several k6): said, not guessed.
+ */
+function apdexOf(
+  t: number | undefined,
+  sum: number | undefined,
+  requests: number,
+  recorded: RecordedTotals | undefined,
+): Pick<SlaRow, 'apdex'> {
+  if (t === undefined) return {};
+  if (!recorded || requests === 0) return { apdex: `— (T ${ms(t)})` };
+  return { apdex: `${((sum ?? 0) / requests).toFixed(2)} (T ${ms(t)})` };
 }
 
 /** p75 − p25; '—' where the run folder has no quartiles (k6kit before it kept them). */

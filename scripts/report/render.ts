@@ -19,7 +19,10 @@ export interface RenderedReports {
   markdown: string;
   junit: string;
   json: string;
+  /** seed 000's console report, whole: also kept in the run folder as report.txt. */
   console: string;
+  /** The same with one line per SLA row: for a terminal, where k6's own summary was just shown. */
+  compact: string;
 }
 
 export async function renderRun(root: string, runDir: string): Promise<RenderedReports> {
@@ -33,6 +36,7 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
     markdown: join(runDir, 'report.md'),
     junit: join(runDir, 'junit.xml'),
     json: join(runDir, 'report.json'),
+    text: join(runDir, 'report.txt'),
   };
   const junit = {
     tests: cases.length,
@@ -44,10 +48,12 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
   await writeWhole(files.markdown, hb.markdown(model));
   await writeWhole(files.junit, hb.junit({ ...model, junit }));
   await writeWhole(files.json, `${JSON.stringify({ ...model, charts: undefined }, null, 2)}\n`);
+  const text = printable(hb.console(model));
+  await writeWhole(files.text, text);
   // In GitHub Actions, the Markdown report becomes the job summary.
   const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
   if (jobSummary) await appendFile(jobSummary, hb.markdown(model));
-  return { model, ...files, console: printable(hb.console(model)) };
+  return { model, ...files, console: text, compact: printable(hb.console({ ...model, compact: true })) };
 }
 
 /** Two run folders compared; the Markdown goes to the console and, if asked, a file. */

@@ -43,6 +43,8 @@ export interface SlaRow {
    * pytest-benchmark reports beside its median (seed 002's baseline). Never judged.
    */
   spread: Cell;
+  /** The operation's Apdex score against its row's T: "0.94 (T 300ms)"; absent where the row names none. */
+  apdex?: string;
   /** k6's verdict on the row: every threshold on the operation's metrics held. */
   pass: boolean;
   failures: string[];
@@ -103,6 +105,8 @@ export interface ReportModel {
   /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
   statusCodes: { status: string; meaning: string; count: string; share: string }[];
   sla: SlaRow[];
+  /** Some row names an Apdex T: the SLA table shows the column. */
+  slaApdex: boolean;
   slaFile: string;
   /** With --baseline: what regressed against which run. */
   regressions?: { baseline: string; changes: string[] };

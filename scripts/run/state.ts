@@ -7,7 +7,7 @@ import type { PhaseTime, RunEnding } from '../contracts/summary.ts';
 import type { Sample } from '../contracts/timeline.ts';
 import { TargetError } from '../errors.ts';
 import type { K6 } from '../k6/provision.ts';
-import type { RunTransfer } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
 import type { PlanModel } from '../plan.ts';
 import type { Prepared } from '../prepare.ts';
@@ -54,7 +54,7 @@ export interface RunState {
     peakRssBytes?: number;
     statusCodes?: Record<string, number>;
     plainTrends: string[];
-    transfer?: RunTransfer;
+    recorded?: RecordedTotals;
   };
   /** k6's summary export of the load (or the merge's), once written. */
   k6Metrics?: SummaryExport['metrics'];

@@ -75,6 +75,8 @@ export async function scaffold(root: string, request: ScaffoldRequest): Promise<
     rowTitleLiteral: JSON.stringify(title),
     pathLiteral: `'${path.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`,
     wsMetric: kind.metric === 'ws',
+    // Files are what a transfer figure is for; a request of a few hundred bytes pays more than it learns.
+    countBytes: request.kind === 'multipart' || request.kind === 'download',
     statuses: kind.expectedStatuses.join(', '),
     targets,
     bytes,

@@ -223,6 +223,8 @@ function compileOperation(name: string, op: OperationInput, defaultStatuses: num
     operators,
     maxEnforced: op.enforce_max ?? false,
     expectedStatuses: op.expected_statuses ?? defaultStatuses,
+    ...(op.apdex !== undefined && metric === 'http' ? { apdexT: op.apdex } : {}),
+    ...(op.count_bytes === true && metric === 'http' ? { countBytes: true } : {}),
     thresholds: {
       ...(latency.length > 0 ? { [metrics.duration]: latency } : {}),
       ...(op.error_rate !== undefined && metrics.failed

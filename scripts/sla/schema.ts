@@ -145,6 +145,10 @@ export const operationSchema = z.strictObject({
   enforce_max: z.boolean({ error: 'true or false' }).optional(),
   error_rate: errorShare.optional(),
   expected_statuses: statuses.optional(),
+  /** Apdex's T: a request answered within T satisfies, within 4T tolerates; reported, not enforced. */
+  apdex: duration.optional(),
+  /** Count the operation's body bytes (a sample per request: k6 loses ~8% of its rate flat out). */
+  count_bytes: z.boolean({ error: 'true or false' }).optional(),
 });
 
 /** A phase's latency row: an operation's latency targets, on every request of the phase. */

@@ -45,6 +45,10 @@ export const options = {
     'k6kit_body_bytes_sent{op:missing}': ['count==18'],
     'k6kit_body_bytes_sent{op:found}': ['count==0'],
     'k6kit_body_bytes_received{op:found}': ['count>0'],
+    // Apdex (T 1s): found's 200 satisfies and its unexpected 404 frustrates; missing's three 404s
+    // are what its row expects, and satisfy.
+    'k6kit_apdex{op:found}': ['count==1'],
+    'k6kit_apdex{op:missing}': ['count==3'],
     'http_req_failed{op:missing}': ['rate==0'],
     // One 200 and one 404 the row does not expect: k6kit judges statuses through k6's
     // http_req_failed, not a check.

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { findChromium } from '../../scripts/browser.ts';
+import { renderRun } from '../../scripts/report/render.ts';
 import { cli, ROOT } from './cli.ts';
 import { withTarget } from './target-helpers.ts';
 
@@ -51,6 +52,14 @@ async function smokeAgainst(url: string, pid: number, extra: string[] = []) {
   const dir = join(ROOT, /artifacts: (\S+)/.exec(run.stderr)?.[1] ?? 'none');
   assert.ok(existsSync(join(dir, 'report.html')), `no report in ${dir}:\n${run.stderr}`);
   return { ...run, dir };
+}
+
+/** An operation's Apdex score as report.json has it ("0.97 (T 20ms)"), as a number. */
+function apdexOf(dir: string, op: string): number {
+  const model = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+    sla: { op: string; apdex?: string }[];
+  };
+  return Number(/^([\d.]+) \(T /.exec(model.sla.find((row) => row.op === op)?.apdex ?? '')?.[1] ?? NaN);
 }
 
 function filesUnder(dir: string): string[] {
@@ -101,6 +110,15 @@ test('a real run: the token and URL credentials reach no artifact; the hostile t
     );
     assert.match(run.stdout, /Load: 2 VUs over 10s/);
     assert.match(run.stdout, /Data received: [\d.]+ KiB \([\d.]+ (B|KiB)\/s\), sent: [\d.]+ KiB/);
+    // Apdex against T 20ms: health answers in about a millisecond here.
+    assert.ok(apdexOf(run.dir, 'health') >= 0.9, String(apdexOf(run.dir, 'health')));
+    // Off a terminal (here) the whole console report; in one, after k6's own summary, a line a row.
+    const reports = await renderRun(ROOT, run.dir);
+    assert.equal(readFileSync(join(run.dir, 'report.txt'), 'utf8'), reports.console);
+    assert.match(reports.console, /\n {2}P50: /);
+    assert.doesNotMatch(reports.compact, /\n {2}P50: /);
+    assert.match(reports.compact, /\n.*\(health\): PASS, p95 [\d.]+(µs|ms) \(< 60\.0s\)\n/);
+    assert.match(reports.compact, /OVERALL RESULT: PASS ✓/);
   }));
 
 test('headless Chromium shows the SLA table, data in every chart, the phases, targets and bytes, and runs no script from the data', async (t) => {
@@ -183,10 +201,13 @@ test('comparison: a slower target is a regression (exit 13); a run against itsel
     );
     assert.match(slower.stdout, /k6kit verdict: FAIL: \d+ regression\(s\) against/);
     failedRun = slower.dir;
+    // 25-35 ms against T 20ms: every request tolerated, none satisfied, (0 + n/2) / n.
+    const tolerated = apdexOf(slower.dir, 'health');
+    assert.ok(tolerated >= 0.45 && tolerated <= 0.5, String(tolerated));
     // The report says why it failed among its findings, not only in the verdict line.
     assert.match(
       readFileSync(join(slower.dir, 'report.md'), 'utf8'),
-      /- \d+ regression\(s\) against the baseline run \S+: \w+ p(50|95|99) \+[\d.]+%/,
+      /- \d+ regression\(s\) against the baseline run \S+: .*\w+ p(50|95|99) \+[\d.]+%/,
     );
 
     const same = await cli(['compare', firstRun, firstRun]);

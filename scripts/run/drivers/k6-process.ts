@@ -92,7 +92,7 @@ export class K6ProcessDriver implements LoadDriver {
       : undefined;
     if (!written?.points) await this.timelineFromSummary(timeline);
     return written
-      ? { statusCodes: written.statuses, plainTrends: written.plainTrends, transfer: written.transfer }
+      ? { statusCodes: written.statuses, plainTrends: written.plainTrends, recorded: written.recorded }
       : { plainTrends: [] };
   }
 

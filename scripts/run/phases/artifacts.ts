@@ -75,7 +75,7 @@ function summaryOf(run: RunState): RunSummary {
       origin: run.k6.origin,
       ...(k6Facts.peakRssBytes !== undefined ? { peakRssBytes: k6Facts.peakRssBytes } : {}),
       ...(k6Facts.plainTrends.length > 0 ? { plainTrends: k6Facts.plainTrends } : {}),
-      ...(k6Facts.transfer ? { transfer: k6Facts.transfer } : {}),
+      ...(k6Facts.recorded ? { recorded: k6Facts.recorded } : {}),
     },
     target: targetOf(run),
     ...(target && target.scrapeUrls.length > 0 ? { scraped: target.scrapeUrls.map(redactUrl) } : {}),

@@ -38,7 +38,7 @@ export async function loadPhase(run: RunState): Promise<void> {
   const facts = await driver.collect();
   run.k6Facts.plainTrends = facts.plainTrends;
   if (facts.statusCodes) run.k6Facts.statusCodes = facts.statusCodes;
-  if (facts.transfer) run.k6Facts.transfer = facts.transfer;
+  if (facts.recorded) run.k6Facts.recorded = facts.recorded;
   await readThresholds(run);
   const log = join(run.runDir, 'k6.log');
   // Off a terminal k6's own summary stays in its log: k6kit's report says the same from one source.
