@@ -39,7 +39,7 @@ export async function bundle({ entries, outdir, sla, root = ROOT }) {
     sourcesContent: false,
     logLevel: 'silent',
     absWorkingDir: root,
-    plugins: [lazyImportPlugin([tables]), tables],
+    plugins: [lazyImportPlugin([tables]), tables, namedHttp(root)],
   });
   return Promise.all(
     entries.map(async (entry) => {
@@ -47,6 +47,24 @@ export async function bundle({ entries, outdir, sla, root = ROOT }) {
       return { entry, bundle: out, bytes: (await stat(out)).size };
     }),
   );
+}
+
+/**
+ * A scenario's `k6/http` is lib/http.ts, which names each request without an operation after its
+ * endpoint (grafana/k6#1321); lib/'s own `k6/http` stays k6's.
+ * @param {string} root
+ * @returns {import('esbuild').Plugin}
+ */
+function namedHttp(root) {
+  const lib = join(root, 'lib', '');
+  return {
+    name: 'k6kit-named-http',
+    setup(build) {
+      build.onResolve({ filter: /^k6\/http$/ }, (args) =>
+        args.importer.startsWith(lib) ? { path: 'k6/http', external: true } : { path: join(lib, 'http.ts') },
+      );
+    },
+  };
 }
 
 /** @param {string} dir @param {RegExp} pattern */

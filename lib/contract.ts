@@ -185,6 +185,12 @@ export const BODY_BYTES = { received: 'k6kit_body_bytes_received', sent: 'k6kit_
  */
 export const APDEX_METRIC = 'k6kit_apdex';
 
+/**
+ * Failed requests by endpoint and status, tagged endpoint_error ("GET /api/v1/files/{id} · 503"):
+ * a sample only for a request that failed (lib/http.ts, scenario.request).
+ */
+export const ENDPOINT_ERRORS = 'k6kit_endpoint_errors';
+
 /** Every k6 scenario k6kit makes carries its profile's think time, read in the VUs instead of the catalogue. */
 export const THINK_ENV = 'K6KIT_THINK';
 

@@ -4,7 +4,15 @@ import http, { type RefinedResponse, type RequestBody, type Params } from 'k6/ht
 import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { APDEX_METRIC, BODY_BYTES, SEEN_METRIC, THINK_ENV, type CompiledSla } from './contract.ts';
+import {
+  APDEX_METRIC,
+  BODY_BYTES,
+  ENDPOINT_ERRORS,
+  SEEN_METRIC,
+  THINK_ENV,
+  type CompiledSla,
+} from './contract.ts';
+import { endpointError } from './endpoint.ts';
 import { authHeaders, baseUrl, profileName, scale } from './env.ts';
 import type { ScenarioSpec } from './spec.ts';
 import loadOptionsModule from './options.ts?lazy';
@@ -91,30 +99,32 @@ interface VuState<Op extends string> {
    * 30.0–30.5 MB without (k6 v2.2.0).
    */
   bodies: { ops: Partial<Record<Op, true>>; received: Counter; sent: Counter } | undefined;
-  /** The operations whose row names an Apdex T, and the counter their scores add to (none without). */
-  apdex: Partial<Record<Op, ApdexRule>>;
+  /** The Apdex T (ms) of the operations whose row names one, and the counter their scores add to. */
+  apdex: Partial<Record<Op, number>>;
   apdexScore: Counter | undefined;
+  /** Failed requests by operation and status (a sample per failure only): the report's top errors. */
+  failures: Counter;
+  /** Each operation's expected statuses, as its responseCallback judges them (none: 2xx). */
+  expected: Record<Op, number[]>;
   /** For the think time of a run whose k6 scenarios k6kit did not make: the default profile, */
   defaultProfile: string | undefined;
   /** and the think time of the run's profile when it is the scenario's own, not a preset. */
   ownThinkTime: [number, number] | undefined;
 }
 
-/** T in ms, and the statuses that count as answered (none: 2xx). */
-interface ApdexRule {
-  t: number;
-  statuses: number[];
-}
-
 /** The per-operation request params and custom Trends, built once per VU at init. */
 function measurement<Op extends string>(
   sla: CompiledSla,
   operations: readonly Op[],
-): Pick<VuState<Op>, 'auth' | 'perOp' | 'trends' | 'seen' | 'bodies' | 'apdex' | 'apdexScore'> {
+): Pick<
+  VuState<Op>,
+  'auth' | 'perOp' | 'trends' | 'seen' | 'bodies' | 'apdex' | 'apdexScore' | 'failures' | 'expected'
+> {
   const auth = authHeaders();
   const perOp = {} as Record<Op, Params>;
   const trends: Partial<Record<Op, Trend>> = {};
-  const apdex: Partial<Record<Op, ApdexRule>> = {};
+  const apdex: Partial<Record<Op, number>> = {};
+  const expected = {} as Record<Op, number[]>;
   const counted: Partial<Record<Op, true>> = {};
   // Operations with the same expected statuses share one callback (a k6 object per VU).
   const callbacks: Record<string, Params['responseCallback']> = {};
@@ -135,7 +145,8 @@ function measurement<Op extends string>(
         : http.expectedStatuses({ min: 200, max: 299 });
     perOp[op] = { tags: { op, name: op }, headers: auth, responseCallback: callbacks[key] };
     if (row && row.metric !== 'http' && row.metric !== 'ws') trends[op] = new Trend(row.metric, true);
-    if (row?.apdexT !== undefined) apdex[op] = { t: row.apdexT, statuses };
+    expected[op] = statuses;
+    if (row?.apdexT !== undefined) apdex[op] = row.apdexT;
     if (row?.countBytes) counted[op] = true;
   }
   // Declared only where a row needs them: a sample on every request costs k6 its rate.
@@ -145,14 +156,23 @@ function measurement<Op extends string>(
       ? { ops: counted, received: new Counter(BODY_BYTES.received), sent: new Counter(BODY_BYTES.sent) }
       : undefined;
   const apdexScore = Object.keys(apdex).length > 0 ? new Counter(APDEX_METRIC) : undefined;
-  return { auth, perOp, trends, seen, bodies, apdex, apdexScore };
+  return {
+    auth,
+    perOp,
+    trends,
+    seen,
+    bodies,
+    apdex,
+    apdexScore,
+    failures: new Counter(ENDPOINT_ERRORS),
+    expected,
+  };
 }
 
 /** The helpers of a VU, closing over its state only. */
 function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
   const { perOp, trends, seen, auth } = state;
   const recorded: Partial<Record<Op, true>> = {};
-  const { bodies } = state;
   let root: string | undefined;
   let thinkTime: [number, number] | undefined;
   return {
@@ -172,11 +192,7 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
           }
         : own;
       const response = http.request(method, root + path, body ?? null, merged);
-      const tags = own.tags as { op: string };
-      if (bodies?.ops[op]) countBodies(bodies, response, body, tags);
-      const rule = state.apdex[op];
-      const score = rule ? apdexScore(response, rule) : 0;
-      if (score > 0) state.apdexScore?.add(score, tags);
+      account(state, op, response, body);
       return response;
     },
     wsParams: (op) => ({ tags: { op }, headers: auth }),
@@ -211,14 +227,33 @@ function countBodies(
   if (outBytes > 0) bodies.sent.add(outBytes, tags);
 }
 
-/** 1 satisfied, 0.5 tolerating, 0 frustrated (slower than 4T, or not answered as expected). */
-function apdexScore(response: RefinedResponse<'text'>, rule: ApdexRule): number {
-  const status = response.status;
-  const answered =
-    rule.statuses.length > 0 ? rule.statuses.indexOf(status) >= 0 : status >= 200 && status <= 299;
-  if (!answered) return 0;
-  const duration = response.timings.duration;
-  return duration <= rule.t ? 1 : duration <= 4 * rule.t ? 0.5 : 0;
+/**
+ * What k6 does not measure of a request by itself, each where asked: its body bytes, its Apdex
+ * score, and a failure by status. A healthy request of a row that asks for neither adds nothing.
+ */
+function account<Op extends string>(
+  state: VuState<Op>,
+  op: Op,
+  response: RefinedResponse<'text'>,
+  body: RequestBody | null | undefined,
+): void {
+  const tags = state.perOp[op].tags as { op: string };
+  if (state.bodies?.ops[op]) countBodies(state.bodies, response, body, tags);
+  const ok = answered(response.status, state.expected[op]);
+  if (!ok) state.failures.add(1, { endpoint_error: endpointError(op, response.status, response.error_code) });
+  const t = state.apdex[op];
+  const score = t !== undefined && ok ? apdexScore(response.timings.duration, t) : 0;
+  if (score > 0) state.apdexScore?.add(score, tags);
+}
+
+/** As the operation's responseCallback judges it: one of its expected statuses, or 2xx without any. */
+function answered(status: number, statuses: number[]): boolean {
+  return statuses.length > 0 ? statuses.indexOf(status) >= 0 : status >= 200 && status <= 299;
+}
+
+/** 1 satisfied, 0.5 tolerating, 0 frustrated (slower than 4T); a failed request is frustrated. */
+function apdexScore(duration: number, t: number): number {
+  return duration <= t ? 1 : duration <= 4 * t ? 0.5 : 0;
 }
 
 /**

@@ -1,7 +1,7 @@
 // summary.json: what a run was, how it ended and what its verdicts found. Written by the run,
 // read by the reports, comparisons and the k6-operator collector. Its verdict types come from
 // the modules that judge them; none of those imports this file.
-import type { RecordedTotals } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recorded-totals.ts';
 import type { ThresholdResult } from '../k6/summary.ts';
 import type { BreakingPointVerdict } from '../verdicts/breaking-point.ts';
 import type { DegradationVerdict } from '../verdicts/degradation.ts';

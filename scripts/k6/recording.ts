@@ -6,16 +6,11 @@ import { createReadStream } from 'node:fs';
 import { writeJsonLines } from '../jsonl.ts';
 import { createInterface } from 'node:readline';
 import { constants, createGunzip } from 'node:zlib';
-import { APDEX_METRIC, BODY_BYTES, operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
+import { operationMetrics, SEEN_METRIC } from '../../lib/contract.ts';
 import type { K6Point, OpPoint } from '../contracts/timeline.ts';
 
-/** The recorder's stats per metric type, in the order of its arrays. */
-const STATS: Record<string, string[]> = {
-  trend: ['avg', 'max', 'med', 'min', 'p(90)', 'p(95)', 'p(99)'],
-  counter: ['count', 'rate'],
-  rate: ['rate'],
-  gauge: ['value'],
-};
+import { STATS } from './recorder-stats.ts';
+import { recordedTotals, type RecordedTotals } from './recorded-totals.ts';
 
 export interface RecordingState {
   /** Every metric seen so far, in name order: the snapshot arrays follow it. */
@@ -165,65 +160,6 @@ function pointOf(values: number[][], state: RecordingState): K6Point {
     rates,
     ...(Object.keys(counters).length > 0 ? { counters } : {}),
   };
-}
-
-/** The parts of an HTTP request's time, as k6 measures them (ms). */
-export const TIMING_PARTS = [
-  'blocked',
-  'connecting',
-  'tls_handshaking',
-  'sending',
-  'waiting',
-  'receiving',
-] as const;
-export type TimingPart = (typeof TIMING_PARTS)[number];
-
-/** What the recorder's last cumulative event says of the whole run beyond the timeline. */
-export interface RecordedTotals {
-  /** Bytes on the wire over the whole run (k6's data_received and data_sent: every protocol, headers included). */
-  bytes?: { received: number; sent: number };
-  /** Per HTTP operation: the mean of each part of its requests' time, in ms. */
-  timings: Record<string, Partial<Record<TimingPart, number>>>;
-  /** Per HTTP operation: its responses' and requests' body bytes (lib/'s counters). */
-  bodies: Record<string, { received: number; sent: number }>;
-  /** Per operation whose row names an Apdex T: the sum of its requests' scores (lib/'s counter). */
-  apdexSums: Record<string, number>;
-}
-
-/** Pure: the recording's state after its last line → the run's wire bytes, request timings, body bytes and Apdex. */
-export function recordedTotals(state: RecordingState): RecordedTotals {
-  const total = (metric: string, stat: string): number | undefined => {
-    const type = state.types.get(metric)?.type;
-    const at = type ? (STATS[type] ?? []).indexOf(stat) : -1;
-    return at >= 0 ? state.totals.get(metric)?.[at] : undefined;
-  };
-  const received = total('data_received', 'count');
-  const sent = total('data_sent', 'count');
-  const totals: RecordedTotals = { timings: {}, bodies: {}, apdexSums: {} };
-  if (received !== undefined || sent !== undefined)
-    totals.bytes = { received: received ?? 0, sent: sent ?? 0 };
-  for (const [op, metric] of Object.entries(state.operations))
-    if (metric === 'http') addOperation(totals, op, (name, stat) => total(`${name}{op:${op}}`, stat));
-  return totals;
-}
-
-/** One HTTP operation's timings, body bytes and Apdex sum, where the recorder has them. */
-function addOperation(
-  totals: RecordedTotals,
-  op: string,
-  total: (metric: string, stat: string) => number | undefined,
-): void {
-  const parts = TIMING_PARTS.flatMap((part) => {
-    const mean = total(`http_req_${part}`, 'avg');
-    return mean === undefined ? [] : [[part, round(mean)] as const];
-  });
-  if (parts.length > 0) totals.timings[op] = Object.fromEntries(parts);
-  const bodyIn = total(BODY_BYTES.received, 'count');
-  const bodyOut = total(BODY_BYTES.sent, 'count');
-  if (bodyIn !== undefined || bodyOut !== undefined)
-    totals.bodies[op] = { received: bodyIn ?? 0, sent: bodyOut ?? 0 };
-  const apdex = total(APDEX_METRIC, 'count');
-  if (apdex !== undefined) totals.apdexSums[op] = apdex;
 }
 
 /**

@@ -42,11 +42,14 @@ export function recorderEnv(file: string, period = '1s'): Record<string, string>
     K6_WEB_DASHBOARD_PORT: '-1',
     K6_WEB_DASHBOARD_PERIOD: period,
     K6_WEB_DASHBOARD_RECORD: file,
-    // Per-operation submetrics in every period (the default tag is group), and per status: the
-    // status-code distribution every report shows.
-    K6_WEB_DASHBOARD_TAGS: 'op,status',
+    // Per-operation submetrics in every period (the default tag is group), per status (the
+    // status-code distribution every report shows), per endpoint (name: lib/http.ts bounds it) and
+    // per failed endpoint and status (endpoint_error: its failures only).
+    K6_WEB_DASHBOARD_TAGS: DASHBOARD_TAGS,
   };
 }
+
+const DASHBOARD_TAGS = 'op,status,name,endpoint_error';
 
 /** The dashboard's server on a loopback port: its /events stream, period by period, per operation. */
 export function dashboardEnv(port: number): Record<string, string> {
@@ -55,7 +58,7 @@ export function dashboardEnv(port: number): Record<string, string> {
     K6_WEB_DASHBOARD_HOST: '127.0.0.1',
     K6_WEB_DASHBOARD_PORT: String(port),
     K6_WEB_DASHBOARD_PERIOD: '1s',
-    K6_WEB_DASHBOARD_TAGS: 'op,status',
+    K6_WEB_DASHBOARD_TAGS: DASHBOARD_TAGS,
   };
 }
 

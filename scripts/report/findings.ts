@@ -13,6 +13,7 @@ export function analyse(model: Model, peaks: Peaks, ending: RunEnding): Analysis
   for (const section of [
     totals,
     regressions,
+    failures,
     tightestOperation,
     saturation,
     leaks,
@@ -70,6 +71,20 @@ const regressions: Section = ({ findings, recommendations }, model) => {
     `${found.changes.length} regression(s) against the baseline run ${found.baseline}: ${shown}${more}.`,
   );
   recommendations.push('Compare the two runs measure by measure in comparison.md, beside this report.');
+};
+
+/** The most frequent failure, by endpoint or operation and status: where to look first. */
+const failures: Section = ({ findings }, model) => {
+  const [top] = model.topErrors;
+  if (!top) return;
+  const share = top.share === '—' ? '' : `, ${top.share} of its requests`;
+  const others =
+    model.topErrors.length > 1
+      ? `; ${model.topErrors.length - 1} other endpoint and status pair(s) failed too`
+      : '';
+  findings.push(
+    `Most frequent failure: ${top.endpoint} · ${top.status} on ${top.count} requests${share}${others}.`,
+  );
 };
 
 /** The operation closest to its p95 target is where the next load level will break first. */

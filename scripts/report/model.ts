@@ -1,6 +1,6 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
-import { BODY_BYTES, operationMetrics, SEEN_METRIC, type BundleInfo } from '../../lib/contract.ts';
+import { operationMetrics, type BundleInfo } from '../../lib/contract.ts';
 import { describeThreshold, type SummaryExport } from '../k6/summary.ts';
 import {
   describeBreakingPoint,
@@ -33,7 +33,7 @@ import { bytes, mib, MIB, ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
 import type { Bucketer } from './series.ts';
-import type { RecordedTotals } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recorded-totals.ts';
 import { describeLoad } from '../plan.ts';
 
 /** k6's own counters; any other counter in the summary is the scenario's. */
@@ -46,21 +46,22 @@ const K6_COUNTERS = new Set([
   'ws_msgs_received',
   'ws_msgs_sent',
   'ws_sessions',
-  SEEN_METRIC,
-  BODY_BYTES.received,
-  BODY_BYTES.sent,
 ]);
 
 function customCounters(metrics: SummaryExport['metrics']): ReportModel['counters'] {
-  return Object.entries(metrics)
-    .filter(([name, m]) => !name.includes('{') && !K6_COUNTERS.has(name) && 'rate' in m && !('p(95)' in m))
-    .filter(([, m]) => typeof m['count'] === 'number')
-    .map(([name, m]) => ({
-      name,
-      count: (m['count'] as number).toLocaleString('en-US'),
-      perSecond: `${Number((m['rate'] as number).toPrecision(4)).toLocaleString('en-US')}/s`,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    Object.entries(metrics)
+      // k6kit's own counters (k6kit_*: coverage, body bytes, Apdex, failures) are shown where they belong.
+      .filter(([name]) => !name.includes('{') && !K6_COUNTERS.has(name) && !name.startsWith('k6kit_'))
+      .filter(([, m]) => 'rate' in m && !('p(95)' in m))
+      .filter(([, m]) => typeof m['count'] === 'number')
+      .map(([name, m]) => ({
+        name,
+        count: (m['count'] as number).toLocaleString('en-US'),
+        perSecond: `${Number((m['rate'] as number).toPrecision(4)).toLocaleString('en-US')}/s`,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name))
+  );
 }
 
 /** k6's own Trends; any other Trend without a tag in the summary is the scenario's. */
@@ -169,6 +170,8 @@ export function buildReport(input: ReportInputs): ReportModel {
     durationSeconds: summary.seconds,
     loadSeconds: input.loadSeconds,
     ...transferOf(summary.k6.recorded, input.loadSeconds),
+    endpoints: endpointRows(summary.k6.recorded),
+    topErrors: topErrors(summary.k6.recorded, sla),
     timings: timingRows(
       summary.k6.recorded,
       new Set(Object.entries(plan?.operations ?? {}).flatMap(([op, row]) => (row.countBytes ? [op] : []))),
@@ -219,6 +222,38 @@ function transferOf(
       sentRate: rate(wire.sent),
     },
   };
+}
+
+function endpointRows(recorded: RecordedTotals | undefined): ReportModel['endpoints'] {
+  const latency = (v: number | undefined) => (v === undefined ? '—' : ms(v));
+  return (recorded?.endpoints ?? []).map((e) => ({
+    name: e.name,
+    count: e.count.toLocaleString('en-US'),
+    errorRate: e.errorRate === undefined ? '—' : pct(e.errorRate),
+    p50: latency(e.p50),
+    p95: latency(e.p95),
+    p99: latency(e.p99),
+    max: latency(e.max),
+  }));
+}
+
+/** The ten most frequent failures, each with its share of its endpoint's (or operation's) requests. */
+function topErrors(recorded: RecordedTotals | undefined, sla: SlaRow[]): ReportModel['topErrors'] {
+  const requests = new Map<string, number>([
+    ...sla.map((row) => [row.op, row.count] as const),
+    ...(recorded?.endpoints ?? []).map((e) => [e.name, e.count] as const),
+  ]);
+  return (recorded?.errors ?? []).slice(0, 10).map(({ error, count }) => {
+    const cut = error.lastIndexOf(' · ');
+    const endpoint = cut < 0 ? error : error.slice(0, cut);
+    const of = requests.get(endpoint);
+    return {
+      endpoint,
+      status: cut < 0 ? '—' : error.slice(cut + 3),
+      count: count.toLocaleString('en-US'),
+      share: of ? pct(count / of) : '—',
+    };
+  });
 }
 
 /** `counted`: the operations whose row asked for body bytes; the others' are not counted ("—"). */

@@ -102,6 +102,18 @@ export interface ReportModel {
   measures: { name: string; p50: string; p95: string; p99: string; max: string; count: number }[];
   /** The target's memory growth at the load's peak over the connections it held then (seed 004 §4.4). */
   memoryPerConnection?: string;
+  /** Requests no operation tags, by endpoint with ids generalised (grafana/k6#1321), most first. */
+  endpoints: {
+    name: string;
+    count: string;
+    errorRate: string;
+    p50: string;
+    p95: string;
+    p99: string;
+    max: string;
+  }[];
+  /** Failures by endpoint or operation and status, most first (ten at most), with their share of its requests. */
+  topErrors: { endpoint: string; status: string; count: string; share: string }[];
   /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
   statusCodes: { status: string; meaning: string; count: string; share: string }[];
   sla: SlaRow[];

@@ -7,7 +7,7 @@ import type { PhaseTime, RunEnding } from '../contracts/summary.ts';
 import type { Sample } from '../contracts/timeline.ts';
 import { TargetError } from '../errors.ts';
 import type { K6 } from '../k6/provision.ts';
-import type { RecordedTotals } from '../k6/recording.ts';
+import type { RecordedTotals } from '../k6/recorded-totals.ts';
 import type { SummaryExport } from '../k6/summary.ts';
 import type { PlanModel } from '../plan.ts';
 import type { Prepared } from '../prepare.ts';

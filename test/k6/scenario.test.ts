@@ -49,6 +49,11 @@ export const options = {
     // are what its row expects, and satisfy.
     'k6kit_apdex{op:found}': ['count==1'],
     'k6kit_apdex{op:missing}': ['count==3'],
+    // A request without an operation is named by its endpoint, its id generalised (lib/http.ts),
+    // and its failure counted by endpoint and status; the operations' failures by operation.
+    'http_reqs{name:GET /no/such/{id}}': ['count==2'],
+    'k6kit_endpoint_errors{endpoint_error:GET /no/such/{id} · 404}': ['count==2'],
+    'k6kit_endpoint_errors{endpoint_error:found · 404}': ['count==1'],
     'http_req_failed{op:missing}': ['rate==0'],
     // One 200 and one 404 the row does not expect: k6kit judges statuses through k6's
     // http_req_failed, not a check.
@@ -67,6 +72,12 @@ export default function (): void {
     assertEqual(scenario.request('missing', 'POST', '/no/such/route', 'abcdefghij').status, 404);
     const form = { a: 'xyz', f: http.file('12345', 'f.txt') };
     assertEqual(scenario.request('missing', 'POST', '/no/such/route', form).status, 404);
+  });
+  test("a scenario's own http.get is named by its endpoint, and keeps a name it was given (thresholds above)", () => {
+    assertEqual(http.get(`${scenario.baseUrl()}/no/such/41`).status, 404);
+    assertEqual(http.get(`${scenario.baseUrl()}/no/such/42?x=1`).status, 404);
+    const own = http.get(`${scenario.baseUrl()}/no/such/43`, { tags: { name: 'mine' } });
+    assertEqual(own.request.url.endsWith('/no/such/43'), true);
   });
   test('a status the SLA row does not expect is returned, and counted as failed (thresholds above)', () => {
     assertEqual(scenario.request('found', 'GET', '/no/such/route').status, 404);

@@ -6,8 +6,10 @@ import { test } from 'node:test';
 import { lineChart } from '../../scripts/report/charts.ts';
 import { Bucketer } from '../../scripts/report/series.ts';
 import { describeLoad } from '../../scripts/plan.ts';
-import { readRecordingLine, recordingState, recordedTotals } from '../../scripts/k6/recording.ts';
-import { BODY_BYTES } from '../../lib/contract.ts';
+import { readRecordingLine, recordingState } from '../../scripts/k6/recording.ts';
+import { recordedTotals } from '../../scripts/k6/recorded-totals.ts';
+import { BODY_BYTES, ENDPOINT_ERRORS } from '../../lib/contract.ts';
+import { endpointError, endpointName, isId } from '../../lib/endpoint.ts';
 
 const MIB = 1024 * 1024;
 const T0 = 1_700_000_000_000;
@@ -114,52 +116,87 @@ test('the load as k6 ran it: a spike at scale 0.1 is 1 → 50 → 1 VUs, not the
   );
 });
 
-test("the recorder's bytes per second, and the run's wire bytes, request timings and body bytes per operation", () => {
+test("the recorder's bytes per second, and the run's wire bytes, request timings, body bytes, endpoints and errors", () => {
   const state = recordingState({ a: 'http', s: 'ws' });
-  const metrics = {
-    data_received: { type: 'counter' },
-    data_sent: { type: 'counter' },
-    'http_req_duration{op:a}': { type: 'trend', contains: 'time' },
-    'http_req_waiting{op:a}': { type: 'trend', contains: 'time' },
-    'http_req_connecting{op:a}': { type: 'trend', contains: 'time' },
-    [BODY_BYTES.received]: { type: 'counter', custom: true },
-    [`${BODY_BYTES.received}{op:a}`]: { type: 'counter', custom: true },
-    time: { type: 'gauge' },
-  };
-  readRecordingLine(JSON.stringify({ event: 'metric', data: metrics }), state);
-  // Names sorted: data_received, data_sent, http_req_connecting{op:a}, http_req_duration{op:a},
-  // http_req_waiting{op:a}, k6kit_body_bytes_received, k6kit_body_bytes_received{op:a}, time.
   const trend = (avg: number) => [avg, avg, avg, avg, avg, avg, avg];
-  const point = readRecordingLine(
+  const endpoint = 'GET /api/v1/files/{id}';
+  // Each metric's type, its figures in a period, and over the run (the recorder sorts them by name).
+  const metrics: Record<string, [{ type: string; contains?: string; custom?: boolean }, number[], number[]]> =
+    {
+      data_received: [{ type: 'counter' }, [4096, 4096], [81_920, 4096]],
+      data_sent: [{ type: 'counter' }, [512, 512], [10_240, 512]],
+      'http_req_duration{op:a}': [{ type: 'trend', contains: 'time' }, trend(2), trend(2)],
+      'http_req_waiting{op:a}': [{ type: 'trend', contains: 'time' }, trend(1.5), trend(1.75)],
+      'http_req_connecting{op:a}': [{ type: 'trend', contains: 'time' }, trend(0.1), trend(0.25)],
+      [BODY_BYTES.received]: [{ type: 'counter', custom: true }, [3000, 3000], [60_000, 3000]],
+      [`${BODY_BYTES.received}{op:a}`]: [{ type: 'counter', custom: true }, [3000, 3000], [60_000, 3000]],
+      // An operation's own name is not an endpoint; an untagged request's generalised one is.
+      'http_reqs{name:a}': [{ type: 'counter' }, [5, 5], [50, 5]],
+      [`http_reqs{name:${endpoint}}`]: [{ type: 'counter' }, [2, 2], [20, 2]],
+      [`http_req_failed{name:${endpoint}}`]: [{ type: 'rate' }, [0.5], [0.25]],
+      [`http_req_duration{name:${endpoint}}`]: [
+        { type: 'trend', contains: 'time' },
+        trend(3),
+        [3, 9, 2, 1, 6, 7, 8],
+      ],
+      [`${ENDPOINT_ERRORS}{endpoint_error:${endpoint} · 404}`]: [
+        { type: 'counter', custom: true },
+        [5, 5],
+        [5, 5],
+      ],
+      [`${ENDPOINT_ERRORS}{endpoint_error:a · no response (k6 error 1211)}`]: [
+        { type: 'counter', custom: true },
+        [1, 1],
+        [1, 1],
+      ],
+      time: [{ type: 'gauge' }, [T0], [T0]],
+    };
+  const names = Object.keys(metrics).sort();
+  const event = (kind: string, at: 1 | 2) =>
     JSON.stringify({
-      event: 'snapshot',
-      data: [[4096, 4096], [512, 512], trend(0.1), trend(2), trend(1.5), [3000, 3000], [3000, 3000], [T0]],
-    }),
+      event: kind,
+      data: names.map((name) => (metrics[name] as [unknown, number[], number[]])[at]),
+    });
+  readRecordingLine(
+    JSON.stringify({ event: 'metric', data: Object.fromEntries(names.map((n) => [n, metrics[n]?.[0]])) }),
     state,
   );
+  const point = readRecordingLine(event('snapshot', 1), state);
   assert.equal(point?.bytesIn, 4096);
   assert.equal(point?.bytesOut, 512);
   assert.equal(point?.counters, undefined, "k6kit's own counters are not the scenario's");
-  readRecordingLine(
-    JSON.stringify({
-      event: 'cumulative',
-      data: [
-        [81_920, 4096],
-        [10_240, 512],
-        trend(0.25),
-        trend(2),
-        trend(1.75),
-        [60_000, 3000],
-        [60_000, 3000],
-        [T0],
-      ],
-    }),
-    state,
-  );
+  readRecordingLine(event('cumulative', 2), state);
   assert.deepEqual(recordedTotals(state), {
     bytes: { received: 81_920, sent: 10_240 },
     timings: { a: { connecting: 0.25, waiting: 1.75 } },
     bodies: { a: { received: 60_000, sent: 0 } },
     apdexSums: {},
+    endpoints: [{ name: endpoint, count: 20, errorRate: 0.25, p50: 2, p95: 7, p99: 8, max: 9 }],
+    errors: [
+      { error: `${endpoint} · 404`, count: 5 },
+      { error: 'a · no response (k6 error 1211)', count: 1 },
+    ],
   });
+});
+
+test('endpoints: ids, UUIDs, hashes and long tokens in a path become {id}; words and versions stay', () => {
+  assert.equal(
+    endpointName('get', 'http://127.0.0.1:8080/api/v1/files/42/download?x=1'),
+    'GET /api/v1/files/{id}/download',
+  );
+  assert.equal(
+    endpointName('DELETE', 'https://h/tasks/0b5f0c5e-6a4e-4d7e-9b1a-2c3d4e5f6a7b#top'),
+    'DELETE /tasks/{id}',
+  );
+  assert.equal(endpointName('GET', 'http://h/blobs/9f86d081884c7d65'), 'GET /blobs/{id}');
+  assert.equal(endpointName('GET', 'http://h/u/01HF3Z8QK2V7W9XJ4M5N6P7R8S'), 'GET /u/{id}');
+  assert.equal(endpointName('GET', 'http://h/api/v2/health-check/'), 'GET /api/v2/health-check/');
+  assert.equal(endpointName('GET', 'http://h'), 'GET /');
+  assert.equal(isId('deadbeef'), false, 'a short hex word is a word');
+  assert.equal(endpointError('GET /x/{id}', 0, 1211), 'GET /x/{id} · no response (k6 error 1211)');
+  assert.equal(
+    endpointError('GET /x/{id}', 404, 1404),
+    'GET /x/{id} · 404',
+    "a status's own k6 code adds nothing",
+  );
 });

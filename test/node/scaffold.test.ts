@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import type { ReportModel } from '../../scripts/report/types.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../scripts/errors.ts';
@@ -97,6 +98,55 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
   });
 }
 
+/** The report.json of a scenario's latest run in the copy. */
+async function reportOf(copy: string, scenario: string): Promise<ReportModel> {
+  const runs = (await readdir(join(copy, 'reports', 'runs')))
+    .filter((d) => d.includes(`-${scenario}-`))
+    .sort();
+  const dir = join(copy, 'reports', 'runs', runs.at(-1) ?? 'none');
+  return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as ReportModel;
+}
+
+/** Plain http.get calls, ids in their paths: one report row per endpoint, and their failures on top. */
+async function plainRequestsByEndpoint(copy: string): Promise<void> {
+  const ran = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/cli.ts',
+      'run',
+      'plain-http',
+      '--profile',
+      'smoke',
+      '--scale',
+      '0.5',
+      '--warmup',
+      '0',
+      '--samples',
+      '2',
+      '--quiet',
+    ],
+    copy,
+  );
+  assert.equal(ran.code, 0, ran.output);
+  const report = await reportOf(copy, 'plain-http');
+  assert.deepEqual(
+    report.endpoints.map((e) => e.name),
+    ['GET /api/v1/config', 'GET /api/v1/files/{id}/download'].sort((a, b) => a.localeCompare(b)),
+    'one row per endpoint, ids generalised; the operation is not among them',
+  );
+  assert.equal(report.endpoints.find((e) => e.name.includes('{id}'))?.errorRate, '100.00%');
+  assert.deepEqual(
+    report.topErrors.map((e) => [e.endpoint, e.status, e.share]),
+    [['GET /api/v1/files/{id}/download', '404', '100.00%']],
+  );
+  assert.match(
+    report.analysis.findings.join('\n'),
+    /Most frequent failure: GET \/api\/v1\/files\/\{id\}\/download · 404/,
+  );
+}
+
 test(
   'every kind generates a scenario that type-checks, passes lint, and passes its own test against the reference target',
   { timeout: 300_000 },
@@ -125,6 +175,13 @@ test(
       ])
         await cp(join(ROOT, file), join(copy, file));
       for (const link of ['node_modules', '.tools']) await symlink(join(ROOT, link), join(copy, link));
+      // Beside the generated ones, a scenario written as k6 users write them: plain http.get calls.
+      await cp(join(ROOT, 'test/fixtures/plain-http/plain-http.ts'), join(copy, 'scenarios/plain-http.ts'));
+      await mkdir(join(copy, 'thresholds'), { recursive: true });
+      await cp(
+        join(ROOT, 'test/fixtures/plain-http/plain-http.yaml'),
+        join(copy, 'thresholds/plain-http.yaml'),
+      );
 
       for (const kind of KIND_NAMES) {
         const generated = await run(
@@ -154,6 +211,15 @@ test(
       assert.match(ran.output, new RegExp(`# pass ${KIND_NAMES.length}\\b`));
       // The multipart scenario uploaded the file k6kit made, shared by its VUs, not one it made in memory.
       assert.match(await readFile(join(copy, 'scenarios', 'gen-multipart.ts'), 'utf8'), /await open\(path\)/);
+      // File kinds count their bodies (count_bytes): the report says how many bytes each moved.
+      for (const [kind, column] of [
+        ['multipart', 'sent'],
+        ['download', 'received'],
+      ] as const) {
+        const [row] = (await reportOf(copy, `gen-${kind}`)).timings;
+        assert.match(row?.[column] ?? '', /^[\d.]+ (KiB|MiB)$/, `${kind}: ${JSON.stringify(row)}`);
+      }
+      await plainRequestsByEndpoint(copy);
     } finally {
       await rm(copy, { recursive: true, force: true });
     }

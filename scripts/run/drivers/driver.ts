@@ -3,7 +3,7 @@
 // k6-timeline.jsonl (one K6Point a period). The run does not know which driver it has. A new one
 // (k6-operator's runners, say) implements this interface and is chosen in drivers/choose.ts.
 import type { RunEnding } from '../../contracts/summary.ts';
-import type { RecordedTotals } from '../../k6/recording.ts';
+import type { RecordedTotals } from '../../k6/recorded-totals.ts';
 import type { LiveTotals } from '../../verdicts/step-stop.ts';
 
 /** How the load's k6 processes ended. */
