@@ -237,6 +237,25 @@ function endpointRows(recorded: RecordedTotals | undefined): ReportModel['endpoi
   }));
 }
 
+/** k6's error codes for a request nothing answered, as its documentation names them (javascript-api/error-codes). */
+const K6_ERRORS: Record<string, string> = {
+  '1020': 'invalid URL',
+  '1050': 'request timed out',
+  '1101': 'no IP for the host',
+  '1110': 'blocked IP (blacklistIPs)',
+  '1111': 'blocked host name (blockHostnames)',
+  '1211': 'dial timeout',
+  '1212': 'connection refused',
+  '1220': 'reset by peer',
+};
+
+/** "no response (k6 error 1212)" → "no response (k6 error 1212: connection refused)". */
+export function withK6Meaning(status: string): string {
+  return status.replace(/\(k6 error (\d+)\)$/, (whole, code: string) =>
+    K6_ERRORS[code] ? `(k6 error ${code}: ${K6_ERRORS[code]})` : whole,
+  );
+}
+
 /** The ten most frequent failures, each with its share of its endpoint's (or operation's) requests. */
 function topErrors(recorded: RecordedTotals | undefined, sla: SlaRow[]): ReportModel['topErrors'] {
   const requests = new Map<string, number>([
@@ -249,7 +268,7 @@ function topErrors(recorded: RecordedTotals | undefined, sla: SlaRow[]): ReportM
     const of = requests.get(endpoint);
     return {
       endpoint,
-      status: cut < 0 ? '—' : error.slice(cut + 3),
+      status: cut < 0 ? '—' : withK6Meaning(error.slice(cut + 3)),
       count: count.toLocaleString('en-US'),
       share: of ? pct(count / of) : '—',
     };

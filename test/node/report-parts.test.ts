@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lineChart } from '../../scripts/report/charts.ts';
+import { withK6Meaning } from '../../scripts/report/model.ts';
 import { Bucketer } from '../../scripts/report/series.ts';
 import { describeLoad } from '../../scripts/plan.ts';
 import { readRecordingLine, recordingState } from '../../scripts/k6/recording.ts';
@@ -199,4 +200,10 @@ test('endpoints: ids, UUIDs, hashes and long tokens in a path become {id}; words
     'GET /x/{id} · 404',
     "a status's own k6 code adds nothing",
   );
+  // The report names the codes k6 documents (1212 measured: a request to a closed loopback port).
+  assert.equal(
+    withK6Meaning('no response (k6 error 1212)'),
+    'no response (k6 error 1212: connection refused)',
+  );
+  assert.equal(withK6Meaning('no response (k6 error 1999)'), 'no response (k6 error 1999)');
 });
