@@ -38,8 +38,8 @@ export class Progress {
   async countdown<T>(label: string, seconds: number, work: Promise<T>): Promise<T> {
     const began = performance.now();
     const tick = () => {
-      const left = Math.max(0, seconds - (performance.now() - began) / 1000);
-      this.show(`${label}: ${Math.ceil(left)} s left`);
+      const left = Math.ceil(seconds - (performance.now() - began) / 1000);
+      this.show(left > 0 ? `${label}: ${left} s left` : `${label}: ending`);
     };
     tick();
     const timer = this.live ? setInterval(tick, 500) : undefined;
