@@ -53,10 +53,13 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
   const bucketer = new Bucketer(Date.parse(summary.startedAt), Date.parse(summary.endedAt), buckets);
   const opTotals: ReportInputs['opTotals'] = {};
   let loadSeconds = 0;
+  let peakRequestRate = 0;
   const load = new PhaseSpans();
   if (existsSync(file('k6-timeline.jsonl'))) {
     for await (const p of readJsonLines<K6Point>(file('k6-timeline.jsonl'))) {
       loadSeconds = p.t;
+      // A run shorter than a period has one point, the whole run's: its rate is the mean, not a peak.
+      if (!p.whole) peakRequestRate = Math.max(peakRequestRate, p.requestRate);
       // A point closes its period: the load began a period (about t seconds) before the first.
       load.see('load', p.at - p.t * 1000);
       load.see('load', p.at);
@@ -105,6 +108,7 @@ export async function loadRun(runDir: string, buckets = 400): Promise<ReportInpu
     thresholds: summary.ending.thresholds ?? [],
     buckets: bucketer,
     loadSeconds,
+    peakRequestRate,
     opTotals,
     peaks,
     spans: spansOf(summary.phases, rest.spans(), load.spans()),

@@ -88,7 +88,7 @@ async function templates(dir: string): Promise<Templates> {
     sub: (a: number, b: number) => a - b,
     upper: (text: string) => String(text).toUpperCase(),
     slug: (text: string) => String(text).replace(/\W+/g, '-'),
-    cells: (row: SlaRow) => [row.p50, row.p95, row.p99, row.max, row.spread],
+    cells: (row: SlaRow) => [row.avg, row.p50, row.p95, row.p99, row.max, row.spread],
     isNumber: (v: unknown) => typeof v === 'number',
     signed: (n: number) => `${n > 0 ? '+' : ''}${n}`,
     figure: (measure: string, value: unknown) =>

@@ -34,6 +34,8 @@ export interface SlaRow {
   errors?: number;
   /** Requests (or sessions) per second of load. */
   perSecond?: number;
+  /** The mean (seed 002's "average response time"), judged where the row has an avg target. */
+  avg: Cell;
   p50: Cell;
   p95: Cell;
   p99: Cell;
@@ -93,7 +95,14 @@ export interface ReportModel {
     received: string;
     sent: string;
   }[];
-  totals: { requests: number; successRate: string; throughput: string; iterations: number };
+  /** throughput: the mean over the load; peakThroughput: the busiest one-second period's request rate. */
+  totals: {
+    requests: number;
+    successRate: string;
+    throughput: string;
+    peakThroughput?: string;
+    iterations: number;
+  };
   /** SLA rows the profile does not run that the scenario says why of (seed 003's delivery latency). */
   notJudged: { op: string; reason: string }[];
   /** The scenario's own Counters over the run (a stream's messages, and those lost), by name. */
@@ -167,6 +176,8 @@ export interface ReportInputs {
   buckets: Bucketer;
   /** Seconds of load k6 recorded. */
   loadSeconds: number;
+  /** The highest request rate of one period of k6's timeline (one second), 0 without one. */
+  peakRequestRate: number;
   /** Per operation over the whole run, from the k6 timeline. */
   opTotals: Record<string, { count: number; failed: number }>;
   peaks: Peaks;

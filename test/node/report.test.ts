@@ -109,6 +109,11 @@ test('a real run: the token and URL credentials reach no artifact; the hostile t
       /Test Duration: [\d.]+ seconds of load \([\d.]+ s with warmup, baseline and cooldown\)/,
     );
     assert.match(run.stdout, /Load: 2 VUs over 10s/);
+    // The mean beside the busiest second, and each row's average beside its percentiles (seed 002).
+    const [, mean, peak] =
+      /Throughput: ([\d.]+)\/s \(peak ([\d.]+)\/s in one second\)/.exec(run.stdout) ?? [];
+    assert.ok(Number(peak) >= Number(mean) && Number(mean) > 0, `${mean} ${peak}`);
+    assert.match(run.stdout, /\(health\): PASS\n {2}Avg: [\d.]+(µs|ms)\n {2}P50: /);
     assert.match(run.stdout, /Data received: [\d.]+ KiB \([\d.]+ (B|KiB)\/s\), sent: [\d.]+ KiB/);
     // Apdex against T 20ms: health answers in about a millisecond here.
     assert.ok(apdexOf(run.dir, 'health') >= 0.9, String(apdexOf(run.dir, 'health')));
