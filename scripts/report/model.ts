@@ -14,26 +14,18 @@ import {
   describeRecovery,
   describeStall,
 } from '../verdict.ts';
-import {
-  lineChart,
-  type Chart,
-  type ChartOptions,
-  type LineSpec,
-  type Marker,
-  type Reference,
-} from './charts.ts';
+import { charts } from './chart-set.ts';
+import { apdexOf, endpointRows, timingRows, topErrors, transferOf } from './traffic.ts';
 import { analyse } from './findings.ts';
 import type { Cell, Group, Peaks, ReportInputs, ReportModel, SlaRow, VerdictRow } from './types.ts';
 import { describeIncomplete } from '../verdicts/incomplete.ts';
 import { describeSaturation, isSaturated } from '../verdicts/saturation.ts';
-import { describeLive, type LiveVerdict } from '../verdicts/live.ts';
+import { describeLive } from '../verdicts/live.ts';
 import { MIN_TREND_SAMPLES } from '../verdicts/leak-trend.ts';
 import { describeTolerance, formatLevel, signed, type LeakVerdict } from '../verdicts/leaks.ts';
-import { bytes, mib, MIB, ms, pct } from '../format.ts';
+import { mib, ms, pct } from '../format.ts';
 import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
-import type { Bucketer } from './series.ts';
-import type { RecordedTotals } from '../k6/recorded-totals.ts';
 import { describeLoad } from '../plan.ts';
 
 /** k6's own counters; any other counter in the summary is the scenario's. */
@@ -205,92 +197,6 @@ export function buildReport(input: ReportInputs): ReportModel {
     charts: charts(input, ending.live ?? []),
   };
   return { ...model, analysis: analyse(model, input.peaks, ending) };
-}
-
-/** Wire bytes over the run and per second of load. */
-function transferOf(
-  recorded: RecordedTotals | undefined,
-  loadSeconds: number,
-): Pick<ReportModel, 'transfer'> {
-  const wire = recorded?.bytes;
-  if (!wire || wire.received + wire.sent === 0) return {};
-  const rate = (n: number) => (loadSeconds > 0 ? `${bytes(n / loadSeconds)}/s` : '—');
-  return {
-    transfer: {
-      received: bytes(wire.received),
-      sent: bytes(wire.sent),
-      receivedRate: rate(wire.received),
-      sentRate: rate(wire.sent),
-    },
-  };
-}
-
-function endpointRows(recorded: RecordedTotals | undefined): ReportModel['endpoints'] {
-  const latency = (v: number | undefined) => (v === undefined ? '—' : ms(v));
-  return (recorded?.endpoints ?? []).map((e) => ({
-    name: e.name,
-    count: e.count.toLocaleString('en-US'),
-    errorRate: e.errorRate === undefined ? '—' : pct(e.errorRate),
-    p50: latency(e.p50),
-    p95: latency(e.p95),
-    p99: latency(e.p99),
-    max: latency(e.max),
-  }));
-}
-
-/** k6's error codes for a request nothing answered, as its documentation names them (javascript-api/error-codes). */
-const K6_ERRORS: Record<string, string> = {
-  '1020': 'invalid URL',
-  '1050': 'request timed out',
-  '1101': 'no IP for the host',
-  '1110': 'blocked IP (blacklistIPs)',
-  '1111': 'blocked host name (blockHostnames)',
-  '1211': 'dial timeout',
-  '1212': 'connection refused',
-  '1220': 'reset by peer',
-};
-
-/** "no response (k6 error 1212)" → "no response (k6 error 1212: connection refused)". */
-export function withK6Meaning(status: string): string {
-  return status.replace(/\(k6 error (\d+)\)$/, (whole, code: string) =>
-    K6_ERRORS[code] ? `(k6 error ${code}: ${K6_ERRORS[code]})` : whole,
-  );
-}
-
-/** The ten most frequent failures, each with its share of its endpoint's (or operation's) requests. */
-function topErrors(recorded: RecordedTotals | undefined, sla: SlaRow[]): ReportModel['topErrors'] {
-  const requests = new Map<string, number>([
-    ...sla.map((row) => [row.op, row.count] as const),
-    ...(recorded?.endpoints ?? []).map((e) => [e.name, e.count] as const),
-  ]);
-  return (recorded?.errors ?? []).slice(0, 10).map(({ error, count }) => {
-    const cut = error.lastIndexOf(' · ');
-    const endpoint = cut < 0 ? error : error.slice(0, cut);
-    const of = requests.get(endpoint);
-    return {
-      endpoint,
-      status: cut < 0 ? '—' : withK6Meaning(error.slice(cut + 3)),
-      count: count.toLocaleString('en-US'),
-      share: of ? pct(count / of) : '—',
-    };
-  });
-}
-
-/** `counted`: the operations whose row asked for body bytes; the others' are not counted ("—"). */
-function timingRows(recorded: RecordedTotals | undefined, counted: Set<string>): ReportModel['timings'] {
-  const part = (value: number | undefined) => (value === undefined ? '—' : ms(value));
-  const size = (op: string, value: number | undefined) => (counted.has(op) ? bytes(value ?? 0) : '—');
-  return Object.entries(recorded?.timings ?? {}).map(([op, t]) => ({
-    op,
-    blocked: part(t.blocked),
-    connecting: part(t.connecting),
-    tls: part(t.tls_handshaking),
-    sending: part(t.sending),
-    waiting: part(t.waiting),
-    receiving: part(t.receiving),
-    received: size(op, recorded?.bodies[op]?.received),
-    sent: size(op, recorded?.bodies[op]?.sent),
-  }));
 }
 
 type Stat = (metric: string, name: string) => number | undefined;
@@ -502,21 +408,6 @@ function breakingStepRows(ending: RunSummary['ending']): ReportModel['breakingSt
   }));
 }
 
-/**
- * The Apdex score, (satisfied + tolerating / 2) / requests, from lib/'s counter over k6's count of
- * the operation's requests. None recorded (a run of several k6): said, not guessed.
- */
-function apdexOf(
-  t: number | undefined,
-  sum: number | undefined,
-  requests: number,
-  recorded: RecordedTotals | undefined,
-): Pick<SlaRow, 'apdex'> {
-  if (t === undefined) return {};
-  if (!recorded || requests === 0) return { apdex: `— (T ${ms(t)})` };
-  return { apdex: `${((sum ?? 0) / requests).toFixed(2)} (T ${ms(t)})` };
-}
-
 /** p75 − p25; '—' where the run folder has no quartiles (k6kit before it kept them). */
 function spreadOf(p25: number | undefined, p75: number | undefined): Cell {
   if (p25 === undefined || p75 === undefined) return { value: '—', target: '', op: '<' };
@@ -526,92 +417,6 @@ function spreadOf(p25: number | undefined, p75: number | undefined): Cell {
 
 function judged(isJudged: boolean, pass: boolean): VerdictRow['status'] {
   return !isJudged ? 'not judged' : pass ? 'pass' : 'fail';
-}
-
-/**
- * Every chart shares the time axis, with the run's phases shaded on it and a mark where each live
- * criterion first held; a latency chart draws its operation's SLA targets.
- */
-function charts(input: ReportInputs, live: LiveVerdict[]): Chart[] {
-  const markers: Marker[] = live.flatMap((v) =>
-    v.heldAtMs === undefined ? [] : [{ atMs: v.heldAtMs, label: describeLive(v) }],
-  );
-  const context = { buckets: input.buckets, markers, spans: input.spans };
-  const chart: ChartOf = (id, title, unit, specs, options = {}) =>
-    lineChart(id, title, unit, specs, context, options);
-  const level = (unit: string) => ({
-    fitted: true,
-    format: (v: number) => `${Number(v.toFixed(1))} ${unit}`,
-  });
-  return [
-    chart('vus', 'Virtual users', 'VUs', [{ series: 'vus', label: 'VUs' }]),
-    chart('rate', 'Request rate', 'req/s', [{ series: 'requestRate', label: 'requests/s' }]),
-    chart('errors', 'Error rate', '%', [{ series: 'errorRate', label: 'errors', scale: 100 }]),
-    ...transferChart(input.buckets, chart),
-    ...Object.entries(input.plan?.operations ?? {}).map(([op, row]) =>
-      chart(
-        `latency-${op}`,
-        `Latency: ${op}`,
-        'ms',
-        ['p50', 'p95', 'p99'].map((p) => ({ series: `op:${op}:${p}`, label: p })),
-        { references: targetLines(row.targets, row.operators), format: ms },
-      ),
-    ),
-    chart('cpu', 'Target CPU', '% of a core', [{ series: 'cpu', label: 'CPU' }]),
-    chart('rss', 'Target memory', 'MiB', [{ series: 'rss', label: 'RSS', scale: 1 / MIB }], level('MiB')),
-    chart('fds', 'Target file descriptors', 'FDs', [{ series: 'fds', label: 'FDs' }], level('FDs')),
-    chart(
-      'threads',
-      'Target threads',
-      'threads',
-      [{ series: 'threads', label: 'threads' }],
-      level('threads'),
-    ),
-    chart(
-      'connections',
-      'Target TCP connections',
-      'connections',
-      [{ series: 'connections', label: 'TCP' }],
-      level('connections'),
-    ),
-  ];
-}
-
-type ChartOf = (id: string, title: string, unit: string, specs: LineSpec[], options?: ChartOptions) => Chart;
-
-/** Bytes a second on the wire, in KiB/s or MiB/s as the peak suits; none where k6 recorded no bytes. */
-function transferChart(buckets: Bucketer, chart: ChartOf): Chart[] {
-  const peak = Math.max(
-    0,
-    ...[buckets.get('bytesIn'), buckets.get('bytesOut')].flatMap((s) => s?.values ?? []).map(Number),
-  );
-  if (peak === 0) return [];
-  const [unit, size] = peak >= MIB ? ['MiB/s', MIB] : ['KiB/s', 1024];
-  return [
-    chart(
-      'transfer',
-      'Data transfer',
-      unit,
-      [
-        { series: 'bytesIn', label: 'received', scale: 1 / size },
-        { series: 'bytesOut', label: 'sent', scale: 1 / size },
-      ],
-      { format: (v) => `${bytes(v * size)}/s` },
-    ),
-  ];
-}
-
-/** The SLA row's latency targets as lines: "p95 SLA < 2000ms". */
-function targetLines(
-  targets: Partial<Record<'p50' | 'p95' | 'p99' | 'max', number>>,
-  operators: Partial<Record<string, string>> | undefined,
-): Reference[] {
-  return (['p50', 'p95', 'p99'] as const).flatMap((p) => {
-    const value = targets[p];
-    return value === undefined
-      ? []
-      : [{ value, label: `${p} SLA ${operators?.[p] === '<=' ? '≤' : '<'} ${ms(value)}` }];
-  });
 }
 
 function checksOf(group: Group | undefined): ReportModel['checks'] {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lineChart } from '../../scripts/report/charts.ts';
-import { withK6Meaning } from '../../scripts/report/model.ts';
+import { withK6Meaning } from '../../scripts/report/traffic.ts';
 import { Bucketer } from '../../scripts/report/series.ts';
 import { describeLoad } from '../../scripts/plan.ts';
 import { readRecordingLine, recordingState } from '../../scripts/k6/recording.ts';
