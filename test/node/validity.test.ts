@@ -4,7 +4,9 @@
 // up is saturated (exit 18). Each against a minimal server written here, not the reference target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cli, isAlive, startCli, summaryOf, sustainedFor3s } from './cli.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, isAlive, ROOT, startCli, summaryOf, sustainedFor3s } from './cli.ts';
 import { minimalServer } from './servers.ts';
 
 test('a watched process that exits mid-run ends the run with exit 4, naming it; no leak is judged', async () => {
@@ -76,6 +78,9 @@ test('pre-flight: a system that answers every request with 404, or refuses conne
       assert.match(result.stderr, statuses);
       assert.match(result.stderr, /scenario perf-agent does not fit this system/);
       assert.doesNotMatch(result.stderr, /phase: run /, 'no load ran');
+      // A refused run leaves no half-empty run folder behind.
+      const folder = /run folder: (\S+)/.exec(result.stderr)?.[1];
+      assert.ok(folder && !existsSync(join(ROOT, folder)), `${folder} is left`);
     }
   } finally {
     server.stop();
