@@ -187,7 +187,7 @@ export const APDEX_METRIC = 'k6kit_apdex';
 
 /**
  * Failed requests by endpoint and status, tagged endpoint_error ("GET /api/v1/files/{id} · 503"):
- * a sample only for a request that failed (lib/http.ts, scenario.request).
+ * a sample only for a request without an operation that failed (lib/http.ts).
  */
 export const ENDPOINT_ERRORS = 'k6kit_endpoint_errors';
 

@@ -2,7 +2,7 @@
 // k6's own). A request without an operation or a name of its own is named after its method and
 // its URL's path with the ids in it generalised ("GET /api/v1/files/{id}"), so that the report
 // can give it a row per endpoint with k6's tag values bounded: k6 tags it with its whole URL,
-// one series per id (grafana/k6#1321). A failed request of any endpoint or operation adds 1 to
+// one series per id (grafana/k6#1321). A failed request of one of these endpoints adds 1 to
 // k6kit_endpoint_errors, tagged with the endpoint and its status: the report's top errors. A
 // request that succeeds adds no sample.
 import http, { type Params, type RefinedResponse, type RequestBody, type ResponseType } from 'k6/http';
@@ -25,10 +25,10 @@ function named(method: string, url: unknown, params: Params | null | undefined):
   return { ...params, tags: { ...tags, name: endpointName(method, url) } };
 }
 
-/** Counts a failed response against its endpoint: its name tag, or its op, and its status. */
+/** Counts a failed response (k6's default: outside 200-399) against its endpoint and its status. */
 function counted(response: Response, params: Params | null | undefined): Response {
   const tags = params?.tags;
-  const endpoint = (tags?.['name'] ?? tags?.['op']) as string | undefined;
+  const endpoint = tags?.['op'] === undefined ? (tags?.['name'] as string | undefined) : undefined;
   if (endpoint !== undefined && (response.status < 200 || response.status >= 400))
     errors.add(1, { endpoint_error: endpointError(endpoint, response.status, response.error_code) });
   return response;

@@ -7,18 +7,21 @@ import type { Options } from 'k6/options';
 import {
   APDEX_METRIC,
   BODY_BYTES,
-  ENDPOINT_ERRORS,
   SEEN_METRIC,
   THINK_ENV,
+  type CompiledOperation,
   type CompiledSla,
 } from './contract.ts';
-import { endpointError } from './endpoint.ts';
 import { authHeaders, baseUrl, profileName, scale } from './env.ts';
 import type { ScenarioSpec } from './spec.ts';
 import loadOptionsModule from './options.ts?lazy';
+import loadAccountingModule from './accounting.ts?lazy';
+import type { Accounting } from './accounting.ts';
 
 /** lib/options.ts, evaluated on first use: in k6's first instance, and in a VU only for its fallback. */
 const loadOptions = loadOptionsModule as () => typeof import('./options.ts');
+/** lib/accounting.ts, evaluated in a VU only where an SLA row asks for body bytes or Apdex. */
+const loadAccounting = loadAccountingModule as () => typeof import('./accounting.ts');
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
 
@@ -98,14 +101,7 @@ interface VuState<Op extends string> {
    * only); none where no row asks. 1,000 idle VUs held 29.4–30.6 MB with these two Counters and
    * 30.0–30.5 MB without (k6 v2.2.0).
    */
-  bodies: { ops: Partial<Record<Op, true>>; received: Counter; sent: Counter } | undefined;
-  /** The Apdex T (ms) of the operations whose row names one, and the counter their scores add to. */
-  apdex: Partial<Record<Op, number>>;
-  apdexScore: Counter | undefined;
-  /** Failed requests by operation and status (a sample per failure only): the report's top errors. */
-  failures: Counter;
-  /** Each operation's expected statuses, as its responseCallback judges them (none: 2xx). */
-  expected: Record<Op, number[]>;
+  accounts: Accounting | undefined;
   /** For the think time of a run whose k6 scenarios k6kit did not make: the default profile, */
   defaultProfile: string | undefined;
   /** and the think time of the run's profile when it is the scenario's own, not a preset. */
@@ -116,16 +112,10 @@ interface VuState<Op extends string> {
 function measurement<Op extends string>(
   sla: CompiledSla,
   operations: readonly Op[],
-): Pick<
-  VuState<Op>,
-  'auth' | 'perOp' | 'trends' | 'seen' | 'bodies' | 'apdex' | 'apdexScore' | 'failures' | 'expected'
-> {
+): Pick<VuState<Op>, 'auth' | 'perOp' | 'trends' | 'seen' | 'accounts'> {
   const auth = authHeaders();
   const perOp = {} as Record<Op, Params>;
   const trends: Partial<Record<Op, Trend>> = {};
-  const apdex: Partial<Record<Op, number>> = {};
-  const expected = {} as Record<Op, number[]>;
-  const counted: Partial<Record<Op, true>> = {};
   // Operations with the same expected statuses share one callback (a k6 object per VU).
   const callbacks: Record<string, Params['responseCallback']> = {};
   for (let i = 0; i < operations.length; i++) {
@@ -145,28 +135,34 @@ function measurement<Op extends string>(
         : http.expectedStatuses({ min: 200, max: 299 });
     perOp[op] = { tags: { op, name: op }, headers: auth, responseCallback: callbacks[key] };
     if (row && row.metric !== 'http' && row.metric !== 'ws') trends[op] = new Trend(row.metric, true);
-    expected[op] = statuses;
-    if (row?.apdexT !== undefined) apdex[op] = row.apdexT;
-    if (row?.countBytes) counted[op] = true;
   }
   // Declared only where a row needs them: a sample on every request costs k6 its rate.
   const seen = Object.keys(trends).length > 0 ? new Counter(SEEN_METRIC) : undefined;
-  const bodies =
-    Object.keys(counted).length > 0
-      ? { ops: counted, received: new Counter(BODY_BYTES.received), sent: new Counter(BODY_BYTES.sent) }
-      : undefined;
-  const apdexScore = Object.keys(apdex).length > 0 ? new Counter(APDEX_METRIC) : undefined;
-  return {
-    auth,
-    perOp,
-    trends,
-    seen,
-    bodies,
-    apdex,
-    apdexScore,
-    failures: new Counter(ENDPOINT_ERRORS),
-    expected,
-  };
+  return { auth, perOp, trends, seen, accounts: accountsOf(sla, operations) };
+}
+
+/**
+ * Body bytes and Apdex scores, for the operations whose row asks (count_bytes, apdex); undefined,
+ * and nothing of lib/accounting.ts in the VU, where none does. Failures by status are counted only
+ * for requests no operation names (lib/http.ts): an operation's Counter would be the first k6
+ * metric object of most HTTP scenarios' VUs, 5-15 MB more in 1,000 idle VUs (measured).
+ */
+function accountsOf(sla: CompiledSla, operations: readonly string[]): Accounting | undefined {
+  const rows: Record<string, CompiledOperation> = {};
+  let bytes = false;
+  let apdex = false;
+  for (let i = 0; i < operations.length; i++) {
+    const row = sla.operations[operations[i] as string];
+    if (!row || (!row.countBytes && row.apdexT === undefined)) continue;
+    rows[operations[i] as string] = row;
+    bytes = bytes || row.countBytes === true;
+    apdex = apdex || row.apdexT !== undefined;
+  }
+  if (!bytes && !apdex) return undefined;
+  return loadAccounting().accounting(rows, {
+    ...(bytes ? { received: new Counter(BODY_BYTES.received), sent: new Counter(BODY_BYTES.sent) } : {}),
+    ...(apdex ? { apdex: new Counter(APDEX_METRIC) } : {}),
+  });
 }
 
 /** The helpers of a VU, closing over its state only. */
@@ -192,7 +188,7 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
           }
         : own;
       const response = http.request(method, root + path, body ?? null, merged);
-      account(state, op, response, body);
+      state.accounts?.account(op, response, body);
       return response;
     },
     wsParams: (op) => ({ tags: { op }, headers: auth }),
@@ -213,75 +209,6 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
       if (max > 0) sleep(min + Math.random() * (max - min));
     },
   };
-}
-
-function countBodies(
-  bodies: { received: Counter; sent: Counter },
-  response: RefinedResponse<'text'>,
-  body: RequestBody | null | undefined,
-  tags: { op: string },
-): void {
-  const inBytes = responseBytes(response);
-  if (inBytes > 0) bodies.received.add(inBytes, tags);
-  const outBytes = requestBytes(body);
-  if (outBytes > 0) bodies.sent.add(outBytes, tags);
-}
-
-/**
- * What k6 does not measure of a request by itself, each where asked: its body bytes, its Apdex
- * score, and a failure by status. A healthy request of a row that asks for neither adds nothing.
- */
-function account<Op extends string>(
-  state: VuState<Op>,
-  op: Op,
-  response: RefinedResponse<'text'>,
-  body: RequestBody | null | undefined,
-): void {
-  const tags = state.perOp[op].tags as { op: string };
-  if (state.bodies?.ops[op]) countBodies(state.bodies, response, body, tags);
-  const ok = answered(response.status, state.expected[op]);
-  if (!ok) state.failures.add(1, { endpoint_error: endpointError(op, response.status, response.error_code) });
-  const t = state.apdex[op];
-  const score = t !== undefined && ok ? apdexScore(response.timings.duration, t) : 0;
-  if (score > 0) state.apdexScore?.add(score, tags);
-}
-
-/** As the operation's responseCallback judges it: one of its expected statuses, or 2xx without any. */
-function answered(status: number, statuses: number[]): boolean {
-  return statuses.length > 0 ? statuses.indexOf(status) >= 0 : status >= 200 && status <= 299;
-}
-
-/** 1 satisfied, 0.5 tolerating, 0 frustrated (slower than 4T); a failed request is frustrated. */
-function apdexScore(duration: number, t: number): number {
-  return duration <= t ? 1 : duration <= 4 * t ? 0.5 : 0;
-}
-
-/**
- * A response's body bytes: its Content-Length where it has one (exact), else its body's length
- * (characters of a text body: bytes for ASCII, fewer than its bytes for other UTF-8).
- */
-function responseBytes(response: RefinedResponse<'text'>): number {
-  const declared = Number(response.headers['Content-Length']);
-  if (declared > 0) return declared;
-  const body = response.body as unknown;
-  if (typeof body === 'string') return body.length;
-  return body instanceof ArrayBuffer ? body.byteLength : 0;
-}
-
-/** A request body's bytes: text, bytes, or a form's fields and files (multipart's own framing aside). */
-function requestBytes(body: RequestBody | null | undefined): number {
-  if (body === null || body === undefined) return 0;
-  if (typeof body === 'string') return body.length;
-  if (body instanceof ArrayBuffer) return body.byteLength;
-  const fields = body as Record<string, unknown>;
-  const names = Object.keys(fields);
-  let total = 0;
-  for (let i = 0; i < names.length; i++) {
-    const field = fields[names[i] as string] as { data?: unknown } | string;
-    const data = typeof field === 'string' ? field : field.data;
-    total += typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
-  }
-  return total;
 }
 
 /** The think time of the running profile: from the k6 scenario's env, or the profile itself without one. */

@@ -37,7 +37,7 @@ export interface RecordedTotals {
   apdexSums: Record<string, number>;
   /** Requests no operation tags, by endpoint ("GET /api/v1/files/{id}"); absent from older runs. */
   endpoints?: EndpointTotals[];
-  /** Failed requests by endpoint or operation and status ("GET /x/{id} · 503"), most first. */
+  /** Failed requests without an operation, by endpoint and status ("GET /x/{id} · 503"), most first. */
   errors?: { error: string; count: number }[];
 }
 

@@ -73,7 +73,7 @@ const regressions: Section = ({ findings, recommendations }, model) => {
   recommendations.push('Compare the two runs measure by measure in comparison.md, beside this report.');
 };
 
-/** The most frequent failure, by endpoint or operation and status: where to look first. */
+/** The most frequent failure of the requests without an operation, by endpoint and status: where to look first. */
 const failures: Section = ({ findings }, model) => {
   const [top] = model.topErrors;
   if (!top) return;

@@ -163,7 +163,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     loadSeconds: input.loadSeconds,
     ...transferOf(summary.k6.recorded, input.loadSeconds),
     endpoints: endpointRows(summary.k6.recorded),
-    topErrors: topErrors(summary.k6.recorded, sla),
+    topErrors: topErrors(summary.k6.recorded),
     timings: timingRows(
       summary.k6.recorded,
       new Set(Object.entries(plan?.operations ?? {}).flatMap(([op, row]) => (row.countBytes ? [op] : []))),

@@ -55,12 +55,9 @@ export function withK6Meaning(status: string): string {
   );
 }
 
-/** The ten most frequent failures, each with its share of its endpoint's (or operation's) requests. */
-export function topErrors(recorded: RecordedTotals | undefined, sla: SlaRow[]): ReportModel['topErrors'] {
-  const requests = new Map<string, number>([
-    ...sla.map((row) => [row.op, row.count] as const),
-    ...(recorded?.endpoints ?? []).map((e) => [e.name, e.count] as const),
-  ]);
+/** The ten most frequent failures, each with its share of its endpoint's requests. */
+export function topErrors(recorded: RecordedTotals | undefined): ReportModel['topErrors'] {
+  const requests = new Map((recorded?.endpoints ?? []).map((e) => [e.name, e.count] as const));
   return (recorded?.errors ?? []).slice(0, 10).map(({ error, count }) => {
     const cut = error.lastIndexOf(' · ');
     const endpoint = cut < 0 ? error : error.slice(0, cut);

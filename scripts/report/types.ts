@@ -121,7 +121,7 @@ export interface ReportModel {
     p99: string;
     max: string;
   }[];
-  /** Failures by endpoint or operation and status, most first (ten at most), with their share of its requests. */
+  /** Failures of the requests without an operation, by endpoint and status, most first (ten at most), with their share of its requests. */
   topErrors: { endpoint: string; status: string; count: string; share: string }[];
   /** Requests by HTTP status, most frequent first; empty when k6 recorded none (no HTTP, or none kept). */
   statusCodes: { status: string; meaning: string; count: string; share: string }[];

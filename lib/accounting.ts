@@ -1,0 +1,85 @@
+// What k6 does not measure of an operation's requests by itself, where the operation's SLA row
+// asks: the bytes of its bodies (count_bytes) and its Apdex score (apdex). scenario.ts loads this
+// module lazily (`?lazy`) and only where a row asks, so that the VUs of a scenario whose rows ask
+// for neither hold none of its functions (about half a kilobyte each in every VU).
+import type { RefinedResponse, RequestBody } from 'k6/http';
+import type { Counter } from 'k6/metrics';
+import type { CompiledOperation } from './contract.ts';
+
+type Row = Pick<CompiledOperation, 'expectedStatuses' | 'apdexT' | 'countBytes'>;
+
+/** The counters the rows need, declared at init by scenario.ts (k6 declares metrics there only). */
+export interface AccountingCounters {
+  received?: Counter;
+  sent?: Counter;
+  apdex?: Counter;
+}
+
+export interface Accounting {
+  account(op: string, response: RefinedResponse<'text'>, body: RequestBody | null | undefined): void;
+}
+
+export function accounting(rows: Record<string, Row>, counters: AccountingCounters): Accounting {
+  return {
+    account(op, response, body) {
+      const row = rows[op];
+      if (!row) return;
+      const tags = { op };
+      if (row.countBytes) countBodies(counters, response, body, tags);
+      if (row.apdexT !== undefined && answered(response.status, row.expectedStatuses)) {
+        const score = apdexScore(response.timings.duration, row.apdexT);
+        if (score > 0) counters.apdex?.add(score, tags);
+      }
+    },
+  };
+}
+
+function countBodies(
+  counters: AccountingCounters,
+  response: RefinedResponse<'text'>,
+  body: RequestBody | null | undefined,
+  tags: { op: string },
+): void {
+  const inBytes = responseBytes(response);
+  if (inBytes > 0) counters.received?.add(inBytes, tags);
+  const outBytes = requestBytes(body);
+  if (outBytes > 0) counters.sent?.add(outBytes, tags);
+}
+
+/** As the operation's responseCallback judges it: one of its expected statuses, or 2xx without any. */
+function answered(status: number, statuses: number[]): boolean {
+  return statuses.length > 0 ? statuses.indexOf(status) >= 0 : status >= 200 && status <= 299;
+}
+
+/** 1 satisfied, 0.5 tolerating, 0 frustrated (slower than 4T); a failed request is frustrated. */
+function apdexScore(duration: number, t: number): number {
+  return duration <= t ? 1 : duration <= 4 * t ? 0.5 : 0;
+}
+
+/**
+ * A response's body bytes: its Content-Length where it has one (exact), else its body's length
+ * (characters of a text body: bytes for ASCII, fewer than its bytes for other UTF-8).
+ */
+function responseBytes(response: RefinedResponse<'text'>): number {
+  const declared = Number(response.headers['Content-Length']);
+  if (declared > 0) return declared;
+  const body = response.body as unknown;
+  if (typeof body === 'string') return body.length;
+  return body instanceof ArrayBuffer ? body.byteLength : 0;
+}
+
+/** A request body's bytes: text, bytes, or a form's fields and files (multipart's own framing aside). */
+function requestBytes(body: RequestBody | null | undefined): number {
+  if (body === null || body === undefined) return 0;
+  if (typeof body === 'string') return body.length;
+  if (body instanceof ArrayBuffer) return body.byteLength;
+  const fields = body as Record<string, unknown>;
+  const names = Object.keys(fields);
+  let total = 0;
+  for (let i = 0; i < names.length; i++) {
+    const field = fields[names[i] as string] as { data?: unknown } | string;
+    const data = typeof field === 'string' ? field : field.data;
+    total += typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
+  }
+  return total;
+}
