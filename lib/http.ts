@@ -5,7 +5,14 @@
 // one series per id (grafana/k6#1321). A failed request of one of these endpoints adds 1 to
 // k6kit_endpoint_errors, tagged with the endpoint and its status: the report's top errors. A
 // request that succeeds adds no sample.
-import http, { type Params, type RefinedResponse, type RequestBody, type ResponseType } from 'k6/http';
+import http, {
+  type BatchRequest,
+  type BatchRequests,
+  type Params,
+  type RefinedResponse,
+  type RequestBody,
+  type ResponseType,
+} from 'k6/http';
 import { Counter } from 'k6/metrics';
 import { ENDPOINT_ERRORS } from './contract.ts';
 import { endpointError, endpointName } from './endpoint.ts';
@@ -39,6 +46,54 @@ export function request(method: string, url: string, body?: Body, params?: Param
   return counted(http.request(method, url, body ?? null, sent ?? undefined), sent);
 }
 
+export async function asyncRequest(
+  method: string,
+  url: string,
+  body?: Body,
+  params?: Params | null,
+): Promise<Response> {
+  const sent = named(method, url, params);
+  return counted(await http.asyncRequest(method, url, body ?? null, sent ?? undefined), sent);
+}
+
+/** Each request of a batch named as a single one would be, in the array or the object form. */
+export function batch(requests: BatchRequests): unknown {
+  const keys = Object.keys(requests);
+  const given = requests as Record<string, BatchRequest>;
+  const sent: Record<string, BatchRequest> = Array.isArray(requests)
+    ? ([] as unknown as Record<string, BatchRequest>)
+    : {};
+  const params: Record<string, Params | null | undefined> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const one = namedInBatch(given[key] as BatchRequest);
+    sent[key] = one.request;
+    params[key] = one.params;
+  }
+  const responses = http.batch(sent as BatchRequests) as unknown as Record<string, Response>;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (responses[key]) counted(responses[key], params[key]);
+  }
+  return responses;
+}
+
+function namedInBatch(request: BatchRequest): { request: BatchRequest; params: Params | null | undefined } {
+  if (typeof request === 'string') {
+    const params = named('GET', request, undefined);
+    return { request: ['GET', request, null, params ?? null], params };
+  }
+  if (Array.isArray(request)) {
+    const params = named(request[0], request[1], request[3]);
+    return { request: [request[0], request[1], request[2] ?? null, params ?? null], params };
+  }
+  if ('method' in request) {
+    const params = named(request.method, request.url, request.params);
+    return { request: { ...request, params: params ?? null }, params };
+  }
+  return { request, params: undefined };
+}
+
 export const get = (url: string, params?: Params | null) => request('GET', url, null, params);
 export const head = (url: string, params?: Params | null) => request('HEAD', url, null, params);
 export const post = (url: string, body?: Body, params?: Params | null) => request('POST', url, body, params);
@@ -49,4 +104,4 @@ export const del = (url: string, body?: Body, params?: Params | null) => request
 export const options = (url: string, body?: Body, params?: Params | null) =>
   request('OPTIONS', url, body, params);
 
-export default { ...http, request, get, head, post, put, patch, del, options };
+export default { ...http, request, asyncRequest, batch, get, head, post, put, patch, del, options };

@@ -53,6 +53,9 @@ export const options = {
     // and its failure counted by endpoint and status.
     'http_reqs{name:GET /no/such/{id}}': ['count==2'],
     'k6kit_endpoint_errors{endpoint_error:GET /no/such/{id} · 404}': ['count==2'],
+    // A batch names its requests too, in either form, and counts their failures.
+    'http_reqs{name:GET /batched/{id}}': ['count==3'],
+    'k6kit_endpoint_errors{endpoint_error:GET /batched/{id} · 404}': ['count==3'],
     'http_req_failed{op:missing}': ['rate==0'],
     // One 200 and one 404 the row does not expect: k6kit judges statuses through k6's
     // http_req_failed, not a check.
@@ -77,6 +80,13 @@ export default function (): void {
     assertEqual(http.get(`${scenario.baseUrl()}/no/such/42?x=1`).status, 404);
     const own = http.get(`${scenario.baseUrl()}/no/such/43`, { tags: { name: 'mine' } });
     assertEqual(own.request.url.endsWith('/no/such/43'), true);
+  });
+  test('a batch of plain requests is named by endpoint, in the array and the object form (thresholds above)', () => {
+    const root = scenario.baseUrl();
+    const listed = http.batch([`${root}/batched/1`, ['GET', `${root}/batched/2`]]);
+    assertEqual(listed.length, 2);
+    const keyed = http.batch({ third: { method: 'GET', url: `${root}/batched/3` } });
+    assertEqual(keyed['third']?.status, 404);
   });
   test('a status the SLA row does not expect is returned, and counted as failed (thresholds above)', () => {
     assertEqual(scenario.request('found', 'GET', '/no/such/route').status, 404);
