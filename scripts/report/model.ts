@@ -161,7 +161,7 @@ export function buildReport(input: ReportInputs): ReportModel {
     endedAt: summary.endedAt,
     durationSeconds: summary.seconds,
     loadSeconds: input.loadSeconds,
-    ...transferOf(summary.k6.recorded, input.loadSeconds),
+    ...transferOf(wireBytes(stat) ?? summary.k6.recorded?.bytes, input.loadSeconds),
     endpoints: endpointRows(summary.k6.recorded),
     topErrors: topErrors(summary.k6.recorded),
     timings: timingRows(
@@ -200,6 +200,18 @@ export function buildReport(input: ReportInputs): ReportModel {
 }
 
 type Stat = (metric: string, name: string) => number | undefined;
+
+/**
+ * k6's data_received and data_sent from its summary: one k6's, or the merge of every instance's. A
+ * k6 that wrote no summary (killed) leaves its recorder's last totals to fall back on.
+ */
+function wireBytes(stat: Stat): { received: number; sent: number } | undefined {
+  const received = stat('data_received', 'count');
+  const sent = stat('data_sent', 'count');
+  return received === undefined && sent === undefined
+    ? undefined
+    : { received: received ?? 0, sent: sent ?? 0 };
+}
 
 /** One figure of k6's summary export, where it is a number. */
 function statOf(metrics: SummaryExport['metrics']): Stat {

@@ -5,12 +5,11 @@ import type { RecordedTotals } from '../k6/recorded-totals.ts';
 import { bytes, ms, pct } from '../format.ts';
 import type { ReportModel, SlaRow } from './types.ts';
 
-/** Wire bytes over the run and per second of load. */
+/** Wire bytes over the run (`wire`: k6's own count) and per second of load. */
 export function transferOf(
-  recorded: RecordedTotals | undefined,
+  wire: { received: number; sent: number } | undefined,
   loadSeconds: number,
 ): Pick<ReportModel, 'transfer'> {
-  const wire = recorded?.bytes;
   if (!wire || wire.received + wire.sent === 0) return {};
   const rate = (n: number) => (loadSeconds > 0 ? `${bytes(n / loadSeconds)}/s` : '—');
   return {

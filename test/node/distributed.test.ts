@@ -38,6 +38,9 @@ test('--instances 1 and 3: the same requests, merged percentiles exact against k
   assert.ok(Math.abs(total(m3) - total(m1)) / total(m1) <= 0.02, `${total(m3)} against ${total(m1)}`);
   // The status codes every report shows: counted over all three instances' samples.
   assert.deepEqual(b.summary.statusCodes, { '200': total(m3) });
+  // The bytes on the wire too, from the merged summary: the report's header says them.
+  assert.ok((m3['data_received']?.['count'] ?? 0) > 0, JSON.stringify(m3['data_received']));
+  assert.match(readFileSync(join(b.dir, 'report.md'), 'utf8'), /received [\d.]+ KiB, sent [\d.]+ KiB/);
   // Three instances wrote their shares; their sum is the merged count.
   const shares = [1, 2, 3].map(
     (i) => metricsOf(b.dir, `k6-instance-${i}-summary.json`)['http_reqs']?.['count'] ?? 0,
