@@ -1,7 +1,7 @@
 // Pure: what the report says of the requests beyond the SLA rows, from the recorder's totals
 // (k6/recorded-totals.ts): the bytes on the wire, each operation's request timings and body bytes,
 // its Apdex score, the endpoints no operation names, and the most frequent failures.
-import type { RecordedTotals } from '../k6/recorded-totals.ts';
+import type { RecordedTotals, TimingPart } from '../k6/recorded-totals.ts';
 import { bytes, ms, pct } from '../format.ts';
 import type { ReportModel, SlaRow } from './types.ts';
 
@@ -79,6 +79,7 @@ export function timingRows(
   const size = (op: string, value: number | undefined) => (counted.has(op) ? bytes(value ?? 0) : '—');
   return Object.entries(recorded?.timings ?? {}).map(([op, t]) => ({
     op,
+    bar: timingBar(t),
     blocked: part(t.blocked),
     connecting: part(t.connecting),
     tls: part(t.tls_handshaking),
@@ -88,6 +89,28 @@ export function timingRows(
     received: size(op, recorded?.bodies[op]?.received),
     sent: size(op, recorded?.bodies[op]?.sent),
   }));
+}
+
+const BAR_PARTS = [
+  ['blocked', 'blocked (connecting and TLS within it)', '#9ca3af'],
+  ['sending', 'sending', '#ca8a04'],
+  ['waiting', 'waiting (time to first byte)', '#2563eb'],
+  ['receiving', 'receiving', '#16a34a'],
+] as const;
+
+/**
+ * Where a request's time went, as shares of it: k6's blocked holds its connecting and TLS (Go's
+ * GetConn to GotConn), so those are not stacked again beside it.
+ */
+function timingBar(t: Partial<Record<TimingPart, number>>): ReportModel['timings'][number]['bar'] {
+  const total = BAR_PARTS.reduce((sum, [part]) => sum + (t[part] ?? 0), 0);
+  if (total <= 0) return [];
+  return BAR_PARTS.flatMap(([part, label, color]) => {
+    const share = ((t[part] ?? 0) / total) * 100;
+    return share > 0
+      ? [{ label: `${label}: ${ms(t[part] ?? 0)}`, share: Math.round(share * 10) / 10, color }]
+      : [];
+  });
 }
 
 /**

@@ -85,6 +85,8 @@ export interface ReportModel {
   /** Per HTTP operation, the mean of each part of a request's time (k6's http_req_*), as k6's dashboard shows. */
   timings: {
     op: string;
+    /** The request's time as stacked shares: blocked, sending, waiting, receiving (percent). */
+    bar: { label: string; share: number; color: string }[];
     blocked: string;
     connecting: string;
     tls: string;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lineChart } from '../../scripts/report/charts.ts';
-import { withK6Meaning } from '../../scripts/report/traffic.ts';
+import { timingRows, withK6Meaning } from '../../scripts/report/traffic.ts';
 import { Bucketer } from '../../scripts/report/series.ts';
 import { describeLoad } from '../../scripts/plan.ts';
 import { readRecordingLine, recordingState } from '../../scripts/k6/recording.ts';
@@ -206,4 +206,26 @@ test('endpoints: ids, UUIDs, hashes and long tokens in a path become {id}; words
     'no response (k6 error 1212: connection refused)',
   );
   assert.equal(withK6Meaning('no response (k6 error 1999)'), 'no response (k6 error 1999)');
+});
+
+test("each operation's time as stacked shares: blocked (with connecting and TLS in it), sending, waiting, receiving", () => {
+  const recorded = {
+    timings: {
+      a: { blocked: 1, connecting: 0.8, tls_handshaking: 0, sending: 0.5, waiting: 8, receiving: 0.5 },
+    },
+    bodies: {},
+    apdexSums: {},
+  };
+  const [row] = timingRows(recorded, new Set());
+  assert.deepEqual(
+    row?.bar.map((part) => [part.label.split(/[ :]/)[0], part.share]),
+    [
+      ['blocked', 10],
+      ['sending', 5],
+      ['waiting', 80],
+      ['receiving', 5],
+    ],
+    'connecting is inside blocked: not stacked again',
+  );
+  assert.equal(row?.received, '—', 'bodies not counted where the row did not ask');
 });

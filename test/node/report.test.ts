@@ -191,8 +191,8 @@ test('headless Chromium shows the SLA table, data in every chart, the phases, ta
   assert.match(seen.transfer, /Data received \/ sent\n[\d.]+ KiB \/ [\d.]+ KiB/);
   // Each operation: its request timings, and the bytes of its answers' bodies (health answers JSON).
   const health = seen.bodies.find((row) => row[0] === 'health');
-  assert.ok(health && /^[\d.]+ (B|KiB)$/.test(health[7] ?? ''), JSON.stringify(seen.bodies));
-  assert.ok(health && /µs|ms/.test(health[5] ?? ''), 'waiting is timed');
+  assert.ok(health && /^[\d.]+ (B|KiB)$/.test(health[8] ?? ''), JSON.stringify(seen.bodies));
+  assert.ok(health && /µs|ms/.test(health[6] ?? ''), 'waiting is timed');
 });
 
 test('comparison: a slower target is a regression (exit 13); a run against itself is none', () =>
