@@ -25,7 +25,7 @@ export function describeLeak(v: LeakVerdict): string {
   const moved = v.delta > 0 ? 'grew' : v.delta < 0 ? 'fell' : 'held';
   const bound = `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`;
   const change = `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
-  return v.held ? `${change}: no leak, ${v.held}` : change;
+  return v.held ? `${change}: no leak, ${v.held}` : v.caveat ? `${change}; ${v.caveat}` : change;
 }
 
 /** "memory peaked at 250.0 MB during the load, 170.0 MB over its 80.0 MB baseline (+212.5%, tolerance 100.0 MB)". */

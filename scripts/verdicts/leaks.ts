@@ -76,6 +76,8 @@ export interface LeakVerdict {
   trend?: LeakTrend;
   /** Why a change past the tolerance is no leak: it rose once and held, or it fell. */
   held?: string;
+  /** Why a leak found this way may be a first load's one-time growth (a cold baseline, no trend). */
+  caveat?: string;
   pass: boolean;
 }
 
@@ -122,6 +124,8 @@ export interface LeakJudging {
   trends?: Partial<Record<Resource, LeakTrend>>;
   /** The load's work: under MIN_LEAK_WORK there is no leak verdict. */
   work?: { done: number; unit: string };
+  /** The baseline was taken before any load (--warmup 0): a leak found without a trend says so. */
+  coldBaseline?: boolean;
 }
 
 /**
@@ -223,7 +227,13 @@ function judgeByWork(verdict: LeakVerdict, judging: LeakJudging): LeakVerdict {
       pass: true,
       held: `it did not keep growing with the work: ${signed(resource, trend.laterGrowth)} after the load's first quarter, ${signed(resource, lastStep(trend))} in its last`,
     };
-  return { ...verdict, ...bounds, pass: false };
+  // A first load's one-time growth (a JIT, a pool, a cache: +2.5% on the reference target, +4.2%
+  // on a busy machine) is in a change from a cold baseline, and no trend can set it apart here.
+  const caveat =
+    !trend && judging.coldBaseline
+      ? "the baseline was taken before any load (--warmup 0) and the load was too short for a trend: a first load's one-time growth is in this change"
+      : undefined;
+  return { ...verdict, ...bounds, pass: false, ...(caveat ? { caveat } : {}) };
 }
 
 /** "+0.3 MiB", "−1.5": a fitted change, which for a count need not be whole. */

@@ -58,7 +58,10 @@ test('smoke against the reference target passes with exit 0 and keeps its artifa
 });
 
 test('seed 000 quick (3 rounds × 2 workers) and seed 001 agents pass against the reference target', async () => {
-  const plugins = await cli(['run', 'plugins', '--profile', 'quick', ...FAST]);
+  // Warmed up: against a cold baseline, the reference target's first load read as a +4.2% memory
+  // "leak" beside a CPU burner (a 6-request load has no trend to tell it apart), and this test is
+  // about seed 000's thresholds, not its leak verdict.
+  const plugins = await cli(['run', 'plugins', '--profile', 'quick', ...FAST, '--warmup', '2']);
   assert.equal(plugins.code, 0, plugins.stderr);
   assert.match(plugins.stdout, /PASS: all 7 thresholds held/);
   const run = JSON.parse(readFileSync(join(runDirOf(plugins.stderr), 'summary.json'), 'utf8'));

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { K6Point } from '../../scripts/contracts/timeline.ts';
 import { leakTrends, workClock, type WorkSample } from '../../scripts/verdicts/leak-trend.ts';
-import { leakVerdicts, type Levels } from '../../scripts/verdicts/leaks.ts';
+import { describeLeak } from '../../scripts/verdict.ts';
+import { leakVerdicts, type LeakVerdict, type Levels } from '../../scripts/verdicts/leaks.ts';
 
 const MB = 1024 * 1024;
 const T0 = 1_800_000_000_000;
@@ -86,6 +87,18 @@ test('a load too small gets no leak verdict; one too short for windows is judged
     trends,
   })[0];
   assert.equal(judged?.pass, false);
+  assert.doesNotMatch(describeLeak(judged as LeakVerdict), /--warmup 0/);
+  // From a baseline taken before any load, the verdict says what it cannot set apart.
+  const cold = leakVerdicts(rest, { ...rest, memory: 200 * MB }, {}, 'growth', {
+    work: { done: short.total, unit: short.unit },
+    trends,
+    coldBaseline: true,
+  })[0];
+  assert.equal(cold?.pass, false);
+  assert.match(
+    describeLeak(cold as LeakVerdict),
+    /memory grew .*; the baseline was taken before any load \(--warmup 0\) and the load was too short for a trend/,
+  );
 });
 
 test('threads that step up with the load and then hold are no leak: the last window must still grow', () => {

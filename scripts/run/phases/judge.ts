@@ -66,7 +66,13 @@ async function judgeLeaks(run: RunState): Promise<void> {
     levelsMedian(run.cooldown),
     run.tolerances,
     leakDirection,
-    { floors, noise: restNoise(atRest), ...(leakRule ? { rule: leakRule } : {}), ...(await loadTrends(run)) },
+    {
+      floors,
+      noise: restNoise(atRest),
+      ...(leakRule ? { rule: leakRule } : {}),
+      ...(await loadTrends(run)),
+      coldBaseline: run.request.warmupSeconds <= 0,
+    },
   );
 }
 
