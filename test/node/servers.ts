@@ -1,6 +1,7 @@
 // Servers k6kit did not write, for tests of verdicts about real systems: a minimal Node server
 // written here, and go-httpbin (a Go server nobody here tuned k6kit to), built pinned into the
 // project's tools folder the way k6 is.
+import { dieWithParent } from '../../scripts/lifeline.ts';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -99,12 +100,12 @@ export async function goHttpbin(): Promise<Server> {
 
 /** One core kept busy for at most `seconds`: the verdicts must hold on a busy machine. */
 export function cpuBurner(seconds: number): { stop(): void } {
+  // Under setpriv --pdeathsig, as k6kit starts k6: a test runner killed mid-test leaves no burner.
+  const [command, ...prefix] = [...dieWithParent(), process.execPath];
   const child = spawn(
-    process.execPath,
-    ['-e', `const end = Date.now() + ${seconds * 1000}; while (Date.now() < end);`],
-    {
-      stdio: 'ignore',
-    },
+    command as string,
+    [...prefix, '-e', `const end = Date.now() + ${seconds * 1000}; while (Date.now() < end);`],
+    { stdio: 'ignore' },
   );
   return { stop: () => child.kill() };
 }
