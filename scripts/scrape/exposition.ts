@@ -13,13 +13,26 @@ export interface PromPoint {
   value: number;
 }
 
+// Prometheus reads a value with Go's strconv.ParseFloat, which takes NaN and Inf in any case:
+// prom-client writes an empty histogram's mean as "Nan" (its event-loop lag before the first
+// sample), and a reader stricter than Prometheus would refuse a healthy target.
+const SPECIAL_VALUES: Record<string, number> = {
+  nan: NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
+};
+const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** A sample value as the format writes it: a float, NaN, +Inf or -Inf. */
 function sampleValue(text: string | undefined, where: string): number {
-  const value =
-    text === undefined ? NaN : text === '+Inf' ? Infinity : text === '-Inf' ? -Infinity : Number(text);
-  if (Number.isNaN(value) && text !== 'NaN')
-    throw new ExpositionError(`${where}: value "${text ?? ''}" is not a number (a float, NaN, +Inf or -Inf)`);
-  return value;
+  const special = SPECIAL_VALUES[(text ?? '').toLowerCase()];
+  if (special !== undefined) return special;
+  if (text !== undefined && FLOAT.test(text)) return Number(text);
+  throw new ExpositionError(`${where}: value "${text ?? ''}" is not a number (a float, NaN, +Inf or -Inf)`);
 }
 
 export class ExpositionError extends Error {}

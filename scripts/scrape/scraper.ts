@@ -72,7 +72,8 @@ export class Scraper {
     const values: Record<string, number> = {};
     for (const selector of this.selectors) {
       const value = selectValue(points, selector);
-      if (value !== undefined) values[selector.text] = value;
+      // NaN is a series with nothing to say yet (an empty summary's mean): a gap, not a reading.
+      if (value !== undefined && !Number.isNaN(value)) values[selector.text] = value;
     }
     const gaps = reads.flatMap((r) => (typeof r.read === 'string' ? [`${redactUrl(r.url)}: ${r.read}`] : []));
     return { values, gaps };

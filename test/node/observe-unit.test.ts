@@ -154,7 +154,14 @@ test('a malformed exposition or selector is refused, naming the line or the text
     (e: unknown) => e instanceof ExpositionError && /foo\{a=1\} 3/.test(e.message),
   );
   assert.throws(() => parseExposition('foo bar\n', 'x'), /foo: value "bar" is not a number/);
-  assert.equal(parseExposition('up NaN\n', 'x')[0]?.value, NaN);
+  // As Go's strconv.ParseFloat reads them for Prometheus: NaN and Inf in any case, no hex, no blank.
+  const values = parseExposition('a NaN\nb Nan\nc +inf\nd -Inf\ne 1.5E+09\nf -.5\n', 'x');
+  assert.deepEqual(
+    values.map((p) => p.value),
+    [NaN, NaN, Infinity, -Infinity, 1.5e9, -0.5],
+  );
+  for (const bad of ['0x10', 'Infinit', '1_000'])
+    assert.throws(() => parseExposition(`a ${bad}\n`, 'x'), /is not a number/, bad);
   for (const bad of ['1abc', 'foo{a=1}', 'foo{a="1"', 'foo bar'])
     assert.equal(parseSelector(bad), undefined, bad);
 });

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { cgroupMounts } from '../../scripts/sampler/cgroup.ts';
+import { Scraper } from '../../scripts/scrape/scraper.ts';
+import { parseSelector, type Selector } from '../../scripts/scrape/exposition.ts';
 import { cli, ROOT, summaryOf } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 240_000 }, fn);
@@ -297,6 +299,23 @@ async function exposition(
   const address = server.address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}/metrics`, server };
 }
+
+test('--scrape reads NaN as Prometheus does: "Nan" (prom-client before its first sample) passes the check, and is a gap, not a reading', async () => {
+  const served = await exposition(
+    () => 'nodejs_eventloop_lag_mean_seconds Nan\nqueue_depth NaN\nprocess_open_fds 7\nup +inf\n',
+  );
+  try {
+    const judged = ['queue_depth', 'up'].map((text) => parseSelector(text) as Selector);
+    const scraper = new Scraper([served.url], judged, 2000);
+    const checked = await scraper.check();
+    assert.ok(Number.isNaN(checked.find((p) => p.name === 'nodejs_eventloop_lag_mean_seconds')?.value));
+    const { values, gaps } = await scraper.read();
+    assert.deepEqual(gaps, []);
+    assert.deepEqual(values, { up: Infinity, process_open_fds: 7 });
+  } finally {
+    served.server.close();
+  }
+});
 
 test('--scrape bad input: a closed port or a malformed line is exit 2 before load; a read failing mid-run is a marked gap', async () => {
   const target = await external();
