@@ -66,6 +66,9 @@ const scenario = defineScenario({
         },
       ],
       thinkTime: [0.5, 1],
+      // The burst is 1.5 pools' worth of requests at any scale: a scaled burst of 75 would never
+      // fill the reference target's 100 blocks, and no 429 would be asked for.
+      referenceTarget: (scale) => ({ TARGET_POOL_CAPACITY: String(Math.max(10, Math.round(100 * scale))) }),
     },
     agents: {
       title: '10 agents × 50 rapid requests',
