@@ -72,7 +72,7 @@ export function describeStepResources(r: StepResources): string {
 const MEASURES: Record<UtilisationCheck['measure'], string> = {
   cpuAvg: 'CPU average',
   cpuPeak: 'CPU peak',
-  memory: 'memory peak',
+  memory: 'memory peak, of what was available,',
   diskIo: 'disk I/O peak',
   network: 'host network peak',
   cpuReturns: 'CPU after the load, over its baseline,',

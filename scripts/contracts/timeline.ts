@@ -60,6 +60,7 @@ export interface ProcessSample {
   cpu: number;
   rss: number;
   vms: number;
+  /** RSS as a percent of the memory available to the process: its RSS and the host's MemAvailable. */
   memPercent: number;
   threads: number;
   fds: number;

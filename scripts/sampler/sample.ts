@@ -25,7 +25,9 @@ export function toSample(previous: RawSnapshot, current: RawSnapshot, phase: Pha
             ),
             rss: p.rss,
             vms: p.vms,
-            memPercent: round((p.rss / h1.memTotal) * 100),
+            // Seed 004 §5.3: "< 80% of available". What the process can have is what it holds
+            // and what the machine still has free for it (MemAvailable), not the machine's total.
+            memPercent: round((p.rss / Math.max(1, p.rss + h1.memAvailable)) * 100),
             threads: p.threads,
             fds: p.fds,
             connections: Object.values(p.tcp).reduce((a, b) => a + b, 0),

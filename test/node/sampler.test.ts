@@ -106,7 +106,8 @@ test('toSample turns two snapshots into CPU percent of a core and rates per seco
   assert.equal(sample.process?.connections, 4);
   assert.equal(sample.host.cpu, 25);
   assert.equal(sample.host.loopbackBps, 2000);
-  assert.equal(sample.process?.memPercent, 10);
+  // Of what was available to it (100 held + 500 free), not of the machine's 1,000: 16.67%, not 10%.
+  assert.equal(sample.process?.memPercent, 16.67);
 });
 
 test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', () => {
