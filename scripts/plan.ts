@@ -24,6 +24,8 @@ export interface PlanModel {
   nominalSeconds: number;
   maxDuration: string;
   maxVUs: number;
+  /** Throughput floors the profile cannot reach: not judged, and said why. */
+  unreachable: NotJudgedThreshold[];
   /** Targets the profile cannot meet as planned, said before any load. */
   warnings: string[];
   /** Where a stress profile holds its peak: recovery is judged from its end. */
@@ -95,6 +97,7 @@ export function buildPlan(scenario: string, inspection: Inspection): PlanModel {
     ])
     .sort(([a], [b]) => a.localeCompare(b));
   const nominalSeconds = Math.max(0, ...phases.map((p) => p.startSeconds + p.seconds));
+  const unreachable = unreachableFloors(thresholds, phases, nominalSeconds);
   return {
     scenario,
     info,
@@ -103,39 +106,58 @@ export function buildPlan(scenario: string, inspection: Inspection): PlanModel {
     nominalSeconds,
     maxDuration: inspection.totalDuration,
     maxVUs: inspection.maxVUs,
-    warnings: throughputWarnings(thresholds, phases, nominalSeconds, info.sla.file),
+    unreachable,
+    warnings: floorWarnings(unreachable, info.sla.file),
     ...(info.stress ? withDefined('stress', stressWindow(phases, scenarios)) : {}),
   };
 }
 
 const RATE_FLOOR = /^rate(>=?)(\d+(?:\.\d+)?)$/;
 
+/** A threshold k6kit does not judge, and why: its miss is said in every report, not failed. */
+export interface NotJudgedThreshold {
+  metric: string;
+  threshold: string;
+  reason: string;
+}
+
 /**
- * A request-rate floor above what the profile can send fails however fast the system is: k6's
- * http_reqs rate is the run's requests over its whole duration, and a closed profile sends at most
- * one iteration per VU per think time (seed 004 production: > 50 req/s asked, about 22 planned).
+ * Request-rate floors above what the profile can send: they would fail however fast the system
+ * is. k6's http_reqs rate is the run's requests over its whole duration; a looping closed profile
+ * sends at most about one iteration per VU per think time, an arrival-rate one exactly its rate
+ * (seed 004 production: > 50 req/s asked, about 22 planned). A plan of fixed iterations within a
+ * time cap gives no upper bound (it may finish early), so its floors are judged.
  */
-export function throughputWarnings(
+export function unreachableFloors(
   thresholds: [string, string[]][],
   phases: PhasePlan[],
   seconds: number,
-  file: string,
-): string[] {
-  if (seconds <= 0 || phases.some((p) => p.requests === null)) return [];
+): NotJudgedThreshold[] {
+  const bounded = (p: PhasePlan) => p.requests !== null && p.executor !== 'per-vu-iterations';
+  if (seconds <= 0 || phases.length === 0 || !phases.every(bounded)) return [];
   const requests = phases.reduce((n, p) => n + (p.requests ?? 0), 0);
   const exact = phases.every((p) => p.iterations?.exact);
   const planned = requests / seconds;
   const entries = thresholds.find(([metric]) => metric === 'http_reqs')?.[1] ?? [];
-  return entries.flatMap((entry) => {
-    const match = RATE_FLOOR.exec(entry);
+  return entries.flatMap((threshold) => {
+    const match = RATE_FLOOR.exec(threshold);
     const floor = Number(match?.[2]);
     if (!match || planned > floor || (match[1] === '>=' && planned === floor)) return [];
-    return [
-      `${file}: throughput target http_reqs ${entry} cannot be met under this profile: it plans ` +
-        `${exact ? '' : 'at most about '}${Number(planned.toPrecision(3))} req/s (${count(requests)} requests over ` +
-        `${formatSeconds(seconds)}${exact ? '' : ', think time alone'}); more VUs or less think time would be needed.`,
-    ];
+    const reason =
+      `the profile sends ${exact ? '' : 'at most about '}${Number(planned.toPrecision(3))} req/s ` +
+      `(${count(requests)} requests over ${formatSeconds(seconds)}${exact ? '' : ', think time alone'}); ` +
+      'more VUs or less think time would be needed';
+    return [{ metric: 'http_reqs', threshold, reason }];
   });
+}
+
+/** The plan's warnings: each floor it cannot reach, said before any load. */
+export function floorWarnings(floors: NotJudgedThreshold[], file: string): string[] {
+  return floors.map(
+    (f) =>
+      `${file}: throughput target ${f.metric} ${f.threshold} cannot be met under this profile: ${f.reason}. ` +
+      'It is reported, not judged.',
+  );
 }
 
 function withDefined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

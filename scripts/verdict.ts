@@ -2,7 +2,7 @@
 import { ExitCode } from './errors.ts';
 import { mib, pct } from './format.ts';
 import { describeK6Exit } from './k6/exit-codes.ts';
-import { verdictLine } from './k6/summary.ts';
+import { thresholdFailed, verdictLine } from './k6/summary.ts';
 import type { BreakingPointVerdict, StepResources } from './verdicts/breaking-point.ts';
 import type { DegradationVerdict } from './verdicts/degradation.ts';
 import type { GrowthVerdict } from './verdicts/growth.ts';
@@ -158,7 +158,7 @@ const FAILURES: [(ending: RunEnding) => boolean, number][] = [
   [(e) => failed(e.saturation), ExitCode.saturated],
   // A criterion the table wrote to end or fail the run names why before the thresholds it cut short.
   [(e) => e.live?.some((v) => !v.pass) === true, ExitCode.liveCriterion],
-  [(e) => e.k6.code === 99 || e.thresholds?.some((t) => !t.ok) === true, ExitCode.thresholdsFailed],
+  [thresholdsFailed, ExitCode.thresholdsFailed],
   [
     (e) => [...(e.leaks ?? []), ...(e.growth?.verdicts ?? []), ...(e.peakGrowth ?? [])].some((v) => !v.pass),
     ExitCode.leak,
@@ -168,6 +168,12 @@ const FAILURES: [(ending: RunEnding) => boolean, number][] = [
   [(e) => e.utilisation?.pass === false, ExitCode.utilisation],
   [(e) => e.metrics?.pass === false, ExitCode.metrics],
 ];
+
+/** k6's own 99 counts, unless the only thresholds it missed are ones k6kit does not judge. */
+function thresholdsFailed(e: RunEnding): boolean {
+  const missed = e.thresholds?.filter((t) => !t.ok) ?? [];
+  return missed.some(thresholdFailed) || (e.k6.code === 99 && missed.length === 0);
+}
 
 export function decideExit(ending: RunEnding): { exitCode: number; line: string } {
   const parts = verdictDetails(ending);

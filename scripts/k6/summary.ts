@@ -11,6 +11,22 @@ export interface ThresholdResult {
   stat?: string;
   /** A Rate that took no sample: k6 passes its threshold; k6kit fails it, as nothing was judged. */
   unmeasured?: true;
+  /** Missed, but not judged, and why (a throughput floor the profile cannot reach): no failure. */
+  notJudged?: string;
+}
+
+/** A threshold that failed and counts: missed, and judged. */
+export const thresholdFailed = (r: ThresholdResult): boolean => !r.ok && r.notJudged === undefined;
+
+/** Marks the missed thresholds k6kit does not judge (plan.ts's unreachable floors) with why. */
+export function markNotJudged(
+  results: ThresholdResult[],
+  notJudged: { metric: string; threshold: string; reason: string }[],
+): ThresholdResult[] {
+  return results.map((r) => {
+    const why = notJudged.find((n) => n.metric === r.metric && n.threshold === r.threshold)?.reason;
+    return why === undefined || r.ok ? r : { ...r, notJudged: why };
+  });
 }
 
 interface ExportedMetric {
@@ -82,8 +98,12 @@ function formatObserved(metric: string, value: number, stat: string | undefined)
 }
 
 export function verdictLine(results: ThresholdResult[]): string {
-  const failed = results.filter((r) => !r.ok);
+  const failed = results.filter(thresholdFailed);
+  const unjudged = results.filter((r) => r.notJudged !== undefined);
+  const judged = results.length - unjudged.length;
   if (results.length === 0) return 'NO VERDICT: the run had no thresholds';
-  if (failed.length === 0) return `PASS: all ${results.length} thresholds held`;
-  return `FAIL: ${failed.length} of ${results.length} thresholds failed: ${failed.map(describeThreshold).join('; ')}`;
+  const said = unjudged.map((r) => `${describeThreshold(r)} not judged: ${r.notJudged}`).join('; ');
+  const besides = said ? `; ${said}` : '';
+  if (failed.length === 0) return `PASS: all ${judged} thresholds held${besides}`;
+  return `FAIL: ${failed.length} of ${judged} thresholds failed: ${failed.map(describeThreshold).join('; ')}${besides}`;
 }

@@ -46,7 +46,7 @@ const totals: Section = ({ findings, recommendations }, model) => {
   const failedRows = model.sla.filter((r) => !r.pass);
   // The thresholds beside the rows (the run's error rate, throughput, rates) fail an SLA too.
   const inRows = new Set(model.sla.flatMap((r) => r.failures));
-  const beside = model.thresholds.filter((t) => !t.ok && !inRows.has(t.text));
+  const beside = model.thresholds.filter((t) => !t.ok && !t.notJudged && !inRows.has(t.text));
   if (model.sla.length > 0) {
     findings.push(
       failedRows.length > 0

@@ -31,7 +31,11 @@ export function junitCases(model: ReportModel, plan?: BundleInfo): JunitCase[] {
       .map((t) => ({
         classname: 'thresholds',
         name: `${t.metric} ${t.threshold}`,
-        ...(t.ok ? {} : { failure: t.text }),
+        ...(t.ok
+          ? {}
+          : t.notJudged
+            ? { skipped: `${t.text}: not judged: ${t.notJudged}` }
+            : { failure: t.text }),
       })),
     ...model.leaks.map((l) => ({
       classname: 'verdicts',

@@ -1,7 +1,7 @@
 // Pure: a run's artifacts, already read and folded, → the one report model every output renders
 // (HTML, Markdown, JUnit, console, JSON). Nothing here reads a file or the clock.
 import { operationMetrics, type BundleInfo } from '../../lib/contract.ts';
-import { describeThreshold, type SummaryExport } from '../k6/summary.ts';
+import { describeThreshold, thresholdFailed, type SummaryExport } from '../k6/summary.ts';
 import {
   describeBreakingPoint,
   describeStepStop,
@@ -179,7 +179,12 @@ export function buildReport(input: ReportInputs): ReportModel {
     statusCodes: statusDistribution(summary.statusCodes ?? {}, plan),
     measures: customTrends(metrics, summary.k6.plainTrends),
     ...perConnection,
-    notJudged: Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
+    notJudged: [
+      ...Object.entries(plan?.unjudged ?? {}).map(([op, reason]) => ({ op, reason })),
+      ...input.thresholds.flatMap((t) =>
+        t.notJudged === undefined ? [] : [{ op: describeThreshold(t), reason: t.notJudged }],
+      ),
+    ],
     sla,
     slaApdex: sla.some((row) => row.apdex !== undefined),
     slaFile: summary.sla,
@@ -188,6 +193,7 @@ export function buildReport(input: ReportInputs): ReportModel {
       metric: t.metric,
       threshold: t.threshold,
       ok: t.ok,
+      ...(t.notJudged !== undefined ? { notJudged: t.notJudged } : {}),
       text: describeThreshold(t),
     })),
     checks: checksOf(k6Summary?.root_group),
@@ -226,7 +232,9 @@ function slaRows(input: ReportInputs, stat: Stat): SlaRow[] {
   return Object.entries(input.plan?.operations ?? {}).map(([op, row]) => {
     const m = operationMetrics(op, row.metric);
     const mine = new Set([m.duration, m.coverage, ...(m.failed ? [m.failed] : [])]);
-    const failures = input.thresholds.filter((t) => mine.has(t.metric) && !t.ok).map(describeThreshold);
+    const failures = input.thresholds
+      .filter((t) => mine.has(t.metric) && thresholdFailed(t))
+      .map(describeThreshold);
     const cell = (stat_: string, key: keyof typeof row.targets, judged = true): Cell => {
       const value = stat(m.duration, stat_);
       const target = row.targets[key];

@@ -133,7 +133,8 @@ export interface ReportModel {
   slaFile: string;
   /** With --baseline: what regressed against which run. */
   regressions?: { baseline: string; changes: string[] };
-  thresholds: { metric: string; threshold: string; ok: boolean; text: string }[];
+  /** notJudged: missed, and why k6kit does not judge it (the report says so, and does not fail it). */
+  thresholds: { metric: string; threshold: string; ok: boolean; notJudged?: string; text: string }[];
   checks: { name: string; passes: number; fails: number; rate: string; pass: boolean }[];
   leaks: {
     resource: string;

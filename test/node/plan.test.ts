@@ -9,7 +9,7 @@ import {
   formatSeconds,
   parseGoDuration,
   renderPlan,
-  throughputWarnings,
+  unreachableFloors,
   type PhasePlan,
 } from '../../scripts/plan.ts';
 import { inspectOnly } from '../../scripts/prepare.ts';
@@ -116,12 +116,16 @@ test('plan of a looping profile estimates from think time, and says so', async (
   assert.deepEqual(Object.fromEntries(model.thresholds)['http_reqs'], ['rate>50']);
 });
 
-test('a throughput target the profile cannot produce is warned of, naming both figures; one it can is not', async () => {
+test('a throughput target the profile cannot produce is warned of and not judged, naming both figures; one it can is judged', async () => {
   const production = await plan('file-service', 'production');
   assert.equal(production.warnings.length, 1);
   assert.match(
     production.warnings[0] as string,
-    /^thresholds\/file-service\.yaml: throughput target http_reqs rate>50 cannot be met under this profile: it plans at most about 22\.2 req\/s \(40,000 requests over 30m, think time alone\)/,
+    /^thresholds\/file-service\.yaml: throughput target http_reqs rate>50 cannot be met under this profile: the profile sends at most about 22\.2 req\/s \(40,000 requests over 30m, think time alone\).*It is reported, not judged\.$/,
+  );
+  assert.deepEqual(
+    production.unreachable.map((f) => `${f.metric} ${f.threshold}`),
+    ['http_reqs rate>50'],
   );
   assert.match(
     renderPlan(production, '2.2.0'),
@@ -129,13 +133,20 @@ test('a throughput target the profile cannot produce is warned of, naming both f
   );
   // 10 rounds × 4 workers × 4 requests within 5 minutes: no floor to miss.
   assert.deepEqual((await plan('plugins', 'standard')).warnings, []);
-  // The pure check: a floor at the planned rate holds with >=, not with >.
-  const phases = [{ requests: 600, iterations: { count: 300, exact: true } }] as unknown as PhasePlan[];
-  assert.deepEqual(throughputWarnings([['http_reqs', ['rate>=10']]], phases, 60, 'x.yaml'), []);
+  // The pure check: a floor at an arrival rate's planned rate holds with >=, not with >.
+  const arrivals = [
+    { executor: 'constant-arrival-rate', requests: 600, iterations: { count: 300, exact: true } },
+  ] as unknown as PhasePlan[];
+  assert.deepEqual(unreachableFloors([['http_reqs', ['rate>=10']]], arrivals, 60), []);
   assert.match(
-    throughputWarnings([['http_reqs', ['rate>10']]], phases, 60, 'x.yaml')[0] as string,
-    /plans 10 req\/s/,
+    unreachableFloors([['http_reqs', ['rate>10']]], arrivals, 60)[0]?.reason ?? '',
+    /^the profile sends 10 req\/s/,
   );
+  // Fixed iterations within a time cap may finish early, at any rate: no bound, so judged.
+  const capped = [
+    { executor: 'per-vu-iterations', requests: 600, iterations: { count: 300, exact: true } },
+  ] as unknown as PhasePlan[];
+  assert.deepEqual(unreachableFloors([['http_reqs', ['rate>1000']]], capped, 60), []);
 });
 
 test('every npm script k6:<profile> names a profile its scenario has, and k6 accepts the bundle', async () => {

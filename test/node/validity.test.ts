@@ -4,7 +4,7 @@
 // up is saturated (exit 18). Each against a minimal server written here, not the reference target.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, isAlive, ROOT, startCli, summaryOf, sustainedFor3s } from './cli.ts';
 import { minimalServer } from './servers.ts';
@@ -127,6 +127,38 @@ test('a load generator that fills the machine is saturated: exit 18 with its fig
       [true, true, true],
     );
     assert.match(accepted.stdout, /accepted with --accept-saturation/);
+  } finally {
+    server.stop();
+  }
+});
+
+test('a throughput floor the profile cannot reach is reported as not judged, not failed: a healthy server passes', async () => {
+  // Seed 004 production asks > 50 req/s of 100 users thinking 5-10 s (at most about 22): every
+  // full run failed, on any system. Here the same shape in ten seconds, against a server of the test's.
+  const server = await minimalServer(200);
+  try {
+    const result = await cli([
+      ...['run', 'perf-agent', '--profile', 'smoke', '--duration', '10', '--warmup', '0', '--samples', '1'],
+      ...['--quiet', '--sla', 'test/fixtures/unreachable-floor.yaml', '--base-url', server.url],
+    ]);
+    assert.equal(result.code, 0, result.stdout);
+    assert.match(
+      result.stderr,
+      /warning: .*throughput target http_reqs rate>1000 cannot be met under this profile/,
+    );
+    assert.match(
+      result.stdout,
+      /k6kit verdict: PASS: all \d+ thresholds held; http_reqs rate>1000 \(rate=[\d.]+\) not judged: the profile sends at most about [\d.]+ req\/s/,
+    );
+    const { summary, dir } = summaryOf(result.stderr);
+    const floor = summary.ending.thresholds?.find((t) => t.metric === 'http_reqs');
+    assert.equal(floor?.ok, false, 'the floor was missed, and is kept as missed');
+    assert.match(floor?.notJudged ?? '', /^the profile sends at most about/);
+    assert.match(
+      readFileSync(join(dir, 'report.md'), 'utf8'),
+      /http_reqs rate&gt;1000 .* not judged: the profile sends/,
+    );
+    assert.match(readFileSync(join(dir, 'junit.xml'), 'utf8'), /<skipped message="http_reqs rate&gt;1000/);
   } finally {
     server.stop();
   }

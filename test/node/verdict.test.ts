@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeThreshold, thresholdResults, verdictLine } from '../../scripts/k6/summary.ts';
+import { describeThreshold, markNotJudged, thresholdResults, verdictLine } from '../../scripts/k6/summary.ts';
 import { decideExit } from '../../scripts/verdict.ts';
 
 // The shape of k6 v2's --summary-export, as a real run wrote it (values trimmed).
@@ -78,6 +78,45 @@ test('the verdict line names every failed threshold with its value', () => {
       observed: 23_456,
     }),
     'http_req_duration{op:upload_large} p(95)<20000 (p(95)=23.5s)',
+  );
+});
+
+test('a throughput floor the plan cannot reach is said, not failed: k6’s 99 alone does not fail the run; any other miss still does', () => {
+  const exported = (failedLatency: boolean) =>
+    thresholdResults({
+      metrics: {
+        http_reqs: { count: 640, rate: 21.3, thresholds: { 'rate>50': true } },
+        http_req_duration: { 'p(95)': 40, thresholds: { 'p(95)<2000': failedLatency } },
+      },
+    });
+  const floor = [
+    { metric: 'http_reqs', threshold: 'rate>50', reason: 'the profile sends at most about 22.2 req/s' },
+  ];
+  const healthy = decideExit({
+    k6: { code: 99, signal: null },
+    thresholds: markNotJudged(exported(false), floor),
+  });
+  assert.equal(healthy.exitCode, 0, healthy.line);
+  assert.match(
+    healthy.line,
+    /^PASS: all 1 thresholds held; http_reqs rate>50 \(rate=21\.30\) not judged: the profile sends at most about 22\.2 req\/s/,
+  );
+  const slow = decideExit({
+    k6: { code: 99, signal: null },
+    thresholds: markNotJudged(exported(true), floor),
+  });
+  assert.equal(slow.exitCode, 99, slow.line);
+  assert.match(slow.line, /^FAIL: 1 of 1 thresholds failed: http_req_duration p\(95\)<2000/);
+  // Unmarked, the same miss fails: the plan is what says a floor cannot be reached.
+  assert.equal(decideExit({ k6: { code: 99, signal: null }, thresholds: exported(false) }).exitCode, 99);
+  // A floor the run met anyway is judged as held.
+  const met = markNotJudged(
+    thresholdResults({ metrics: { http_reqs: { rate: 60, thresholds: { 'rate>50': false } } } }),
+    floor,
+  );
+  assert.deepEqual(
+    met.map((t) => [t.ok, t.notJudged]),
+    [[true, undefined]],
   );
 });
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ExitCode, K6kitError } from '../../errors.ts';
-import { thresholdResults, type SummaryExport } from '../../k6/summary.ts';
+import { markNotJudged, thresholdResults, type SummaryExport } from '../../k6/summary.ts';
 import { chooseDriver } from '../drivers/choose.ts';
 import type { LoadDriver } from '../drivers/driver.ts';
 import type { RunState, TargetState } from '../state.ts';
@@ -86,6 +86,6 @@ async function readThresholds(run: RunState): Promise<void> {
       ExitCode.k6Failed,
     );
   }
-  run.ending.thresholds = thresholdResults(exported);
+  run.ending.thresholds = markNotJudged(thresholdResults(exported), run.plan.unreachable);
   run.k6Metrics = exported.metrics;
 }
