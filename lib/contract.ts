@@ -78,6 +78,8 @@ export interface ProfileTargets {
 export interface LeakTolerance {
   percent?: number;
   absolute?: number;
+  /** '<': the change must stay under the bound, as a seed writes "< 5%"; at most the bound when absent. */
+  op?: '<';
 }
 
 /** Server-side verdicts the Node side judges beside the run; percentages and seconds. */
@@ -101,6 +103,8 @@ export interface VerdictSettings {
   /** Custom Rate metrics that count as trouble while recovering (429s that are graceful, say). */
   recoveryRates: string[];
   utilisation?: UtilisationLimits;
+  /** The utilisation limits written with '<' (seed 004: "CPU < 80%"); the others are at most. */
+  utilisationBelow?: (keyof UtilisationLimits)[];
   /** Limits on series scraped from the system under test's Prometheus endpoints, by selector. */
   metrics: Record<string, MetricLimit>;
 }

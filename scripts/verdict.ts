@@ -23,7 +23,7 @@ export function describeLeak(v: LeakVerdict): string {
     ? `${v.deltaPercent >= 0 ? '+' : ''}${v.deltaPercent}%`
     : 'from none';
   const moved = v.delta > 0 ? 'grew' : v.delta < 0 ? 'fell' : 'held';
-  const bound = `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`;
+  const bound = describeTolerance(v.resource, v.tolerance, v.direction);
   const change = `${v.resource} ${moved} ${formatLevel(v.resource, v.baseline)} → ${formatLevel(v.resource, v.final)} (${share}, tolerance ${bound})`;
   return v.held ? `${change}: no leak, ${v.held}` : v.caveat ? `${change}; ${v.caveat}` : change;
 }
@@ -85,7 +85,8 @@ export function describeUtilisationCheck(c: UtilisationCheck): string {
       : c.measure === 'cpuReturns'
         ? [`${c.observed >= 0 ? '+' : ''}${c.observed} points`, `${c.limit}`]
         : [`${c.observed}%`, `${c.limit}%`];
-  return `${MEASURES[c.measure]} ${observed} ${c.pass ? '≤' : '>'} ${limit}`;
+  const comparison = c.op === '<' ? (c.pass ? '<' : '≥') : c.pass ? '≤' : '>';
+  return `${MEASURES[c.measure]} ${observed} ${comparison} ${limit}`;
 }
 
 export function describeUtilisation(v: UtilisationVerdict): string {
@@ -111,10 +112,10 @@ export function describeMetricCheck(c: MetricCheck): string {
       ? `${c.series} ${c.reason ?? 'not seen'} (${limit})`
       : `${c.series} peaked at ${v(c.observed)} ${c.pass ? '≤' : '>'} ${limit}`;
   }
-  const tolerance = [
+  const tolerance = `${c.tolerance?.op === '<' ? '< ' : ''}${[
     ...(c.tolerance?.percent !== undefined ? [`${c.tolerance.percent}%`] : []),
     ...(c.tolerance?.absolute !== undefined ? [v(c.tolerance.absolute)] : []),
-  ].join(' and ');
+  ].join(' and ')}`;
   if (c.observed === undefined || c.baseline === undefined)
     return `${c.series} growth not judged: ${c.reason ?? 'not seen'} (tolerance ${tolerance})`;
   const share = Number.isFinite(c.deltaPercent)

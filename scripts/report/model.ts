@@ -393,7 +393,7 @@ function leakRows(ending: RunSummary['ending']): ReportModel['leaks'] {
       baseline: unit(v.baseline),
       final: unit(v.final),
       delta: `${unit(v.delta)} (${Number.isFinite(v.deltaPercent) ? `${v.deltaPercent}%` : 'from none'})`,
-      tolerance: `${v.direction === 'both' ? '±' : ''}${describeTolerance(v.resource, v.tolerance)}`,
+      tolerance: describeTolerance(v.resource, v.tolerance, v.direction),
       trend: describeTrend(v),
       formula: v.literalPass === undefined ? '—' : v.literalPass ? 'within' : 'outside',
       pass: v.pass,

@@ -8,6 +8,7 @@ import {
   type OperationTargets,
   type ProfileTargets,
   type Threshold,
+  type UtilisationLimits,
   type VerdictSettings,
 } from '../../lib/contract.ts';
 import type { OperationInput, SlaInput } from './schema.ts';
@@ -113,19 +114,22 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
   const degradation = verdicts?.degradation?.p95_growth;
   const recovery = verdicts?.recovery;
   const u = verdicts?.utilisation;
-  const share = (value: number | undefined) => (value === undefined ? undefined : round(value * 100));
-  const utilisation = u
-    ? Object.fromEntries(
-        Object.entries({
-          cpuAvg: share(u.cpu_avg),
-          cpuPeak: share(u.cpu_peak),
-          memory: share(u.memory),
-          diskIo: u.disk_io,
-          network: u.network,
-          cpuReturns: share(u.cpu_returns),
-        }).filter(([, v]) => v !== undefined),
-      )
-    : undefined;
+  const share = (b: Bound | undefined) =>
+    b === undefined ? undefined : { ...b, value: round(b.value * 100) };
+  const written: Record<keyof UtilisationLimits, Bound | undefined> = {
+    cpuAvg: share(u?.cpu_avg),
+    cpuPeak: share(u?.cpu_peak),
+    memory: share(u?.memory),
+    diskIo: u?.disk_io,
+    network: u?.network,
+    cpuReturns: share(u?.cpu_returns),
+  };
+  const bounds = (Object.keys(written) as (keyof UtilisationLimits)[]).flatMap((measure) => {
+    const b = written[measure];
+    return b ? [{ measure, ...b }] : [];
+  });
+  const utilisation = u ? Object.fromEntries(bounds.map((b) => [b.measure, b.value])) : undefined;
+  const below = bounds.filter((b) => b.op === '<').map((b) => b.measure);
   return {
     leaks: tolerances,
     peakGrowth: definedOnly(verdicts?.peak_growth ?? {}),
@@ -135,6 +139,7 @@ function compileVerdicts(verdicts: SlaInput['verdicts']): VerdictSettings {
     ...(recovery ? { recoverySeconds: round(recovery.within / 1000) } : {}),
     recoveryRates: recovery?.rates ?? [],
     ...(utilisation ? { utilisation } : {}),
+    ...(below.length > 0 ? { utilisationBelow: below } : {}),
     metrics: Object.fromEntries(
       Object.entries(verdicts?.metrics ?? {}).map(([series, limit]) => [series, definedOnly(limit)]),
     ),

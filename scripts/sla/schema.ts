@@ -59,22 +59,46 @@ const latency = below(parseDuration, 'a duration with a unit, such as 500ms, 2s 
 const errorShare = below(parsePercent, 'a percentage such as 1% or 0.1%');
 const successShare = above(parsePercent, 'a percentage such as 99% or 100%');
 const rate = above(parseRate, 'a rate such as 50/s or 10/min');
+/** A utilisation limit: at most the value, or under it where the seed writes "< 80%". */
+const limit = bound<'<=' | '<'>(parsePercent, 'a percentage such as 80%', ['<=', '<']);
+const byteRateLimit = bound<'<=' | '<'>(parseByteRate, 'a rate of bytes such as 100MB/s', ['<=', '<']);
 /** A percentage as leak verdicts speak it: "5%" → 5. */
 const asPercent = (text: string) => {
   const share = parsePercent(text);
   return share === undefined ? undefined : { percent: Number((share * 100).toPrecision(12)) };
 };
+/**
+ * A growth bound as the seed writes it: "5%" or "≤ 5%" allows up to 5%; "< 5%" (seed 004's "< 5%
+ * growth") only under it.
+ */
+function growthBound(
+  parse: (text: string) => LeakTolerance | undefined,
+): (text: string) => LeakTolerance | undefined {
+  return (text) => {
+    const op = GROWTH_OP.exec(text)?.[1];
+    const tolerance = parse(text.replace(GROWTH_OP, ''));
+    return tolerance && (op === '<' ? { ...tolerance, op: '<' } : tolerance);
+  };
+}
+const GROWTH_OP = /^\s*(<=|≤|<)?\s*/;
+const BOUND_NOTE = ', optionally after < or <= (<= when none is written)';
 /** Memory growth allowed: a share of the baseline (5%) or an amount (100MB). */
-const memoryLimit = unit<LeakTolerance>((text) => {
-  const bytes = parseSize(text);
-  return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
-}, 'a percentage such as 5% or a size such as 100MB');
+const memoryLimit = unit<LeakTolerance>(
+  growthBound((text) => {
+    const bytes = parseSize(text);
+    return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
+  }),
+  `a percentage such as 5% or a size such as 100MB${BOUND_NOTE}`,
+);
 /** Growth of a count (threads, file descriptors, connections): a share (2%) or a number of them (10). */
 const countLimit = z.unknown().transform((value, ctx): LeakTolerance => {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { absolute: value };
-  const parsed = typeof value === 'string' ? asPercent(value) : undefined;
+  const parsed = typeof value === 'string' ? growthBound(asPercent)(value) : undefined;
   if (parsed) return parsed;
-  ctx.addIssue({ code: 'custom', message: 'a percentage such as 2% or a whole number such as 10' });
+  ctx.addIssue({
+    code: 'custom',
+    message: `a percentage such as 2% or a whole number such as 10${BOUND_NOTE}`,
+  });
   return z.NEVER;
 });
 const resourceLimits = {
@@ -106,10 +130,18 @@ const seriesValue = z.unknown().transform((value, ctx): number => {
 /** Growth of a scraped series from baseline to cooldown: a share (5%), or an amount (a number or a size). */
 const seriesGrowth = z.unknown().transform((value, ctx): LeakTolerance => {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return { absolute: value };
-  const parsed = typeof value === 'string' ? (asPercent(value) ?? parseSize(value)) : undefined;
-  if (typeof parsed === 'number') return { absolute: parsed };
+  const parsed =
+    typeof value === 'string'
+      ? growthBound((text) => {
+          const bytes = parseSize(text);
+          return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
+        })(value)
+      : undefined;
   if (parsed) return parsed;
-  ctx.addIssue({ code: 'custom', message: 'a percentage such as 5%, a number, or a size such as 50MB' });
+  ctx.addIssue({
+    code: 'custom',
+    message: `a percentage such as 5%, a number, or a size such as 50MB${BOUND_NOTE}`,
+  });
   return z.NEVER;
 });
 /** verdicts.metrics: series selectors (`name` or `name{label="value"}`) of a --scrape endpoint. */
@@ -246,13 +278,13 @@ export const slaSchema = z.strictObject({
        */
       utilisation: z
         .strictObject({
-          cpu_avg: percent.optional(),
-          cpu_peak: percent.optional(),
-          memory: percent.optional(),
-          disk_io: unit(parseByteRate, 'a rate of bytes such as 100MB/s').optional(),
-          network: unit(parseByteRate, 'a rate of bytes such as 100MB/s').optional(),
+          cpu_avg: limit.optional(),
+          cpu_peak: limit.optional(),
+          memory: limit.optional(),
+          disk_io: byteRateLimit.optional(),
+          network: byteRateLimit.optional(),
           /** Seed 002: CPU back at its baseline after the load, within this many points. */
-          cpu_returns: percent.optional(),
+          cpu_returns: limit.optional(),
         })
         .optional(),
       recovery: z

@@ -29,18 +29,23 @@ export function withinTolerance(
   direction: LeakDirection = 'growth',
 ): boolean {
   const size = (x: number) => (direction === 'both' ? Math.abs(x) : x);
+  const under = (value: number, bound: number) => (tolerance.op === '<' ? value < bound : value <= bound);
   return (
-    (tolerance.percent === undefined || size(deltaPercent) <= tolerance.percent) &&
-    (tolerance.absolute === undefined || size(delta) <= tolerance.absolute)
+    (tolerance.percent === undefined || under(size(deltaPercent), tolerance.percent)) &&
+    (tolerance.absolute === undefined || under(size(delta), tolerance.absolute))
   );
 }
 
-/** "2%", "100 MB", "5% and 100 MB". */
-export function describeTolerance(resource: Resource, tolerance: LeakTolerance): string {
+/** "2%", "±2%", "< 100 MB", "5% and 100 MB": the bound as the table wrote it. */
+export function describeTolerance(
+  resource: Resource,
+  tolerance: LeakTolerance,
+  direction: LeakDirection = 'growth',
+): string {
   const parts: string[] = [];
   if (tolerance.percent !== undefined) parts.push(`${tolerance.percent}%`);
   if (tolerance.absolute !== undefined) parts.push(formatLevel(resource, tolerance.absolute));
-  return parts.join(' and ');
+  return `${tolerance.op === '<' ? '< ' : ''}${direction === 'both' ? '±' : ''}${parts.join(' and ')}`;
 }
 
 /** Memory in MiB, the others as counts. */

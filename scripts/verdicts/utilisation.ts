@@ -14,6 +14,8 @@ export interface UtilisationCheck {
   /** Percent, or bytes per second for disk and network. */
   observed: number;
   limit: number;
+  /** '<' where the table wrote it so (seed 004: "CPU < 80%"); at most the limit when absent. */
+  op?: '<';
   pass: boolean;
 }
 
@@ -37,6 +39,7 @@ export async function utilisationFromTimeline(
   samples: AsyncIterable<Sample> | Iterable<Sample>,
   limits: UtilisationLimits,
   cores: number,
+  below: UtilisationMeasure[] = [],
 ): Promise<UtilisationVerdict> {
   let n = 0;
   let cpuSum = 0;
@@ -79,7 +82,9 @@ export async function utilisationFromTimeline(
     const value = observed[measure];
     if (value === undefined) continue;
     const rounded = Math.round(value * 100) / 100;
-    checks.push({ measure, observed: rounded, limit, pass: rounded <= limit });
+    const strict = below.includes(measure);
+    const pass = strict ? rounded < limit : rounded <= limit;
+    checks.push({ measure, observed: rounded, limit, ...(strict ? { op: '<' as const } : {}), pass });
   }
   if (checks.length === 0)
     return { judged: false, reason: 'no cooldown to compare with the baseline', checks, pass: true };

@@ -23,6 +23,8 @@ import {
   medianLevels,
   type LeakVerdict,
   defaultFloors,
+  describeTolerance,
+  withinTolerance,
   restNoise,
 } from '../../scripts/verdicts/leaks.ts';
 import { decideExit, describeDegradation, describeLeak } from '../../scripts/verdict.ts';
@@ -108,6 +110,15 @@ test('toSample turns two snapshots into CPU percent of a core and rates per seco
   assert.equal(sample.host.loopbackBps, 2000);
   // Of what was available to it (100 held + 500 free), not of the machine's 1,000: 16.67%, not 10%.
   assert.equal(sample.process?.memPercent, 16.67);
+});
+
+test('a growth bound written "< 5%" is under it: growth of exactly 5% passes "5%" and fails "< 5%"', () => {
+  assert.equal(withinTolerance(5, 5, { percent: 5 }), true);
+  assert.equal(withinTolerance(5, 5, { percent: 5, op: '<' }), false);
+  assert.equal(withinTolerance(-5, -5, { percent: 5, op: '<' }, 'both'), false);
+  assert.equal(withinTolerance(99, 1, { absolute: 100, op: '<' }), true);
+  assert.equal(describeTolerance('memory', { absolute: 100 * 1024 * 1024, op: '<' }), '< 100.0 MiB');
+  assert.equal(describeTolerance('fds', { percent: 2 }, 'both'), '±2%');
 });
 
 test('leak verdicts: ±2% by default, zero baselines, and a drop is no leak', () => {

@@ -59,6 +59,30 @@ test('leak tolerances: a share or an amount, per table and per profile', () => {
   assert.deepEqual(sla?.profiles['peak']?.leaks, { memory: { absolute: 500 * 1024 * 1024 } });
 });
 
+test('server-side bounds keep the operator the seed writes: "< 5%" is under, "5%" and "≤ 5%" at most; ">" is refused', () => {
+  const text = `${VALID}verdicts:\n  leaks: { memory: "< 100MB", fds: "≤ 2%", threads: "<2%" }\n  utilisation: { cpu_avg: "< 80%", cpu_peak: 95%, memory: "<= 80%", disk_io: "< 100MB/s" }\n  metrics: { queue_depth: { growth: "< 5%" } }\n`;
+  const { sla, errors } = parseSlaText(text, 'thresholds/demo.yaml');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(sla?.verdicts.leaks, {
+    memory: { absolute: 100 * 1024 * 1024, op: '<' },
+    fds: { percent: 2 },
+    threads: { percent: 2, op: '<' },
+  });
+  assert.deepEqual(sla?.verdicts.utilisation, {
+    cpuAvg: 80,
+    cpuPeak: 95,
+    memory: 80,
+    diskIo: 100 * 1024 ** 2,
+  });
+  assert.deepEqual(sla?.verdicts.utilisationBelow, ['cpuAvg', 'diskIo']);
+  assert.deepEqual(sla?.verdicts.metrics['queue_depth']?.growth, { percent: 5, op: '<' });
+  const refused = parseSlaText(`${VALID}verdicts:\n  leaks: { memory: "> 5%" }\n`, 'thresholds/demo.yaml');
+  assert.match(
+    refused.errors.join('\n'),
+    /verdicts\.leaks\.memory.*a percentage such as 5% or a size such as 100MB, optionally after < or <=/,
+  );
+});
+
 test('max is reported, not enforced, unless the row says enforce_max', () => {
   const reported = parseSlaText(VALID, 'x.yaml').sla?.operations['upload'];
   assert.ok(!reported?.thresholds['http_req_duration{op:upload}']?.some((t) => String(t).startsWith('max')));
@@ -334,7 +358,8 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
     ],
   );
   // "Memory increase: < 100MB under load": an amount, judged beside every run.
-  assert.deepEqual(sla.verdicts.leaks, { memory: { absolute: 100 * 1024 * 1024 } });
+  // "Memory increase: < 100MB": under it, as written.
+  assert.deepEqual(sla.verdicts.leaks, { memory: { absolute: 100 * 1024 * 1024, op: '<' } });
 });
 
 const ROOT_DIR = join(import.meta.dirname, '..', '..');
@@ -377,7 +402,7 @@ test('seed 004 §5.1: the file service table has the seed numbers, P50/P95/P99 e
     'http_reqs{scenario:upload_100mb}': ['count>0'],
   });
   // §4.3's "< 5% growth" is the soak's criterion; shorter runs bound what the target keeps by an amount.
-  assert.deepEqual(sla.profiles['soak']?.leaks, { memory: { percent: 5 } });
+  assert.deepEqual(sla.profiles['soak']?.leaks, { memory: { percent: 5, op: '<' } });
   assert.deepEqual(sla.verdicts.leaks, { memory: { absolute: 200 * 1024 * 1024 } });
 });
 
@@ -414,7 +439,10 @@ test('utilisation limits: seed 004 §5.3, seed 003 CPU < 20%, seed 002 CPU back 
     cpuPeak: 95,
     memory: 80,
   });
+  // Seed 004 §5.3 and seed 003 write "<": under the limit, not at it.
+  assert.deepEqual((await read('file-service')).verdicts.utilisationBelow, ['cpuAvg', 'cpuPeak', 'memory']);
   assert.deepEqual((await read('streaming')).verdicts.utilisation, { cpuAvg: 20 });
+  assert.deepEqual((await read('streaming')).verdicts.utilisationBelow, ['cpuAvg']);
   assert.deepEqual((await read('perf-agent')).verdicts.utilisation, { cpuReturns: 5 });
   const table = (limits: string) => parseSlaText(`${VALID}verdicts:\n  utilisation: ${limits}\n`, 'x.yaml');
   assert.equal(parseSize('100MiB'), parseSize('100MB'), 'MB in a table is binary, as the reports print MiB');

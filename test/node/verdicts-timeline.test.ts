@@ -341,6 +341,11 @@ test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and 
     describeUtilisation(v),
     /^CPU average 56\.67% > 50%, CPU peak 90% ≤ 95%, memory peak, of what was available, 18% > 10%, disk I\/O peak 47\.7 MiB\/s > 38\.1 MiB\/s, host network peak 5\.7 MiB\/s ≤ 9\.5 MiB\/s, CPU after the load, over its baseline, \+13.5 points > 5$/,
   );
+  // At the limit: at most passes, under ("< 90%", as seed 004 writes its limits) does not.
+  const atPeak = await utilisationFromTimeline(timeline, { cpuPeak: 90 }, 2);
+  const underPeak = await utilisationFromTimeline(timeline, { cpuPeak: 90 }, 2, ['cpuPeak']);
+  assert.deepEqual([atPeak.pass, underPeak.pass], [true, false]);
+  assert.equal(describeUtilisation(underPeak), 'CPU peak 90% ≥ 90%');
   // A leak outranks it; alone within limits, it passes.
   const within = await utilisationFromTimeline(timeline, { cpuPeak: 95 }, 2);
   assert.equal(decideExit({ k6: { code: 0, signal: null }, utilisation: within }).exitCode, 0);

@@ -106,7 +106,12 @@ async function judgeResources(run: RunState): Promise<void> {
   run.ending.growth = await growthFromTimeline(samples, { tolerances: run.tolerances });
   const limits = run.info.verdicts.utilisation;
   if (limits)
-    run.ending.utilisation = await utilisationFromTimeline(samples(), limits, availableParallelism());
+    run.ending.utilisation = await utilisationFromTimeline(
+      samples(),
+      limits,
+      availableParallelism(),
+      run.info.verdicts.utilisationBelow,
+    );
 }
 
 /** Degradation, recovery and the breaking point: k6's own view, period by period. */
