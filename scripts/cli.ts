@@ -7,6 +7,7 @@ import { newScenario } from './cli/new.ts';
 import { commonOptions, parseCommandLine } from './cli/options.ts';
 import { runCommand } from './cli/run.ts';
 import { scenarioProfiles } from './cli/scenario-profiles.ts';
+import { suiteCommand } from './cli/suite.ts';
 import { ExitCode, InputError, K6kitError } from './errors.ts';
 import { printable } from './format.ts';
 import { provisionK6 } from './k6/provision.ts';
@@ -33,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return planCommand(ROOT, common, values, rest, log);
     case 'run':
       return runCommand(ROOT, common, values, rest, log);
+    case 'suite':
+      return suiteCommand(ROOT, common, values, rest, log);
     case 'export':
       return exportCommand(ROOT, common, values, rest, log);
     case 'report':
@@ -48,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       return runK6Tests({ root: ROOT, log });
     default:
       throw new InputError(
-        `Unknown command "${command}"; expected run, plan, report, compare, export, k6, test-k6 or help.`,
+        `Unknown command "${command}"; expected run, suite, plan, report, compare, export, k6, test-k6 or help.`,
       );
   }
 }

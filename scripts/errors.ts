@@ -35,6 +35,8 @@ export const ExitCode = {
   saturated: 18,
   /** A live criterion of the table held (stop_when stopped the run, or fail_when held during it). */
   liveCriterion: 19,
+  /** A run of a suite passed its timeout: it was stopped, and what it did was judged and kept. */
+  suiteTimeout: 20,
   /** The run was interrupted (Ctrl-C, SIGTERM); partial results were kept. */
   interrupted: 130,
   /** An SLA threshold failed: k6's own code, passed through. */

@@ -22,3 +22,11 @@ export async function claimFolder(parent: string, name: string): Promise<string>
     }
   }
 }
+
+/** A folder name's start second: 20261207T120412Z. */
+export function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}

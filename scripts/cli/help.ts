@@ -4,6 +4,11 @@ export const HELP = `k6kit: load, stress and soak tests with k6
 
 Usage:
   k6kit run [scenario] [options]   build, start the reference target (unless BASE_URL), run k6, judge
+  k6kit suite NAME [options]       the runs a suite lists (scenarios/suites/NAME.yaml, or a .yaml
+                                   file), one after another, each stopped at its timeout; one
+                                   verdict, exit code and report linking each run's (--scale
+                                   multiplies each run's; the options of run but --profile, --sla,
+                                   --rounds, --workers, --duration, --rate, --baseline apply to all)
   k6kit plan [scenario] [profile]  print the resolved phases, thresholds and expected volume; no load
   k6kit report RUN_DIR             render a run folder's reports again (HTML, Markdown, JUnit, JSON);
                                    on an export folder, merge its runners' results/ and judge them
@@ -60,7 +65,8 @@ The scenario defaults to K6KIT_SCENARIO, or perf-agent.
 Exit codes: 0 pass, 99 an SLA threshold failed, 10 a leak, 11 degradation, 12 no recovery,
 13 a regression against the baseline, 14 a utilisation limit passed, 15 a scraped metric
 passed its limit, 16 the target stopped answering, 17 the run did not do its plan, 18 the load generator
-could not keep up, 19 a live criterion (stop_when, fail_when) held, 2 bad
+could not keep up, 19 a live criterion (stop_when, fail_when) held, 20 a suite's run passed
+its timeout (a suite exits with its first failed run's code), 2 bad
 input (a target that answers nothing right in the warmup too), 3 no usable k6, 4 the target
 failed or the watched process went away, 5 k6 failed, 6 results could not be written,
 130 interrupted, 1 a k6kit bug.`;

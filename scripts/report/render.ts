@@ -12,6 +12,7 @@ import { compareRuns, type Comparison } from './compare.ts';
 import { ms, pct, printable, withoutControls } from '../format.ts';
 import { buildReport } from './model.ts';
 import type { ReportModel, SlaRow } from './types.ts';
+import type { SuiteReportModel } from '../suite/report.ts';
 
 export interface RenderedReports {
   model: ReportModel;
@@ -56,6 +57,20 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
   return { model, ...files, console: text, compact: printable(hb.console({ ...model, compact: true })) };
 }
 
+/** A suite's folder: suite.json and its reports, each run's linked. The Markdown is returned for the console. */
+export async function renderSuite(root: string, dir: string, suite: SuiteReportModel): Promise<string> {
+  const model = withoutControls(suite);
+  const hb = await templates(join(root, 'reports', 'templates'));
+  const markdown = hb.suiteMarkdown(model);
+  await writeWhole(join(dir, 'suite.json'), `${JSON.stringify(model, null, 2)}\n`);
+  await writeWhole(join(dir, 'report.html'), hb.suiteHtml(model));
+  await writeWhole(join(dir, 'report.md'), markdown);
+  await writeWhole(join(dir, 'junit.xml'), hb.suiteJunit(model));
+  const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
+  if (jobSummary) await appendFile(jobSummary, markdown);
+  return markdown;
+}
+
 /** Two run folders compared; the Markdown goes to the console and, if asked, a file. */
 export async function compareRunDirs(
   root: string,
@@ -78,6 +93,9 @@ interface Templates {
   junit: HandlebarsTemplateDelegate;
   console: HandlebarsTemplateDelegate;
   compare: HandlebarsTemplateDelegate;
+  suiteHtml: HandlebarsTemplateDelegate;
+  suiteMarkdown: HandlebarsTemplateDelegate;
+  suiteJunit: HandlebarsTemplateDelegate;
 }
 
 async function templates(dir: string): Promise<Templates> {
@@ -113,5 +131,8 @@ async function templates(dir: string): Promise<Templates> {
     junit: await compile('junit.xml.hbs'),
     console: await compile('console.txt.hbs', { noEscape: true }),
     compare: await compile('compare.md.hbs'),
+    suiteHtml: await compile('suite.html.hbs'),
+    suiteMarkdown: await compile('suite.md.hbs'),
+    suiteJunit: await compile('suite.junit.xml.hbs'),
   };
 }

@@ -25,7 +25,10 @@ const PHASES = [
 ] as const;
 
 /** `interrupts`: what stops the run from outside, listened to by the caller for longer than the run. */
-export async function runScenario(request: RunRequest, interrupts: Interrupts): Promise<RunOutcome> {
+export async function runScenario(
+  request: RunRequest,
+  interrupts: Pick<Interrupts, 'listen'>,
+): Promise<RunOutcome> {
   const run = await preflight(request);
   interrupts.listen((reason) => run.control.interrupt(reason));
   let failure: unknown;

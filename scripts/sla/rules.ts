@@ -3,10 +3,8 @@
 import type { LiveCriterion } from '../../lib/contract.ts';
 import type { SlaInput } from './schema.ts';
 
-export interface SlaIssue {
-  path: (string | number)[];
-  expected: string;
-}
+export type { InputIssue as SlaIssue } from '../yaml-input.ts';
+import type { InputIssue as SlaIssue } from '../yaml-input.ts';
 
 type Rule = (sla: SlaInput) => SlaIssue[];
 

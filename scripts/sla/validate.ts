@@ -1,6 +1,6 @@
-import type { $ZodIssue } from 'zod/v4/core';
 import { slaSchema, type SlaInput } from './schema.ts';
 import { rules, type SlaIssue } from './rules.ts';
+import { fromZod } from '../yaml-input.ts';
 
 export type { SlaIssue };
 
@@ -10,12 +10,4 @@ export function validateSla(data: unknown): { sla?: SlaInput; issues: SlaIssue[]
   if (!parsed.success) return { issues: parsed.error.issues.flatMap(fromZod) };
   const issues = rules.flatMap((rule) => rule(parsed.data));
   return issues.length > 0 ? { issues } : { sla: parsed.data, issues };
-}
-
-function fromZod(issue: $ZodIssue): SlaIssue[] {
-  const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: [...path, key], expected: `no field "${key}" here` }));
-  }
-  return [{ path, expected: issue.message }];
 }

@@ -1,7 +1,7 @@
 // plan, on what real k6 inspect resolved for the shipped scenarios.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { provisionK6 } from '../../scripts/k6/provision.ts';
 import {
@@ -13,6 +13,9 @@ import {
   type PhasePlan,
 } from '../../scripts/plan.ts';
 import { inspectOnly } from '../../scripts/prepare.ts';
+import { checkRuns, suiteFile } from '../../scripts/cli/suite.ts';
+import { parseSuiteText } from '../../scripts/suite/file.ts';
+import { readYamlInput } from '../../scripts/yaml-input.ts';
 import { cli, ROOT } from './cli.ts';
 
 async function plan(scenario: string, profile: string, scale = 1) {
@@ -162,6 +165,20 @@ test('every npm script k6:<profile> names a profile its scenario has, and k6 acc
     const model = await plan(scenario, profile as string, 0.01);
     assert.equal(model.info.profile, profile, name);
   }
+});
+
+test('every suite in scenarios/suites/ reads, and each of its runs names a scenario, profile and table k6 accepts', async () => {
+  const names = (await readdir(join(ROOT, 'scenarios', 'suites'))).filter((n) => n.endsWith('.yaml'));
+  assert.ok(names.length >= 6, names.join(', '));
+  for (const name of names) {
+    const { path } = await suiteFile(ROOT, name.slice(0, -5));
+    const suite = await readYamlInput(path, 'suite file', parseSuiteText, ROOT);
+    // Throws, naming the file, the run and k6's reason, where a run would not start.
+    await checkRuns(ROOT, suite, 1, name);
+  }
+  // The workflow's pushes run the ci suite: each seed once.
+  const ci = await readYamlInput(join(ROOT, 'scenarios/suites/ci.yaml'), 'suite file', parseSuiteText, ROOT);
+  assert.deepEqual(new Set(ci.runs.map((r) => r.scenario)).size, 5);
 });
 
 test("plan lists the live criteria, seed 004's breaking-point stop among them, and a stress profile's planned peak", async () => {

@@ -306,7 +306,7 @@ for (const [what, text, message] of MALFORMED) {
 test('readSla names the file it cannot read', async () => {
   await assert.rejects(readSla('/nonexistent/x.yaml', '/'), (error: unknown) => {
     assert.ok(error instanceof InputError);
-    assert.match(error.message, /nonexistent\/x\.yaml: cannot read the SLA file \(ENOENT\)/);
+    assert.match(error.message, /nonexistent\/x\.yaml: cannot read the SLA table \(ENOENT\)/);
     return true;
   });
 });

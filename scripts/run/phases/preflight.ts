@@ -11,7 +11,7 @@ import { checkOutputs } from '../../k6/outputs.ts';
 import { provisionK6 } from '../../k6/provision.ts';
 import { buildPlan, describeLoad, type K6Scenario } from '../../plan.ts';
 import { prepareBundle, scenarioEntry } from '../../prepare.ts';
-import { claimFolder } from '../../run-dir.ts';
+import { claimFolder, stamp } from '../../run-dir.ts';
 import { guardStream, writeWhole } from '../../storage.ts';
 import { Progress } from '../progress.ts';
 import type { RunRequest } from '../request.ts';
@@ -121,13 +121,6 @@ function egressOf(request: RunRequest): EgressPolicy {
       `egress: load may go to ${egress.names.join(', ')} (${egress.addresses.join(', ')}) only; k6 blocks every other address`,
     );
   return egress;
-}
-
-function stamp(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The request as given, every URL that may carry credentials redacted, and the resolved plan. */
