@@ -377,10 +377,19 @@ test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 
   // by the soak's 5% (thresholds/file-service.yaml).
   const memory = ok.summary.ending.leaks?.find((l) => l.resource === 'memory');
   assert.ok(memory?.pass && memory.tolerance.absolute === 200 * 1024 * 1024, JSON.stringify(memory));
+  // §3.3 background processing, each followed task from its request to completed: the reference
+  // target's repackaging takes 200–800 ms, and a slower one shows.
+  const processing = (dir: string) => k6MetricsOf(dir)['task_processing'] ?? {};
+  assert.ok(
+    (processing(ok.dir)['count'] ?? 0) > 0 && (processing(ok.dir)['min'] ?? 0) >= 200,
+    JSON.stringify(processing(ok.dir)),
+  );
+  assert.match(readFileSync(join(ok.dir, 'report.md'), 'utf8'), /\| task_processing \| [\d,]+ \|/);
   const slow = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5'], {
-    TARGET_LATENCY: 'tasks=600-900',
+    TARGET_LATENCY: 'tasks=600-900,repackage=1500-1600',
   });
   assert.equal(slow.code, 99, slow.output);
+  assert.ok((processing(slow.dir)['min'] ?? 0) >= 1500, JSON.stringify(processing(slow.dir)));
   const taskCreate = slow.summary.ending.thresholds?.filter(
     (t) => t.metric === 'http_req_duration{op:task_create}',
   );
