@@ -328,7 +328,7 @@ async function readBody(sizeMb: number): Promise<ArrayBuffer> {
 }
 
 /**
- * An upload the service took, or turned away gracefully: 413 or 503 with an error message
+ * An upload the service took, or turned away gracefully: 413, 429 or 503 with an error message
  * (seed 004 §4.2's memory exhaustion: "graceful degradation, proper error messages").
  */
 const graceful = new Rate('upload_graceful');
@@ -343,7 +343,7 @@ export async function uploadSized(): Promise<void> {
  */
 export async function uploadFlood(): Promise<void> {
   const response = await uploadOfSize();
-  const turnedAway = response.status === 413 || response.status === 503;
+  const turnedAway = TURNED_AWAY.includes(response.status);
   graceful.add(response.status === 202 || (turnedAway && hasErrorMessage(response.body)));
 }
 
@@ -354,17 +354,37 @@ async function uploadOfSize(): Promise<RefinedResponse<'text'>> {
     platform: 'manylinux2014_x86_64',
     file: http.file(await bodyOf(sizeMb), matrixFile(sizeMb), 'application/octet-stream'),
   });
-  if (response.status === 503) sleep(Number(response.headers['Retry-After'] ?? '1'));
+  if (response.status === 503 || response.status === 429) sleep(retryAfter(response.headers['Retry-After']));
   return response;
 }
 
+/** Retry-After in seconds, as asked and at most a minute; one second where it is a date, or absent. */
+function retryAfter(header: string | undefined): number {
+  const seconds = Number(header);
+  return header !== undefined && Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) : 1;
+}
+
+/** Refusals of an upload that mean "not now" or "too big": a 500 is a failure, not a refusal. */
+const TURNED_AWAY = [413, 429, 503];
+
+/**
+ * §4.2's "proper error messages": a refusal that says why, in any form a service writes one (its
+ * framework's JSON, a proxy's HTML page, plain text); an empty body says nothing.
+ */
 function hasErrorMessage(body: unknown): boolean {
+  const text = typeof body === 'string' ? body.trim() : '';
+  if (text === '') return false;
   try {
-    const parsed = JSON.parse(String(body)) as { error?: unknown };
-    return typeof parsed.error === 'string' && parsed.error.length > 0;
+    return saysSomething(JSON.parse(text));
   } catch {
-    return false;
+    return true; // a page or a line of text: words, as a proxy's 413 page or a plain "busy" says
   }
+}
+
+/** JSON with words in it anywhere: {"error": …}, FastAPI's {"detail": …}, {"error": {"message": …}}. */
+function saysSomething(value: unknown): boolean {
+  if (typeof value === 'string') return value.trim() !== '';
+  return typeof value === 'object' && value !== null && Object.values(value).some(saysSomething);
 }
 
 /**
