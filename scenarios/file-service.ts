@@ -526,8 +526,12 @@ const messageLatency = new Trend('ws_message_latency', true);
  * server refused cleanly (§4.2's connection limiting).
  */
 const dropped = new Rate('ws_dropped');
-/** A watcher refused cleanly: closed with 1013 (Try Again Later) and a reason, before any update. */
+/**
+ * A watcher refused cleanly: closed before any update with a code that says so, 1008 (policy),
+ * 1011 (server error) or 1013 (try again later), the family servers limit connections with.
+ */
 const refused = new Rate('ws_refused');
+const REFUSAL_CODES = [1008, 1011, 1013];
 /** A refused client waits this long before it tries again, as a Retry-After would ask. */
 const RETRY_AFTER_MS = 1000;
 
@@ -557,7 +561,7 @@ export function wsHold(data: { watchTask?: string }): void {
   // reason); @types/k6 declares onclose without it.
   const onclose = (close: { code: number; reason: string }) => {
     clearTimeout(timer);
-    const wasRefused = received === 0 && close.code === 1013 && close.reason !== '';
+    const wasRefused = received === 0 && REFUSAL_CODES.includes(close.code);
     refused.add(wasRefused);
     dropped.add(!wasRefused && received < expected);
     // Keeps the iteration (and so this VU's next try) waiting.
