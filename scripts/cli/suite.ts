@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { OVERRIDE_ENV } from '../../lib/contract.ts';
 import { InputError, K6kitError } from '../errors.ts';
 import { printable } from '../format.ts';
 import { provisionK6 } from '../k6/provision.ts';
@@ -14,11 +15,12 @@ import { buildSuiteReport } from '../suite/report.ts';
 import { runSuite } from '../suite/run.ts';
 import { runName } from '../suite/verdict.ts';
 import { readYamlInput } from '../yaml-input.ts';
-import type { Common, Values } from './options.ts';
+import { env, type Common, type Values } from './options.ts';
 import { runAndReport, runRequest, runsFolder } from './run.ts';
 
 /** Each run of a suite names these itself: on the command line they would say one thing for all. */
 const PER_RUN = ['profile', 'sla', 'rounds', 'workers', 'duration', 'rate', 'baseline'] as const;
+const PER_RUN_ENV = ['K6KIT_SCENARIO', 'K6KIT_PROFILE', ...Object.values(OVERRIDE_ENV)];
 
 export async function suiteCommand(
   root: string,
@@ -35,6 +37,13 @@ export async function suiteCommand(
   if (given.length > 0)
     throw new InputError(
       `suite: --${given.join(', --')} is set by each run of the suite file, not on the command line.`,
+    );
+  // k6 reads the environment too: a variable left set would choose for every run without saying so.
+  const variables = PER_RUN_ENV.filter((name) => env(name) !== undefined);
+  if (variables.length > 0)
+    throw new InputError(
+      `suite: ${variables.map((name) => `${name}=${env(name)}`).join(', ')} would apply to every run; ` +
+        'each run of the suite file names its own: unset it.',
     );
   const { name, path } = await suiteFile(root, rest[0] as string);
   const suite = await readYamlInput(path, 'suite file', parseSuiteText, root);

@@ -22,22 +22,26 @@ async function uploadService(refusal: Refusal): Promise<{ url: string; server: S
     req.resume();
     req.on('end', () => {
       if (upload) active--;
-      if (!busy)
-        return res
-          .writeHead(202, { 'content-type': 'application/json' })
-          .end('{"id":"t1","status":"queued","input_file_id":"f1","output_file_id":null}');
-      if (refusal === 'empty') return res.writeHead(503, { 'retry-after': '1' }).end();
-      if (refused++ % 2 === 0)
-        return res
-          .writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' })
-          .end('{"detail":"Too many uploads in progress, try again later"}');
-      res
-        .writeHead(413, { 'content-type': 'text/html' })
-        .end('<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>');
+      const [status, headers, body] = answer(busy, refusal, refused);
+      if (busy) refused++;
+      res.writeHead(status, headers).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+const TASK = '{"id":"t1","status":"queued","input_file_id":"f1","output_file_id":null}';
+const FASTAPI = '{"detail":"Too many uploads in progress, try again later"}';
+const NGINX_413 = '<html><head><title>413 Request Entity Too Large</title></head><body>nginx</body></html>';
+
+/** Taken; or refused: empty, or in words, FastAPI's 503 and a proxy's 413 page in turn. */
+function answer(busy: boolean, refusal: Refusal, refused: number): [number, Record<string, string>, string] {
+  if (!busy) return [202, { 'content-type': 'application/json' }, TASK];
+  if (refusal === 'empty') return [503, { 'retry-after': '1' }, ''];
+  return refused % 2 === 0
+    ? [503, { 'content-type': 'application/json', 'retry-after': '1' }, FASTAPI]
+    : [413, { 'content-type': 'text/html' }, NGINX_413];
 }
 
 async function flood(refusal: Refusal) {

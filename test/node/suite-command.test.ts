@@ -104,6 +104,9 @@ test('a suite file with a mistake is exit 2 before any load: a field, or a profi
     profile.stderr,
     /bad-profile\.yaml: run 2 \(plugins fulll\): [\s\S]*Unknown load profile "fulll"/,
   );
+  const variable = await cli(['suite', 'ci'], { K6KIT_PROFILE: 'peak' });
+  assert.equal(variable.code, 2, variable.stderr);
+  assert.match(variable.stderr, /suite: K6KIT_PROFILE=peak would apply to every run/);
   const unknown = await cli(['suite', 'seed-009']);
   assert.match(
     unknown.stderr,
