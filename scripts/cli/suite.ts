@@ -10,7 +10,7 @@ import { provisionK6 } from '../k6/provision.ts';
 import { inspectOnly } from '../prepare.ts';
 import { renderSuite } from '../report/render.ts';
 import { Interrupts } from '../run/interrupts.ts';
-import { parseSuiteText, type Suite, type SuiteRun } from '../suite/file.ts';
+import { parseSuiteText, scaledBy, type Suite, type SuiteRun } from '../suite/file.ts';
 import { buildSuiteReport } from '../suite/report.ts';
 import { runSuite } from '../suite/run.ts';
 import { runName } from '../suite/verdict.ts';
@@ -101,7 +101,7 @@ export async function checkRuns(root: string, suite: Suite, scale: number, file:
   if (!k6) return; // the first run finds or builds k6, and says what is wrong with it
   await Promise.all(
     suite.runs.map(async (run, i) => {
-      const request = { root, scenario: run.scenario, scale: run.scale * scale, egress: {} };
+      const request = { root, scenario: run.scenario, scale: scaledBy(run, scale), egress: {} };
       try {
         await inspectOnly(k6, {
           ...request,

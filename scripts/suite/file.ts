@@ -53,6 +53,9 @@ const suiteSchema = z.strictObject({
     .min(1, { error: 'at least one run' }),
 });
 
+/** A run's scale under the command line's --scale, which multiplies it. */
+export const scaledBy = (run: SuiteRun, scale: number): number => Number((run.scale * scale).toPrecision(6));
+
 /** YAML text → the suite, or errors naming file:line, field, value and what was expected. */
 export function parseSuiteText(text: string, file: string): { value?: Suite; errors: string[] } {
   return parseYamlInput(text, file, (data) => {

@@ -6,7 +6,7 @@ import { formatSeconds } from '../plan.ts';
 import { claimFolder, stamp } from '../run-dir.ts';
 import type { Interrupts } from '../run/interrupts.ts';
 import type { RunOutcome, RunRequest } from '../run/request.ts';
-import type { Suite, SuiteRun } from './file.ts';
+import { scaledBy, type Suite, type SuiteRun } from './file.ts';
 import { runName, suiteVerdict, type RunResult, type SuiteVerdict } from './verdict.ts';
 
 type Listen = Pick<Interrupts, 'listen'>;
@@ -39,7 +39,7 @@ export async function runSuite(req: SuiteRequest): Promise<SuiteOutcome> {
   const dir = await claimFolder(req.runs, `${stamp(startedAt)}-suite-${req.name}`);
   const results: RunResult[] = [];
   for (const [i, run] of req.suite.runs.entries()) {
-    const scale = Number((run.scale * req.scale).toPrecision(6));
+    const scale = scaledBy(run, req.scale);
     const named = { scenario: run.scenario, profile: run.profile, scale };
     if (req.interrupts.reason) {
       results.push({ ...named, exitCode: null, line: 'not run: the suite was interrupted', seconds: 0 });
