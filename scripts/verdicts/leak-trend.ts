@@ -22,7 +22,7 @@ export interface TrendPoint {
 }
 
 export interface LeakTrend {
-  unit: 'requests' | 'iterations';
+  unit: 'requests' | 'messages' | 'iterations';
   /** The load's whole work. */
   work: number;
   /** Each window's lowest level, in the order of the work. */
@@ -47,16 +47,25 @@ export const MIN_LEAK_WORK = 20;
 export const LATER_SHARE = 0.5;
 
 /** The work k6 had done at each moment: cumulative requests (iterations where none), interpolated. */
-export function workClock(points: Pick<K6Point, 'at' | 'requests' | 'iterations'>[]): {
+/** What a period of k6's timeline says of the load's work. */
+export type WorkPoint = Pick<K6Point, 'at' | 'requests' | 'iterations' | 'wsMessages'>;
+
+export function workClock(points: WorkPoint[]): {
   unit: LeakTrend['unit'];
   total: number;
   at: (ms: number) => number;
 } {
-  const unit = points.some((p) => p.requests > 0) ? 'requests' : 'iterations';
+  // A stream's work is its messages: one iteration may carry a million of them, and end after
+  // the last period k6 reported.
+  const unit = points.some((p) => p.requests > 0)
+    ? 'requests'
+    : points.some((p) => (p.wsMessages ?? 0) > 0)
+      ? 'messages'
+      : 'iterations';
   const ends: { at: number; done: number }[] = [];
   let done = 0;
   for (const p of points) {
-    done += unit === 'requests' ? p.requests : p.iterations;
+    done += unit === 'requests' ? p.requests : unit === 'messages' ? (p.wsMessages ?? 0) : p.iterations;
     ends.push({ at: p.at, done });
   }
   const at = (ms: number): number => {

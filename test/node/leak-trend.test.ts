@@ -43,7 +43,7 @@ function judge(memory: (second: number) => number, final: number) {
   })[0];
 }
 
-test('work clock: cumulative requests interpolated within a period; iterations where no request was made', () => {
+test('work clock: cumulative requests interpolated within a period; messages, or iterations, where no request was made', () => {
   const clock = workClock([period(1, 10), period(2, 20), period(3, 30)]);
   assert.deepEqual([clock.unit, clock.total], ['requests', 60]);
   assert.equal(clock.at(T0 + 500), 5);
@@ -51,6 +51,12 @@ test('work clock: cumulative requests interpolated within a period; iterations w
   assert.equal(clock.at(T0 + 9000), 60);
   const sockets = workClock([period(1, 0, 4), period(2, 0, 4)]);
   assert.deepEqual([sockets.unit, sockets.total], ['iterations', 8]);
+  // A stream's one iteration ends after k6's last period: its work is the messages it received.
+  const stream = workClock([
+    { ...period(1, 0, 0), wsMessages: 6000 },
+    { ...period(2, 0, 0), wsMessages: 4000 },
+  ]);
+  assert.deepEqual([stream.unit, stream.total, stream.at(T0 + 1500)], ['messages', 10_000, 8000]);
 });
 
 test('a resource that keeps growing with the work is a leak, its windows and fitted growth kept for the report', () => {

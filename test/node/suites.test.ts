@@ -68,10 +68,20 @@ test('seed 003 short messages: every message accounted for at > 10K msg/s; a tar
   assert.match(lossy.output, /stream_short: 99900 of 100000 messages received/);
 });
 
-test('seed 003 backpressure and token streaming: a slow consumer loses nothing; quitting under load takes < 1 s', async () => {
-  const slow = await suite(['streaming', '--profile', 'stream-backpressure', '--scale', '0.1']);
+test('seed 003 backpressure and token streaming: a slow consumer may lose < 1% if it is seen, and the system recovers; 2% fails; quitting under load takes < 1 s', async () => {
+  // A target losing 1 message in 1,000: within the seed's "Message loss < 1%", every loss seen in
+  // the sequence, and the paced stream after the slow consumer completes.
+  const backpressure = ['streaming', '--profile', 'stream-backpressure', '--scale', '0.1'];
+  const slow = await suite(backpressure, { TARGET_FAULTS: 'stream-drop=1000' });
   assert.equal(slow.summary.ending.k6.code, 0, slow.output);
-  assert.equal(threshold(slow.summary, 'stream_intact')?.ok, true);
+  const loss = threshold(slow.summary, 'stream_message_lost');
+  assert.ok(loss?.ok && (loss.observed ?? 0) > 0 && (loss.observed ?? 1) < 0.01, JSON.stringify(loss));
+  assert.equal(threshold(slow.summary, 'stream_intact')?.ok, true, 'every loss accounted for');
+  assert.equal(threshold(slow.summary, 'stream_recovered')?.ok, true, slow.output);
+  const lossy = await suite(backpressure, { TARGET_FAULTS: 'stream-drop=50' });
+  assert.equal(lossy.summary.ending.k6.code, 99, lossy.output);
+  const tooMuch = threshold(lossy.summary, 'stream_message_lost');
+  assert.ok(tooMuch && !tooMuch.ok && (tooMuch.observed ?? 0) >= 0.01, JSON.stringify(tooMuch));
 
   const tokens = await suite(['streaming', '--profile', 'stream-tokens', '--scale', '0.1']);
   assert.ok([0, 99].includes(tokens.summary.ending.k6.code ?? -1), tokens.output);

@@ -18,7 +18,7 @@ import {
 import { degradationFromTimeline } from '../../verdicts/degradation.ts';
 import { growthFromTimeline } from '../../verdicts/growth.ts';
 import { levelsOf } from '../../sampler/sampler.ts';
-import { leakTrends, workClock, type WorkSample } from '../../verdicts/leak-trend.ts';
+import { leakTrends, workClock, type WorkPoint, type WorkSample } from '../../verdicts/leak-trend.ts';
 import {
   defaultFloors,
   leakVerdicts,
@@ -81,9 +81,9 @@ async function loadTrends(run: RunState): Promise<Pick<LeakJudging, 'work' | 'tr
   const k6File = join(run.runDir, 'k6-timeline.jsonl');
   if (!existsSync(k6File)) return {};
   // Three numbers a period, not the periods: a day's soak has 86,400 of them.
-  const periods: Pick<K6Point, 'at' | 'requests' | 'iterations'>[] = [];
-  for await (const { at, requests, iterations } of readJsonLines<K6Point>(k6File))
-    periods.push({ at, requests, iterations });
+  const periods: WorkPoint[] = [];
+  for await (const { at, requests, iterations, wsMessages } of readJsonLines<K6Point>(k6File))
+    periods.push({ at, requests, iterations, ...(wsMessages !== undefined ? { wsMessages } : {}) });
   const clock = workClock(periods);
   const samples: WorkSample[] = [];
   const resources = resourcesFile(run);
