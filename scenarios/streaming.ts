@@ -195,7 +195,7 @@ export const short = () => stream(STREAMS['short'] as StreamSpec);
 export const medium = () => stream(STREAMS['medium'] as StreamSpec);
 export const long = () => stream(STREAMS['long'] as StreamSpec);
 export const tokens = () => stream(STREAMS['tokens'] as StreamSpec);
-/** The slow consumer's stream, then a paced one: served whole once the backpressure is over. */
+/** The slow consumer's stream, then a paced one, which must complete accounted for: the system recovered. */
 export const backpressure = () =>
   stream(STREAMS['backpressure'] as StreamSpec, () =>
     stream({ ...(STREAMS['default'] as StreamSpec), latency: false, lossAllowed: true }, (accounted) =>
