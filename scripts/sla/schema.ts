@@ -10,6 +10,7 @@ import {
   parsePercent,
   parseRate,
   parseSize,
+  splitOperator,
   type Operator,
 } from './units.ts';
 import { parseSelector } from '../scrape/exposition.ts';
@@ -75,19 +76,20 @@ function growthBound(
   parse: (text: string) => LeakTolerance | undefined,
 ): (text: string) => LeakTolerance | undefined {
   return (text) => {
-    const op = GROWTH_OP.exec(text)?.[1];
-    const tolerance = parse(text.replace(GROWTH_OP, ''));
+    const { op, rest } = splitOperator(text);
+    const tolerance = op === '>' || op === '>=' ? undefined : parse(rest);
     return tolerance && (op === '<' ? { ...tolerance, op: '<' } : tolerance);
   };
 }
-const GROWTH_OP = /^\s*(<=|≤|<)?\s*/;
+/** A share of the baseline (5%) or an amount (100MB). */
+const shareOrSize = (text: string): LeakTolerance | undefined => {
+  const bytes = parseSize(text);
+  return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
+};
 const BOUND_NOTE = ', optionally after < or <= (<= when none is written)';
 /** Memory growth allowed: a share of the baseline (5%) or an amount (100MB). */
 const memoryLimit = unit<LeakTolerance>(
-  growthBound((text) => {
-    const bytes = parseSize(text);
-    return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
-  }),
+  growthBound(shareOrSize),
   `a percentage such as 5% or a size such as 100MB${BOUND_NOTE}`,
 );
 /** Growth of a count (threads, file descriptors, connections): a share (2%) or a number of them (10). */
@@ -130,13 +132,7 @@ const seriesValue = z.unknown().transform((value, ctx): number => {
 /** Growth of a scraped series from baseline to cooldown: a share (5%), or an amount (a number or a size). */
 const seriesGrowth = z.unknown().transform((value, ctx): LeakTolerance => {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return { absolute: value };
-  const parsed =
-    typeof value === 'string'
-      ? growthBound((text) => {
-          const bytes = parseSize(text);
-          return asPercent(text) ?? (bytes === undefined ? undefined : { absolute: bytes });
-        })(value)
-      : undefined;
+  const parsed = typeof value === 'string' ? growthBound(shareOrSize)(value) : undefined;
   if (parsed) return parsed;
   ctx.addIssue({
     code: 'custom',

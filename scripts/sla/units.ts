@@ -74,11 +74,20 @@ export function parseBound<O extends Operator>(
   parse: (value: string) => number | undefined,
   allowed: readonly [O, O],
 ): Bound<O> | undefined {
-  const match = BOUND.exec(text) as RegExpExecArray;
-  const written = match[1] === undefined ? allowed[0] : (ASCII[match[1]] ?? match[1]);
+  const { op: written = allowed[0], rest } = splitOperator(text);
   const op = allowed.find((o) => o === written);
-  const value = parse(match[2] as string);
+  const value = parse(rest);
   return value === undefined || op === undefined ? undefined : { value, op };
+}
+
+/** The comparison a value is written after, in ASCII, and the rest: "≤ 300ms" → <= and "300ms". */
+export function splitOperator(text: string): { op?: Operator; rest: string } {
+  const match = BOUND.exec(text) as RegExpExecArray;
+  const written = match[1];
+  return {
+    ...(written !== undefined ? { op: ASCII[written] ?? (written as Operator) } : {}),
+    rest: match[2] as string,
+  };
 }
 
 const BYTE_RATE = /^(.+?)\s*\/\s*s$/;

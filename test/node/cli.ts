@@ -32,6 +32,29 @@ export function startCli(
   return { child, done };
 }
 
+/**
+ * Waits until a CLI started by startCli says its load began (`phase: run`), then `afterMs` more:
+ * the moment to kill something under load. `stderr()` is what the CLI has said so far.
+ */
+export async function intoTheLoad(
+  child: ChildProcess,
+  afterMs: number,
+  timeoutMs = 60_000,
+): Promise<{ stderr: () => string }> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const giveUp = setTimeout(() => reject(new Error(`the load never began:\n${stderr}`)), timeoutMs);
+    const poll = setInterval(() => {
+      if (!/phase: run /.test(stderr)) return;
+      clearInterval(poll);
+      clearTimeout(giveUp);
+      setTimeout(resolve, afterMs);
+    }, 100);
+  });
+  return { stderr: () => stderr };
+}
+
 export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return startCli(args, env).done;
 }

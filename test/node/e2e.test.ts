@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, isAlive, ROOT, startCli } from './cli.ts';
+import { cli, intoTheLoad, isAlive, ROOT, startCli } from './cli.ts';
 
 // Every test here runs real processes: each is bounded in time.
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 120_000 }, fn);
@@ -142,19 +142,8 @@ test('with neither k6 nor Go on PATH: one clear paragraph and exit 3', async () 
 
 test('SIGINT during a run: k6 stops, the target is stopped, artifacts stay, exit 130', async () => {
   const { child, done } = startCli(['run', '--profile', 'smoke', ...FAST]);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const giveUp = setTimeout(() => reject(new Error(`k6 never started:\n${stderr}`)), 30_000);
-    const poll = setInterval(() => {
-      if (/k6kit: phase: run/.test(stderr)) {
-        clearInterval(poll);
-        clearTimeout(giveUp);
-        setTimeout(resolve, 2_000);
-      }
-    }, 100);
-  });
-  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr)?.[1]);
+  const { stderr } = await intoTheLoad(child, 2_000, 30_000);
+  const targetPid = Number(/\(pid (\d+)\)/.exec(stderr())?.[1]);
   assert.ok(isAlive(targetPid), 'target runs during the load');
   child.kill('SIGINT');
   const result = await done;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cli, isAlive, poolExhaustion, startCli, summaryOf, type Summary } from './cli.ts';
+import { cli, intoTheLoad, isAlive, poolExhaustion, startCli, summaryOf, type Summary } from './cli.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
@@ -134,11 +134,8 @@ async function runUnderLoad() {
     '--samples',
     '2',
   ]);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await waitFor(() => (/phase: run/.test(stderr) ? true : undefined));
-  await new Promise((resolve) => setTimeout(resolve, 2_000));
-  return { child, done, targetPid: Number(/\(pid (\d+)\)/.exec(stderr)?.[1]) };
+  const { stderr } = await intoTheLoad(child, 2_000);
+  return { child, done, targetPid: Number(/\(pid (\d+)\)/.exec(stderr())?.[1]) };
 }
 
 test('the target killed mid-run: exit 4, when it died is in the summary, k6 is stopped', async () => {
@@ -217,14 +214,4 @@ function orphans(dir: string): string {
   } catch {
     return '';
   }
-}
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('timed out');
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cli, ROOT, startCli } from './cli.ts';
+import { cli, intoTheLoad, ROOT, startCli } from './cli.ts';
 import { minimalServer } from './servers.ts';
 import type { SuiteReportModel } from '../../scripts/suite/report.ts';
 
@@ -60,15 +60,7 @@ test('Ctrl-C stops the suite: the run in progress is judged and kept, the rest l
       server.url,
       ...FAST,
     ]);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (!/phase: run /.test(stderr)) return;
-        clearInterval(poll);
-        setTimeout(resolve, 2000);
-      }, 100);
-    });
+    await intoTheLoad(child, 2000);
     child.kill('SIGINT');
     const result = await done;
     assert.equal(result.code, 130, result.stdout);

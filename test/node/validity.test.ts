@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, isAlive, ROOT, startCli, summaryOf, sustainedFor3s } from './cli.ts';
+import { cli, intoTheLoad, isAlive, ROOT, startCli, summaryOf, sustainedFor3s } from './cli.ts';
 import { minimalServer } from './servers.ts';
 
 test('a watched process that exits mid-run ends the run with exit 4, naming it; no leak is judged', async () => {
@@ -28,15 +28,7 @@ test('a watched process that exits mid-run ends the run with exit 4, naming it; 
       '--watch-pid',
       String(server.pid),
     ]);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (!/phase: run /.test(stderr)) return;
-        clearInterval(poll);
-        setTimeout(resolve, 3000);
-      }, 100);
-    });
+    await intoTheLoad(child, 3000);
     server.stop();
     const result = await done;
     assert.equal(result.code, 4, result.stderr);
