@@ -28,16 +28,17 @@ import { FAILED_VERDICT_CODES } from '../errors.ts';
 import type { RunSummary } from '../contracts/summary.ts';
 import { describeLoad } from '../plan.ts';
 
-/** k6's own counters; any other counter in the summary is the scenario's. */
+/**
+ * k6's own counters shown elsewhere; any other counter in the summary is the scenario's, or k6's
+ * WebSocket sessions and messages, the count of a socket load that made few requests.
+ */
 const K6_COUNTERS = new Set([
   'http_reqs',
   'iterations',
   'dropped_iterations',
   'data_received',
   'data_sent',
-  'ws_msgs_received',
   'ws_msgs_sent',
-  'ws_sessions',
 ]);
 
 function customCounters(metrics: SummaryExport['metrics']): ReportModel['counters'] {

@@ -55,13 +55,13 @@ export function workClock(points: WorkPoint[]): {
   total: number;
   at: (ms: number) => number;
 } {
-  // A stream's work is its messages: one iteration may carry a million of them, and end after
-  // the last period k6 reported.
-  const unit = points.some((p) => p.requests > 0)
-    ? 'requests'
-    : points.some((p) => (p.wsMessages ?? 0) > 0)
-      ? 'messages'
-      : 'iterations';
+  // The load's work is what it did most of, requests or messages. A stream's is its messages: one
+  // iteration may carry a million of them, and end after the last period k6 reported; a socket
+  // load's too, whatever requests its setup made.
+  const requests = points.reduce((sum, p) => sum + p.requests, 0);
+  const messages = points.reduce((sum, p) => sum + (p.wsMessages ?? 0), 0);
+  const unit =
+    requests === 0 && messages === 0 ? 'iterations' : requests >= messages ? 'requests' : 'messages';
   const ends: { at: number; done: number }[] = [];
   let done = 0;
   for (const p of points) {

@@ -43,7 +43,7 @@ function judge(memory: (second: number) => number, final: number) {
   })[0];
 }
 
-test('work clock: cumulative requests interpolated within a period; messages, or iterations, where no request was made', () => {
+test('work clock: cumulative requests interpolated within a period; messages where the load received more of them; iterations where it did neither', () => {
   const clock = workClock([period(1, 10), period(2, 20), period(3, 30)]);
   assert.deepEqual([clock.unit, clock.total], ['requests', 60]);
   assert.equal(clock.at(T0 + 500), 5);
@@ -57,6 +57,15 @@ test('work clock: cumulative requests interpolated within a period; messages, or
     { ...period(2, 0, 0), wsMessages: 4000 },
   ]);
   assert.deepEqual([stream.unit, stream.total, stream.at(T0 + 1500)], ['messages', 10_000, 8000]);
+  // A socket load whose setup made one request: its work is still its messages.
+  const watched = workClock([
+    { ...period(1, 1, 0), wsMessages: 100 },
+    { ...period(2, 0, 0), wsMessages: 100 },
+  ]);
+  assert.deepEqual([watched.unit, watched.total], ['messages', 200]);
+  // A mixed load that sent more requests than it received messages counts requests.
+  const mixed = workClock([{ ...period(1, 30, 0), wsMessages: 20 }]);
+  assert.deepEqual([mixed.unit, mixed.total], ['requests', 30]);
 });
 
 test('a resource that keeps growing with the work is a leak, its windows and fitted growth kept for the report', () => {
