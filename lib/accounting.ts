@@ -8,6 +8,12 @@ import type { CompiledOperation } from './contract.ts';
 
 type Row = Pick<CompiledOperation, 'expectedStatuses' | 'apdexT' | 'countBytes'>;
 
+/**
+ * A request's body as k6 takes it: @types/k6's RequestBody, or a Uint8Array, whose bytes k6 sends
+ * as they are (it receives them as its []byte, not a copy; lib/multipart.ts relies on that).
+ */
+export type SentBody = RequestBody | Uint8Array;
+
 /** The counters the rows need, declared at init by scenario.ts (k6 declares metrics there only). */
 export interface AccountingCounters {
   received?: Counter;
@@ -16,7 +22,7 @@ export interface AccountingCounters {
 }
 
 export interface Accounting {
-  account(op: string, response: RefinedResponse<'text'>, body: RequestBody | null | undefined): void;
+  account(op: string, response: RefinedResponse<'text'>, body: SentBody | null | undefined): void;
 }
 
 export function accounting(rows: Record<string, Row>, counters: AccountingCounters): Accounting {
@@ -37,7 +43,7 @@ export function accounting(rows: Record<string, Row>, counters: AccountingCounte
 function countBodies(
   counters: AccountingCounters,
   response: RefinedResponse<'text'>,
-  body: RequestBody | null | undefined,
+  body: SentBody | null | undefined,
   tags: { op: string },
 ): void {
   const inBytes = responseBytes(response);
@@ -69,10 +75,10 @@ function responseBytes(response: RefinedResponse<'text'>): number {
 }
 
 /** A request body's bytes: text, bytes, or a form's fields and files (multipart's own framing aside). */
-function requestBytes(body: RequestBody | null | undefined): number {
+function requestBytes(body: SentBody | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return body.length;
-  if (body instanceof ArrayBuffer) return body.byteLength;
+  if (body instanceof ArrayBuffer || body instanceof Uint8Array) return body.byteLength;
   const fields = body as Record<string, unknown>;
   const names = Object.keys(fields);
   let total = 0;

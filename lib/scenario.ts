@@ -16,7 +16,7 @@ import { authHeaders, baseUrl, profileName, scale } from './env.ts';
 import type { ScenarioSpec } from './spec.ts';
 import loadOptionsModule from './options.ts?lazy';
 import loadAccountingModule from './accounting.ts?lazy';
-import type { Accounting } from './accounting.ts';
+import type { Accounting, SentBody } from './accounting.ts';
 
 /** lib/options.ts, evaluated on first use: in k6's first instance, and in a VU only for its fallback. */
 const loadOptions = loadOptionsModule as () => typeof import('./options.ts');
@@ -45,7 +45,7 @@ export interface Scenario<Op extends string> {
     op: Op,
     method: Method,
     path: string,
-    body?: RequestBody | null,
+    body?: SentBody | null,
     params?: Params,
   ): RefinedResponse<'text'>;
   /** Params for `new WebSocket(url, null, params)`: tags the connection's metrics op:<name>. */
@@ -186,7 +186,8 @@ function vuHelpers<Op extends string>(state: VuState<Op>): Scenario<Op> {
             headers: { ...own.headers, ...params.headers },
           }
         : own;
-      const response = http.request(method, root + path, body ?? null, merged);
+      // A Uint8Array goes to k6 as it is: k6 takes it as bytes, @types/k6 does not list it.
+      const response = http.request(method, root + path, (body ?? null) as RequestBody | null, merged);
       state.accounts?.account(op, response, body);
       return response;
     },

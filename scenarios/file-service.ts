@@ -9,10 +9,11 @@ import { WebSocket } from 'k6/websockets';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { Rate, Trend } from 'k6/metrics';
 import { sleep } from 'k6';
-import { open, SeekMode, type File } from 'k6/experimental/fs';
+import { open } from 'k6/experimental/fs';
 import sla from '../thresholds/file-service.yaml';
 import { payloadPath } from '../lib/env.ts';
 import { defineScenario } from '../lib/scenario.ts';
+import { MultipartUploads } from '../lib/multipart.ts';
 
 /** A task that has not finished by then is abandoned, so no iteration waits without bound. */
 const FOLLOW_TIMEOUT_MS = 30_000;
@@ -40,12 +41,12 @@ const wsPhase = (connections: number, rate: number, index: number) => ({
   stages: [{ duration: 2 * MIN + 30, target: connections }],
 });
 
-const MATRIX_SIZES_MB = [1, 10, 50, 100];
-const matrixFile = (sizeMb: number) => `upload-${sizeMb}mb.difypkg`;
+const LARGEST_UPLOAD_MB = 100;
+const PAYLOAD = `upload-${LARGEST_UPLOAD_MB}mb.difypkg`;
 
 const scenario = defineScenario({
   sla,
-  payloads: Object.fromEntries(MATRIX_SIZES_MB.map((mb) => [matrixFile(mb), mb * 1024 * 1024])),
+  payloads: { [PAYLOAD]: LARGEST_UPLOAD_MB * 1024 * 1024 },
   requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, uploadFlood: 1, wsHold: 0, fillStore: 60 },
   operations: [
     'upload_small',
@@ -208,12 +209,14 @@ let lastUpload: string | undefined;
 let lastTask: string | undefined;
 let tasks = 0;
 
+/**
+ * An upload of the mixes: its body is let go once sent, so that a VU between uploads holds none
+ * (500 peak-hour users each keeping 100 MB would be 50 GB).
+ */
 async function upload(sizes: number[] = UPLOAD_SIZES_MB): Promise<void> {
   const sizeMb = sizes[uploads++ % sizes.length] as number;
-  const response = scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
-    platform: 'manylinux2014_x86_64',
-    file: http.file(await readBody(sizeMb), `sample_${sizeMb}mb.difypkg`, 'application/octet-stream'),
-  });
+  const response = await send(sizeMb, `sample_${sizeMb}mb.difypkg`);
+  bodies.release();
   if (response.status !== 202) return;
   const task = response.json() as unknown as Task;
   lastUpload = task.input_file_id ?? undefined;
@@ -289,42 +292,27 @@ function sizeClass(sizeMb: number): 'upload_small' | 'upload_medium' | 'upload_l
 }
 
 /**
- * The matrix's files, opened once for all VUs with k6/experimental/fs: k6 keeps one copy of each,
- * where open() at init would keep all four (161 MB) in every VU of every phase. Absent under k6
- * inspect.
+ * The largest upload's file, opened once for all VUs with k6/experimental/fs (k6 keeps one copy;
+ * open() at init would keep one in every VU); every size is its first bytes. Absent under k6
+ * inspect and in a bare `k6 run` of the bundle, where the bodies are zeros, as the file is.
  */
-const matrix = new Map<number, File>();
-for (const mb of MATRIX_SIZES_MB) {
-  const path = payloadPath(matrixFile(mb));
-  if (path) matrix.set(mb, await open(path));
-}
-
+const payload = payloadPath(PAYLOAD);
 /**
- * The body this VU uploads, read from the shared file on its first upload of a size and kept for
- * the next ones (k6's http needs the whole body in the VU; reading it again per upload would only
- * add garbage). A VU holds only the size its phase uploads; a VU that uploads nothing holds none.
+ * This VU's upload body, one buffer read from the file as far as its largest upload (k6's http
+ * needs the whole body in the VU). The matrix's and the floods' VUs upload one size back to back
+ * and keep it; the mixes let it go after each upload.
  */
-let body: { sizeMb: number; data: ArrayBuffer } | undefined;
+const bodies = new MultipartUploads(payload ? await open(payload) : undefined);
 
-async function bodyOf(sizeMb: number): Promise<ArrayBuffer> {
-  if (body?.sizeMb === sizeMb) return body.data;
-  body = undefined; // the last size's body goes before the next one is read
-  body = { sizeMb, data: await readBody(sizeMb) };
-  return body.data;
-}
-
-/**
- * sizeMb MB of the smallest payload file that holds them, read into this VU. Without k6kit's
- * payload files (a bare `k6 run` of the bundle) the same zeros are made in memory.
- */
-async function readBody(sizeMb: number): Promise<ArrayBuffer> {
-  const data = new Uint8Array(sizeMb * 1024 * 1024);
-  const file = MATRIX_SIZES_MB.filter((mb) => mb >= sizeMb).map((mb) => matrix.get(mb))[0];
-  if (file) {
-    await file.seek(0, SeekMode.Start);
-    await file.read(data);
-  }
-  return data.buffer;
+/** One upload of `sizeMb` MB named `filename`, sent as the VU's prebuilt multipart body. */
+async function send(sizeMb: number, filename: string): Promise<RefinedResponse<'text'>> {
+  const { body, contentType } = await bodies.body(
+    { platform: 'manylinux2014_x86_64' },
+    { field: 'file', filename, size: sizeMb * 1024 * 1024 },
+  );
+  return scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', body, {
+    headers: { 'content-type': contentType },
+  });
 }
 
 /**
@@ -350,10 +338,7 @@ export async function uploadFlood(): Promise<void> {
 /** One upload of SIZE_MB; a client told to come back later does, as Retry-After asks. */
 async function uploadOfSize(): Promise<RefinedResponse<'text'>> {
   const sizeMb = Number(__ENV['SIZE_MB'] ?? '1');
-  const response = scenario.request(sizeClass(sizeMb), 'POST', '/api/v1/tasks/upload', {
-    platform: 'manylinux2014_x86_64',
-    file: http.file(await bodyOf(sizeMb), matrixFile(sizeMb), 'application/octet-stream'),
-  });
+  const response = await send(sizeMb, `upload-${sizeMb}mb.difypkg`);
   if (response.status === 503 || response.status === 429) sleep(retryAfter(response.headers['Retry-After']));
   return response;
 }

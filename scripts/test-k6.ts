@@ -33,7 +33,12 @@ export async function runK6Tests({
         cwd: root,
         nothrow: true,
         quiet: true,
-        env: { ...process.env, BASE_URL: target.url, K6_NO_USAGE_REPORT: 'true' },
+        env: {
+          ...process.env,
+          BASE_URL: target.url,
+          K6KIT_FIXTURES: join(root, 'test', 'fixtures'),
+          K6_NO_USAGE_REPORT: 'true',
+        },
       })`${k6.bin} run --quiet --no-color --summary-export=${summary} ${script}`;
       const name = basename(entry);
       const checks = await countChecks(summary);

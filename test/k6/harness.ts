@@ -38,3 +38,15 @@ export function assertThrows(body: () => unknown, pattern: RegExp): void {
   }
   throw new Error(`expected an error matching ${pattern}, but nothing was thrown`);
 }
+
+/** As test(), for a case that awaits (k6's file reads, say): k6 waits for the iteration's promise. */
+export async function testAsync(name: string, body: () => Promise<void>): Promise<void> {
+  let passed = false;
+  try {
+    await body();
+    passed = true;
+  } catch (error) {
+    console.error(`FAILED: ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  check(null, { [name]: () => passed });
+}
