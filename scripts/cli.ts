@@ -12,6 +12,7 @@ import { ExitCode, InputError, K6kitError } from './errors.ts';
 import { printable } from './format.ts';
 import { provisionK6 } from './k6/provision.ts';
 import { runK6Tests } from './test-k6.ts';
+import { slowestCommand } from './tools/slowest.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -49,9 +50,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'test-k6':
       return runK6Tests({ root: ROOT, log });
+    case 'test-slowest':
+      return slowestCommand(rest);
     default:
       throw new InputError(
-        `Unknown command "${command}"; expected run, suite, plan, report, compare, export, k6, test-k6 or help.`,
+        `Unknown command "${command}"; expected run, suite, plan, report, compare, export, k6, test-k6, test-slowest or help.`,
       );
   }
 }

@@ -21,6 +21,7 @@ Usage:
                                    [--bytes B] [--force]; asks for kind and name in a terminal)
   k6kit k6                         find or build the pinned k6 and print its version
   k6kit test-k6                    run the k6-side tests of lib/ inside k6
+  k6kit test-slowest [N]           the N (20) slowest tests of the last npm run test:node
   k6kit help
 
 Options of run and plan:
