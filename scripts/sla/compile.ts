@@ -202,7 +202,10 @@ function latencyThresholds(row: Pick<OperationInput, keyof OperationTargets | 'e
   return { targets, operators, latency };
 }
 
-/** A profile's phase rows: every request of the phase (its k6 scenario tag), and a check that it made some. */
+/**
+ * A profile's phase rows: the latency and failures of every request of the phase (its k6 scenario
+ * tag), and a check that it made some.
+ */
 function phaseThresholds(
   phases: NonNullable<SlaInput['profiles']>[string]['phases'],
 ): Record<string, Threshold[]> {
@@ -210,6 +213,8 @@ function phaseThresholds(
   for (const [phase, row] of Object.entries(phases ?? {})) {
     const { latency } = latencyThresholds(row);
     if (latency.length > 0) thresholds[`http_req_duration{scenario:${phase}}`] = latency;
+    const failures = failureThresholds(row.error_rate, row.success_rate)['http_req_failed'];
+    if (failures) thresholds[`http_req_failed{scenario:${phase}}`] = failures;
     // k6 passes a threshold whose tag no sample carries (grafana/k6#1526): a phase name the
     // profile does not have, or a phase that sent nothing, fails this one instead.
     thresholds[`http_reqs{scenario:${phase}}`] = ['count>0'];

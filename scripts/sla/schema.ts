@@ -180,15 +180,13 @@ export const operationSchema = z.strictObject({
 });
 
 /** A phase's latency row: an operation's latency targets, on every request of the phase. */
-const phaseSchema = operationSchema.pick({
-  title: true,
-  p50: true,
-  p95: true,
-  p99: true,
-  avg: true,
-  max: true,
-  enforce_max: true,
-});
+const phaseSchema = operationSchema
+  .pick({ title: true, p50: true, p95: true, p99: true, avg: true, max: true, enforce_max: true })
+  .extend({
+    /** The phase's own failures (seed 002's stress tests: > 95% of 500 health requests succeed). */
+    error_rate: errorShare.optional(),
+    success_rate: successShare.optional(),
+  });
 
 const rates = z
   .record(
@@ -248,7 +246,9 @@ export const slaSchema = z.strictObject({
          * matrix: 1 MB uploads < 1 s in the 1 MB phase, 100 MB < 40 s in the 100 MB phase).
          */
         phases: z
-          .record(z.string(), phaseSchema, { error: "a map of the profile's phase name to latency targets" })
+          .record(z.string(), phaseSchema, {
+            error: "a map of the profile's phase name to latency targets and an error_rate or success_rate",
+          })
           .optional(),
         ...live,
       }),

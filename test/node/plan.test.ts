@@ -11,6 +11,7 @@ import {
   renderPlan,
   unreachableFloors,
   type PhasePlan,
+  type PlanModel,
 } from '../../scripts/plan.ts';
 import { inspectOnly } from '../../scripts/prepare.ts';
 import { checkRuns, suiteFile } from '../../scripts/cli/suite.ts';
@@ -90,6 +91,31 @@ test("a profile's error rate replaces the table's: seed 002 heavy allows 5% and 
     assert.deepEqual(Object.fromEntries(model.thresholds)['http_req_failed'], expected, profile);
     assert.equal(model.info.sla.errorRate, Number(expected[0].replace(/^rate<=?/, '')), profile);
   }
+});
+
+test("seed 002's pytest tests as profiles: each test a phase of its requests on its workers, one after another", async () => {
+  const shape = (m: PlanModel) => m.phases.map((p) => [p.name, p.exec, p.shape, p.startSeconds, p.requests]);
+  assert.deepEqual(shape(await plan('perf-agent', 'load-tests')), [
+    ['health_load', 'healthOnly', '20 VUs × 5 iterations (at most 10s)', 0, 100],
+    ['config_load', 'configOnly', '10 VUs × 5 iterations (at most 10s)', 10, 50],
+    ['capabilities_load', 'capabilitiesOnly', '10 VUs × 5 iterations (at most 10s)', 20, 50],
+    ['workflows_load', 'workflowsOnly', '10 VUs × 3 iterations (at most 10s)', 30, 30],
+    ['mixed_load', 'mixed', '20 VUs × 5 iterations (at most 10s)', 40, 100],
+  ]);
+  const stress = await plan('perf-agent', 'stress-tests');
+  assert.deepEqual(shape(stress), [
+    ['health_stress', 'healthOnly', '50 VUs × 10 iterations (at most 30s)', 0, 500],
+    ['mixed_stress', 'mixed', '50 VUs × 20 iterations (at most 1m)', 30, 1000],
+    ['sustained', 'healthBatch', '1 VUs × 10 iterations (at most 30s)', 90, 100],
+  ]);
+  assert.deepEqual(Object.fromEntries(stress.thresholds)['http_req_failed{scenario:health_stress}'], [
+    'rate<0.05',
+  ]);
+  const locust = await plan('perf-agent', 'locust');
+  assert.deepEqual(
+    [locust.phases[0]?.exec, locust.info.thinkTime, locust.maxVUs],
+    ['locustUser', [1, 3], 50],
+  );
 });
 
 test('plan counts exact iterations and requests for rounds: seed 000 standard is 10 rounds × 4 workers', async () => {

@@ -355,7 +355,17 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
       ['peak', ['rate<0.01']], // "> 99% success"
       ['heavy', ['rate<0.05']],
       ['extreme', ['rate<0.1']],
+      ['load-tests', ['rate<=0']], // test_load.py: every request succeeds
+      ['stress-tests', ['rate<0.1']],
     ],
+  );
+  // test_stress.py's success rates, each on its own test's requests (its k6 scenario).
+  const stress = sla.profiles['stress-tests']?.thresholds ?? {};
+  assert.deepEqual(
+    ['health_stress', 'mixed_stress', 'sustained'].map(
+      (phase) => stress[`http_req_failed{scenario:${phase}}`],
+    ),
+    [['rate<0.05'], ['rate<0.1'], ['rate<0.05']],
   );
   // "Memory increase: < 100MB under load": an amount, judged beside every run.
   // "Memory increase: < 100MB": under it, as written.
@@ -364,13 +374,19 @@ test('seed 002 targets are in thresholds/perf-agent.yaml with the seed numbers',
 
 const ROOT_DIR = join(import.meta.dirname, '..', '..');
 
-test('a phase row takes latency targets only, and says which field it refused', () => {
-  const text = `${VALID}profiles:\n  normal:\n    phases:\n      warm: { p95: 1s, error_rate: 1% }\n`;
+test('a phase row takes latency targets and its own error rate, and says which field it refused', () => {
+  const good = parseSlaText(
+    `${VALID}profiles:\n  normal:\n    phases:\n      warm: { p95: 1s, error_rate: 1% }\n`,
+    'x.yaml',
+  );
+  assert.deepEqual(good.errors, []);
+  assert.deepEqual(good.sla?.profiles['normal']?.thresholds['http_req_failed{scenario:warm}'], ['rate<0.01']);
+  const text = `${VALID}profiles:\n  normal:\n    phases:\n      warm: { p95: 1s, count_bytes: true }\n`;
   const { errors } = parseSlaText(text, 'thresholds/demo.yaml');
   assert.equal(errors.length, 1, errors.join('\n'));
   assert.match(
     errors[0] as string,
-    /demo\.yaml:\d+:\d+: profiles row "normal", field "phases\.warm\.error_rate": got "1%"; expected no field "error_rate" here/,
+    /demo\.yaml:\d+:\d+: profiles row "normal", field "phases\.warm\.count_bytes": got true; expected no field "count_bytes" here/,
   );
 });
 

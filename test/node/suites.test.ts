@@ -119,6 +119,31 @@ test("seed 002 light load passes the seed's success rate; a target failing 20% o
   );
 });
 
+test("seed 002 stress tests: each test's requests on its workers, judged on its own success rate; a failing target fails each", async () => {
+  // At 0.1: 5 health requests on 5 workers, 10 mixed on 5, one batch of 10 health requests.
+  const args = ['perf-agent', '--profile', 'stress-tests', '--scale', '0.1'];
+  const phases = ['health_stress', 'mixed_stress', 'sustained'];
+  const ok = await suite(args);
+  const counts = k6MetricsOf(ok.dir);
+  assert.deepEqual(
+    phases.map((p) => counts[`http_reqs{scenario:${p}}`]?.['count']),
+    [5, 10, 10],
+    'each test its planned requests',
+  );
+  // The subject is each test's success rate: latency on a busy machine is other tests' business.
+  for (const p of phases)
+    assert.equal(threshold(ok.summary, `http_req_failed{scenario:${p}}`)?.ok, true, ok.output);
+
+  // 80% failing: a target failing all is refused before the load (pre-flight); each test's few
+  // requests all succeeding by chance is 0.2^5 at most.
+  const failing = await suite(args, { TARGET_ERROR_RATE: '0.8' });
+  assert.equal(failing.summary.ending.k6.code, 99, failing.output);
+  assert.deepEqual(
+    phases.map((p) => threshold(failing.summary, `http_req_failed{scenario:${p}}`)?.ok),
+    [false, false, false],
+  );
+});
+
 test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's own peak memory is reported", async () => {
   const run = await suite(['file-service', '--profile', 'file-matrix', '--scale', '0.02']);
   // Back-to-back uploads queue a repackaging task each, faster than the target's workers take them:
