@@ -95,9 +95,10 @@ export async function runAndReport(
   root: string,
   interrupts: Pick<Interrupts, 'listen'>,
   request: RunRequest,
+  reporting: { jobSummary?: boolean } = {},
 ): Promise<{ exitCode: number; outcome: RunOutcome }> {
   const outcome = await runScenario(request, interrupts);
-  const reported = await reportRun(root, outcome, request.log);
+  const reported = await reportRun(root, outcome, request.log, reporting);
   request.log(`artifacts: ${relative(process.cwd(), outcome.runDir)}`);
   console.log(`k6kit verdict: ${printable(outcome.line)}`);
   // A passing run whose report could not be written is not a pass to gate on.
@@ -109,13 +110,18 @@ export async function runAndReport(
  * The run's reports, and its comparison with --baseline; a report that fails hides no verdict.
  * False where the disk refused them.
  */
-async function reportRun(root: string, outcome: RunOutcome, log: (line: string) => void): Promise<boolean> {
+async function reportRun(
+  root: string,
+  outcome: RunOutcome,
+  log: (line: string) => void,
+  reporting: { jobSummary?: boolean },
+): Promise<boolean> {
   log('phase: report');
   let written = true;
   try {
     const comparison = outcome.comparison && (await renderComparison(root, outcome.comparison));
     if (comparison) await writeWhole(join(outcome.runDir, 'comparison.md'), comparison);
-    const reports = await renderRun(root, outcome.runDir);
+    const reports = await renderRun(root, outcome.runDir, reporting);
     // In a terminal k6 has just printed its own summary (its progress bar needs the terminal, and
     // k6 prints both or neither): k6kit's figures per row are then one line each, not a second table.
     console.log(process.stdout.isTTY ? reports.compact : reports.console);

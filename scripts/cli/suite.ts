@@ -65,13 +65,15 @@ export async function suiteCommand(
       scale: common.scale,
       runs: runsFolder(root),
       request,
-      runOne: (r, listen) => runAndReport(root, listen, r),
+      // The job summary gets the suite's table first, then each run's report.
+      runOne: (r, listen) => runAndReport(root, listen, r, { jobSummary: false }),
       interrupts,
       log,
     });
     const seconds = Number(((Date.now() - outcome.startedAt.getTime()) / 1000).toFixed(1));
     const model = buildSuiteReport(name, suite, outcome.results, outcome.verdict, outcome.startedAt, seconds);
-    console.log(printable(await renderSuite(root, outcome.dir, model)));
+    const runDirs = outcome.results.flatMap((r) => (r.runDir ? [join(outcome.dir, r.runDir)] : []));
+    console.log(printable(await renderSuite(root, outcome.dir, model, runDirs)));
     log(`suite report: ${relative(process.cwd(), join(outcome.dir, 'report.html'))}`);
     console.log(`k6kit suite verdict: ${printable(outcome.verdict.line)}`);
     return outcome.verdict.exitCode;

@@ -26,7 +26,15 @@ export interface RenderedReports {
   compact: string;
 }
 
-export async function renderRun(root: string, runDir: string): Promise<RenderedReports> {
+/**
+ * `jobSummary`: in GitHub Actions the Markdown report is appended to the job summary, unless a
+ * suite, which puts its own table first, appends it after.
+ */
+export async function renderRun(
+  root: string,
+  runDir: string,
+  { jobSummary = true }: { jobSummary?: boolean } = {},
+): Promise<RenderedReports> {
   const inputs = await loadRun(runDir);
   // A title or a check name may carry any character; XML and terminals take no control characters.
   const model = withoutControls(buildReport(inputs));
@@ -51,14 +59,20 @@ export async function renderRun(root: string, runDir: string): Promise<RenderedR
   await writeWhole(files.json, `${JSON.stringify({ ...model, charts: undefined }, null, 2)}\n`);
   const text = printable(hb.console(model));
   await writeWhole(files.text, text);
-  // In GitHub Actions, the Markdown report becomes the job summary.
-  const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
-  if (jobSummary) await appendFile(jobSummary, hb.markdown(model));
+  if (jobSummary) await appendToJobSummary(hb.markdown(model));
   return { model, ...files, console: text, compact: printable(hb.console({ ...model, compact: true })) };
 }
 
-/** A suite's folder: suite.json and its reports, each run's linked. The Markdown is returned for the console. */
-export async function renderSuite(root: string, dir: string, suite: SuiteReportModel): Promise<string> {
+/**
+ * A suite's folder: suite.json and its reports, each run's linked. The Markdown is returned for the
+ * console; the job summary gets it first, then each run's report (`runDirs`), in the suite's order.
+ */
+export async function renderSuite(
+  root: string,
+  dir: string,
+  suite: SuiteReportModel,
+  runDirs: string[],
+): Promise<string> {
   const model = withoutControls(suite);
   const hb = await templates(join(root, 'reports', 'templates'));
   const markdown = hb.suiteMarkdown(model);
@@ -66,9 +80,18 @@ export async function renderSuite(root: string, dir: string, suite: SuiteReportM
   await writeWhole(join(dir, 'report.html'), hb.suiteHtml(model));
   await writeWhole(join(dir, 'report.md'), markdown);
   await writeWhole(join(dir, 'junit.xml'), hb.suiteJunit(model));
-  const jobSummary = process.env['GITHUB_STEP_SUMMARY'];
-  if (jobSummary) await appendFile(jobSummary, markdown);
+  await appendToJobSummary(markdown);
+  for (const runDir of runDirs) {
+    const report = await readFile(join(runDir, 'report.md'), 'utf8').catch(() => undefined);
+    if (report !== undefined) await appendToJobSummary(report);
+  }
   return markdown;
+}
+
+/** In GitHub Actions, Markdown reports become the job summary. */
+async function appendToJobSummary(markdown: string): Promise<void> {
+  const file = process.env['GITHUB_STEP_SUMMARY'];
+  if (file) await appendFile(file, markdown);
 }
 
 /** Two run folders compared; the Markdown goes to the console and, if asked, a file. */

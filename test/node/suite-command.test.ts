@@ -3,7 +3,8 @@
 // suite file with a mistake refused before any load.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cli, intoTheLoad, ROOT, startCli } from './cli.ts';
 import { minimalServer } from './servers.ts';
@@ -13,14 +14,14 @@ const FAST = ['--warmup', '0', '--samples', '1', '--quiet'];
 
 test('a suite: the passing run and the one past its timeout in one verdict (exit 20), each run reported and linked', async () => {
   const server = await minimalServer(200);
+  const jobSummary = join(mkdtempSync(join(tmpdir(), 'k6kit-summary-')), 'summary.md');
   try {
-    const result = await cli([
-      'suite',
-      'test/fixtures/suites/two-runs.yaml',
-      '--base-url',
-      server.url,
-      ...FAST,
-    ]);
+    const result = await cli(
+      ['suite', 'test/fixtures/suites/two-runs.yaml', '--base-url', server.url, ...FAST],
+      {
+        GITHUB_STEP_SUMMARY: jobSummary,
+      },
+    );
     assert.equal(result.code, 20, result.stdout);
     assert.match(
       result.stdout,
@@ -45,6 +46,16 @@ test('a suite: the passing run and the one past its timeout in one verdict (exit
       readFileSync(join(dir, 'report.md'), 'utf8'),
       /\| 2 \| perf-agent smoke \| TIMEOUT \| 20 \|/,
     );
+    // In GitHub Actions the job summary has the suite's table first, then each run's report.
+    const summary = readFileSync(jobSummary, 'utf8');
+    const headings = [...summary.matchAll(/^## k6kit(?: suite)?[^\n]*/gm)].map((m) =>
+      m[0].replace(/ —.*$/, ''),
+    );
+    assert.deepEqual(headings, [
+      '## k6kit suite two-runs: A passing run, then one past its timeout',
+      '## k6kit: perf-agent · smoke',
+      '## k6kit: perf-agent · smoke',
+    ]);
   } finally {
     server.stop();
   }
