@@ -27,12 +27,27 @@ const HIGH_WATER = 0.95;
 const MAX_HISTORY = 100;
 
 const MIN = 60;
-/** A phase of whole conversations: `turns` turns each, with think time between them. */
-const conversations = (name: string, turns: number, [min, max]: [number, number]) => ({
+/**
+ * A phase of whole conversations: `turns` turns each, with think time between them, each question
+ * `tokens` tokens long (seed 001's patterns: short queries of 10–50, long context of 500–1,000).
+ */
+const conversations = (
+  name: string,
+  turns: number,
+  [min, max]: [number, number],
+  [fewest, most]: [number, number] = SHORT_QUERY,
+) => ({
   name,
   exec: 'conversation',
-  env: { TURNS: String(turns), THINK_MIN: String(min), THINK_MAX: String(max) },
+  env: {
+    TURNS: String(turns),
+    THINK_MIN: String(min),
+    THINK_MAX: String(max),
+    QUERY_TOKENS: `${fewest}-${most}`,
+  },
 });
+const SHORT_QUERY: [number, number] = [10, 50];
+const LONG_CONTEXT: [number, number] = [500, 1000];
 /** The mix's ten minutes at a steady number of agents. */
 const steady = (agents: number) => [{ duration: 10 * MIN, target: agents }];
 /** Ten minutes of bursts: quiet for 50 s, then 10 agents at once for 10 s. */
@@ -58,6 +73,8 @@ const scenario = defineScenario({
         {
           name: 'exhaust',
           exec: 'burst',
+          // The seed's pool exhaustion test asks 100 tokens of each of its 150 requests.
+          env: { MAX_TOKENS: '100' },
           model: 'rounds',
           workers: 150,
           rounds: 1,
@@ -82,7 +99,12 @@ const scenario = defineScenario({
       source: 'seed 001, Realistic Scenarios (conversation patterns)',
       phases: [
         { ...conversations('short_frequent', 3, [0.5, 1.5]), model: 'closed', start: 4, stages: steady(4) },
-        { ...conversations('long_occasional', 20, [5, 15]), model: 'closed', start: 2, stages: steady(2) },
+        {
+          ...conversations('long_occasional', 20, [5, 15], LONG_CONTEXT),
+          model: 'closed',
+          start: 2,
+          stages: steady(2),
+        },
         { ...conversations('bursty', 5, [0, 0.2]), model: 'closed', stages: bursts },
         {
           ...conversations('sporadic', 2, [1, 3]),
@@ -133,15 +155,37 @@ export function setup(): { onboarding: Turn[] } {
 
 let history: Turn[] | undefined;
 
+/** Common English words, a token each in the BPE tokenizers LLM servers use. */
+const WORDS = ['how', 'does', 'the', 'cache', 'keep', 'each', 'agent', 'apart'];
+
+/**
+ * A question of `tokens` words, a token each (the reference target counts four characters a
+ * token: about 1.1 of these words).
+ */
+function question(tokens: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < tokens; i++) words.push(WORDS[i % WORDS.length] as string);
+  return `${words.join(' ')}?`;
+}
+
 function turn(onboarding: Turn[]): void {
   const agent = `agent-${__VU}`;
   history ??= onboarding;
-  const messages: Turn[] = [...history, { role: 'user', content: `question ${__ITER}` }];
+  // A phase's own environment is there in its iterations, not at init: read here.
+  // The question's size in tokens, drawn from QUERY_TOKENS ("10-50"); a few words where unset.
+  const [fewest, most] = (__ENV['QUERY_TOKENS'] ?? '').split('-').map(Number);
+  // Tokens of output asked for: the seed's 50 (its agent tests), 100 in the pool burst.
+  const maxTokens = Number(__ENV['MAX_TOKENS'] ?? '50');
+  const content =
+    fewest !== undefined && most !== undefined && most >= fewest
+      ? question(fewest + Math.floor(Math.random() * (most - fewest + 1)))
+      : `question ${__ITER}`;
+  const messages: Turn[] = [...history, { role: 'user', content }];
   const response = scenario.request(
     'message',
     'POST',
     '/v1/messages',
-    JSON.stringify({ model: 'test-model', messages, max_tokens: 50 }),
+    JSON.stringify({ model: 'test-model', messages, max_tokens: maxTokens }),
     { headers: { 'content-type': 'application/json', 'x-agent-id': agent } },
   );
   rateLimited.add(response.status === 429);
