@@ -102,6 +102,7 @@ export async function memory(log: (line: string) => void = console.log): Promise
     const idle = { k6kit: [] as number[], bare: [] as number[], http: [] as number[] };
     const uploads = {
       multipart: [] as number[],
+      zeros: [] as number[],
       fs: [] as number[],
       open: [] as number[],
       none: [] as number[],
@@ -115,6 +116,8 @@ export async function memory(log: (line: string) => void = console.log): Promise
           await peakOf(k6, join(dir, `upload-${way}.js`), { FILE: file, BASE_URL: target.url }),
         );
       uploads.multipart.push(await peakOf(k6, multipart?.bundle ?? '', { FILE: file, BASE_URL: target.url }));
+      // The same without the file: zeros, no reads; k6's floor for a body sent whole.
+      uploads.zeros.push(await peakOf(k6, multipart?.bundle ?? '', { FILE: '', BASE_URL: target.url }));
       log(
         `  rep ${rep}: 1,000 idle VUs k6kit ${mbOf(idle.k6kit.at(-1))}, bare ${mbOf(idle.bare.at(-1))}, ` +
           `k6/http + a Trend ${mbOf(idle.http.at(-1))}; ${UPLOADERS} of ${VUS} VUs uploading 100 MB: ` +
@@ -161,6 +164,10 @@ export async function memory(log: (line: string) => void = console.log): Promise
         [
           "k6kit's way: the VU's buffer, k6's request.body, and its file reads' garbage",
           copies(uploads.multipart).toFixed(2),
+        ],
+        [
+          "the same with zeros, no file read: the VU's buffer and k6's request.body",
+          copies(uploads.zeros).toFixed(2),
         ],
         ["k6's form from k6/experimental/fs (k6kit's way before)", copies(uploads.fs).toFixed(2)],
         ['open() in every VU (50 VUs hold the file; 10 send it)', copies(uploads.open).toFixed(2)],
