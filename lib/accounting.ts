@@ -74,7 +74,10 @@ function responseBytes(response: RefinedResponse<'text'>): number {
   return body instanceof ArrayBuffer ? body.byteLength : 0;
 }
 
-/** A request body's bytes: text, bytes, or a form's fields and files (multipart's own framing aside). */
+/**
+ * A request body's bytes: text, bytes (a prebuilt multipart body whole, its framing too), or a
+ * form's fields and files (the framing k6 adds aside).
+ */
 function requestBytes(body: SentBody | null | undefined): number {
   if (body === null || body === undefined) return 0;
   if (typeof body === 'string') return body.length;

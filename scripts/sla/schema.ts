@@ -179,7 +179,7 @@ export const operationSchema = z.strictObject({
   count_bytes: z.boolean({ error: 'true or false' }).optional(),
 });
 
-/** A phase's latency row: an operation's latency targets, on every request of the phase. */
+/** A phase's row: an operation's latency targets and an error rate, on every request of the phase. */
 const phaseSchema = operationSchema
   .pick({ title: true, p50: true, p95: true, p99: true, avg: true, max: true, enforce_max: true })
   .extend({
@@ -242,8 +242,8 @@ export const slaSchema = z.strictObject({
         /** Peak growth of this profile over the table's (seed 003: 100 MB for short messages, 500 MB for medium). */
         peak_growth: peakGrowth,
         /**
-         * Latency targets of one phase's requests, by its k6 scenario name (seed 004's file-size
-         * matrix: 1 MB uploads < 1 s in the 1 MB phase, 100 MB < 40 s in the 100 MB phase).
+         * Latency targets and the error rate of one phase's requests, by its k6 scenario name (seed
+         * 004's file-size matrix: 1 MB uploads < 1 s in the 1 MB phase; seed 002's stress tests).
          */
         phases: z
           .record(z.string(), phaseSchema, {
