@@ -59,7 +59,7 @@ test('bad flags, names and tables are exit 2 naming what was wrong, and leave no
       [['run', 'x'.repeat(300), '--profile', 'smoke'], /No scenario "x{300}"/],
       [
         ['run', 'perf-agent', '--profile', 'throughptu'],
-        /Unknown load profile "throughptu"; this scenario's own: baseline, throughput; the shared presets: smoke,/,
+        /Unknown load profile "throughptu"; this scenario's own: baseline, throughput, load-tests, stress-tests, locust; the shared presets: smoke,/,
       ],
       [
         ['new', '--kind', 'multipart', '--name', 'bytes-abc', '--bytes', 'abc'],
