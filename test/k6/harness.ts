@@ -10,14 +10,12 @@ export const testOptions: Options = {
 };
 
 export function test(name: string, body: () => void): void {
-  let passed = false;
   try {
     body();
-    passed = true;
   } catch (error) {
-    console.error(`FAILED: ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return record(name, false, error);
   }
-  check(null, { [name]: () => passed });
+  record(name, true);
 }
 
 export function assertEqual(actual: unknown, expected: unknown, what = 'value'): void {
@@ -41,12 +39,16 @@ export function assertThrows(body: () => unknown, pattern: RegExp): void {
 
 /** As test(), for a case that awaits (k6's file reads, say): k6 waits for the iteration's promise. */
 export async function testAsync(name: string, body: () => Promise<void>): Promise<void> {
-  let passed = false;
   try {
     await body();
-    passed = true;
   } catch (error) {
-    console.error(`FAILED: ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return record(name, false, error);
   }
+  record(name, true);
+}
+
+/** The case's one check; a failure's message in k6's log. */
+function record(name: string, passed: boolean, error?: unknown): void {
+  if (!passed) console.error(`FAILED: ${name}: ${error instanceof Error ? error.message : String(error)}`);
   check(null, { [name]: () => passed });
 }
