@@ -220,6 +220,7 @@ function verdictDetails(ending: RunEnding): string[] {
     parts.push(
       `${ending.utilisation.pass ? 'within limits' : 'over limits'}: ${describeUtilisation(ending.utilisation)}`,
     );
+  else if (ending.utilisation) parts.push(`utilisation not judged: ${ending.utilisation.reason}`);
   if (ending.metrics)
     parts.push(
       ending.metrics.judged
@@ -236,6 +237,7 @@ function verdictDetails(ending: RunEnding): string[] {
 function resourceDetails(ending: RunEnding): string[] {
   const parts: string[] = [];
   const leaked = ending.leaks?.filter((v) => !v.pass) ?? [];
+  if (ending.restSkipped) parts.push(`leaks and peak growth not judged: ${ending.restSkipped}`);
   if (ending.leaks)
     parts.push(leaked.length === 0 ? 'no leak' : `leak: ${leaked.map(describeLeak).join('; ')}`);
   // Not judged, or past the tolerance and still no leak: the line says which and why.

@@ -7,6 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import { requestFaultsActive, type TargetConfig } from './config.ts';
 import { sleep } from './latency.ts';
 
+/** capacity=PER_S: the bursts its token bucket lets through, in seconds of its rate. */
+const BURST_SECONDS = 2;
+
 export function registerFaults(app: FastifyInstance, config: TargetConfig, leakFile: string): void {
   if (config.faults.leakFds) writeFileSync(leakFile, 'leak\n');
   if (!requestFaultsActive(config)) return;
@@ -16,7 +19,7 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
   let held: Buffer[] = [];
   const startedAt = Date.now();
   let requests = 0;
-  const second = { at: 0, served: 0 };
+  const bucket = { at: performance.now(), tokens: BURST_SECONDS * faults.capacity };
 
   app.addHook('onRequest', async (request, reply) => {
     // k6kit's own calls and the metrics endpoint are not load: no fault acts on them.
@@ -52,12 +55,18 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
     }
     if (faults.slowdown > 0) await sleep(((Date.now() - startedAt) / 1000) * faults.slowdown);
     if (faults.capacity > 0) {
-      const now = Math.floor(Date.now() / 1000);
-      if (now !== second.at) Object.assign(second, { at: now, served: 0 });
-      if (++second.served > faults.capacity)
+      // A token bucket, as rate limiters are built: PER_S a second on average, with bursts of up to
+      // BURST_SECONDS' worth. A per-calendar-second count failed 2 VUs at half of it whenever their
+      // fast requests bunched into one second (14 in a second at 4.9 a second on average).
+      const now = performance.now();
+      const refill = ((now - bucket.at) / 1000) * faults.capacity;
+      bucket.tokens = Math.min(BURST_SECONDS * faults.capacity, bucket.tokens + refill);
+      bucket.at = now;
+      if (bucket.tokens < 1)
         return reply
           .code(503)
           .send({ error: 'over capacity', fault: 'capacity', perSecond: faults.capacity });
+      bucket.tokens -= 1;
     }
     if (faults.redirect)
       return reply

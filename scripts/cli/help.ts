@@ -54,6 +54,8 @@ Options of run and plan:
                      target's /__target/gc is used by itself
   --warmup S         seconds of light load before the baseline (default 5; 0: none)
   --samples N        samples in the baseline and in the cooldown, each a median (default 5)
+  --skip-rest        no baseline or cooldown at rest: a quicker run whose leaks, peak growth
+                     and scraped growth are not judged (the verdict says so)
   --interval S       seconds between resource samples (default 1)
   --tolerance R=P%   leak tolerance per resource: memory, threads, fds, connections (default 2%)
   --quiet            no k6 progress bar

@@ -49,6 +49,7 @@ const OPTIONS = {
   baseline: { type: 'string' },
   'max-regression': { type: 'string' },
   'accept-saturation': { type: 'boolean' },
+  'skip-rest': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -73,6 +73,7 @@ export function runRequest(
     ...(common.instances !== undefined ? { instances: common.instances } : {}),
     ...(values['settle-url'] ? { settleUrl: values['settle-url'] } : {}),
     warmupSeconds: number('--warmup', values.warmup ?? '5', 0, 3600),
+    skipRest: values['skip-rest'] === true,
     samples: whole('--samples', values.samples ?? '5', 1, 100),
     intervalMs: number('--interval', values.interval ?? '1', 0.1, 60) * 1000,
     tolerances: parseTolerances(values.tolerance ?? []),

@@ -74,6 +74,8 @@ export interface RunEnding {
   targetDied?: { code: number | null; signal: string | null; atSeconds?: number; watched?: string };
   thresholds?: ThresholdResult[];
   leaks?: LeakVerdict[];
+  /** Why nothing was measured at rest (--skip-rest): leaks, peak growth and scraped growth not judged. */
+  restSkipped?: string;
   /** The run phase's highest level of each resource against its baseline. */
   peakGrowth?: LeakVerdict[];
   /** The slope of each resource over a long run's steady state. */

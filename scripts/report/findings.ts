@@ -181,7 +181,11 @@ const breakingPoint: Section = ({ findings, bottlenecks }, model, _peaks, ending
 
 /** What the run could not judge, and what cut it short. */
 const caveats: Section = ({ findings, recommendations }, model, _peaks, ending) => {
-  if (!ending.leaks && model.target.kind === 'external')
+  if (ending.restSkipped)
+    recommendations.push(
+      `Leaks and peak growth were not judged (${ending.restSkipped}); run without --skip-rest before a release.`,
+    );
+  else if (!ending.leaks && model.target.kind === 'external')
     recommendations.push('Pass --watch-pid or --watch-port to judge leaks on the system under test.');
   if (ending.degradation && !ending.degradation.judged)
     recommendations.push(

@@ -306,6 +306,9 @@ function verdictRows(ending: RunSummary['ending']): VerdictRow[] {
           },
         ]
       : []),
+    ...(ending.restSkipped
+      ? [{ name: 'leaks and peak growth', status: 'not judged' as const, detail: ending.restSkipped }]
+      : []),
     ...(ending.peakGrowth ?? []).map((v) => ({
       name: `peak growth: ${v.resource}`,
       status: v.pass ? ('pass' as const) : ('fail' as const),

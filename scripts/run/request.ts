@@ -36,6 +36,8 @@ export interface RunRequest {
   settleUrl?: string;
   /** Seconds of light load before the baseline, so that a JIT or a cache settles first. */
   warmupSeconds: number;
+  /** --skip-rest: no baseline or cooldown, so no leak or peak growth verdict; the run says so. */
+  skipRest: boolean;
   /** Samples of the baseline and of the cooldown, each a median. */
   samples: number;
   intervalMs: number;

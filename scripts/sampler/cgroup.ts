@@ -18,7 +18,8 @@ import {
   type CgroupMount,
 } from './cgroup-files.ts';
 import { parseStat } from './proc.ts';
-import { maybe, readProcess, type ProcessReader, type RawProcess } from './read.ts';
+import { maybe, PROC_TCP_TABLES, readProcess, type ProcessReader, type RawProcess } from './read.ts';
+import { SocketStates } from './sockets.ts';
 
 /** Where each measure of one cgroup is read; a measure without a file falls back to /proc. */
 export interface ResolvedCgroup {
@@ -144,6 +145,8 @@ export function containerCgroup(id: string): string {
 }
 
 export class CgroupReader implements ProcessReader {
+  private readonly sockets = new SocketStates(PROC_TCP_TABLES);
+
   constructor(readonly cgroup: ResolvedCgroup) {}
 
   /** Undefined once the cgroup is gone (the container stopped): the sample says nothing of it. */
@@ -152,7 +155,7 @@ export class CgroupReader implements ProcessReader {
     if (!members) return undefined;
     const pids = [...new Set(cgroupProcs(members))];
     const stats = pids.flatMap((pid) => maybe(() => parseStat(text(`/proc/${pid}/stat`))) ?? []);
-    const raw = readProcess(stats);
+    const raw = readProcess(stats, this.sockets);
     const { memory, cpu, tasks, io } = this.cgroup;
     if (memory) {
       const usage = maybe(() => Number(text(memory.file)));

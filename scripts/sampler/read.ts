@@ -11,12 +11,12 @@ import {
   parseLoadavg,
   parseMeminfo,
   parseNetDev,
-  parseNetTcp,
   parseIo,
   parseStat,
   parseStatus,
   type ProcStat,
 } from './proc.ts';
+import { SocketStates, type TcpTables } from './sockets.ts';
 
 export interface RawProcess {
   pids: number[];
@@ -88,12 +88,25 @@ export function processTree(root: number): ProcStat[] {
 }
 
 /**
+ * /proc/net/tcp and tcp6; tcp6 is skipped while the kernel counts no IPv6 TCP socket in use
+ * (/proc/net/sockstat6): each read walks the kernel's whole connection hash.
+ */
+export const PROC_TCP_TABLES: TcpTables = {
+  tcp: () => text('/proc/net/tcp'),
+  tcp6: () =>
+    /^TCP6: inuse 0\b/m.test(maybe(() => text('/proc/net/sockstat6')) ?? '')
+      ? ''
+      : (maybe(() => text('/proc/net/tcp6')) ?? ''),
+};
+
+/**
  * Finding the tree's members takes a scan of all of /proc, which costs more than the rest of a
  * tick: it is redone every `rescanEvery` reads, and the known members are read in between.
  */
 export class TreeReader implements ProcessReader {
   private members: number[] = [];
   private reads = 0;
+  private readonly sockets = new SocketStates(PROC_TCP_TABLES);
 
   constructor(
     private readonly root: number,
@@ -103,11 +116,12 @@ export class TreeReader implements ProcessReader {
   read(): RawProcess | undefined {
     if (this.reads++ % this.rescanEvery === 0) this.members = processTree(this.root).map((p) => p.pid);
     const tree = this.members.flatMap((pid) => maybe(() => parseStat(text(`/proc/${pid}/stat`))) ?? []);
-    return tree.some((p) => p.pid === this.root) ? readProcess(tree) : undefined;
+    return tree.some((p) => p.pid === this.root) ? readProcess(tree, this.sockets) : undefined;
   }
 }
 
-export function readProcess(tree: ProcStat[]): RawProcess {
+/** `sockets`: the reader's own, kept between reads; one made for the call reads the tables. */
+export function readProcess(tree: ProcStat[], sockets = new SocketStates(PROC_TCP_TABLES)): RawProcess {
   const raw: RawProcess = {
     pids: tree.map((p) => p.pid),
     ticks: 0,
@@ -138,14 +152,7 @@ export function readProcess(tree: ProcStat[]): RawProcess {
     }
   }
   if (io) raw.io = io;
-  if (inodes.length > 0) {
-    const states = parseNetTcp(text('/proc/net/tcp'));
-    parseNetTcp(maybe(() => text('/proc/net/tcp6')) ?? '', states);
-    for (const inode of inodes) {
-      const state = states.get(inode);
-      if (state && state !== 'LISTEN') raw.tcp[state] = (raw.tcp[state] ?? 0) + 1;
-    }
-  }
+  if (inodes.length > 0) raw.tcp = sockets.count(inodes);
   return raw;
 }
 

@@ -80,6 +80,8 @@ export class Sampler {
     this.phase = phase;
     this.taken = 0;
     this.peak = undefined;
+    // The snapshot rates are taken against, where no rest phase took one (--skip-rest).
+    if (!this.previous) this.pending = this.take(phase);
     const tick = () => {
       this.pending = this.take().finally(() => {
         if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);

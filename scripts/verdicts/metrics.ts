@@ -62,8 +62,10 @@ export function metricsVerdict(input: {
   /** Undefined when the run had no cooldown (k6 did not finish). */
   cooldown: Record<string, number> | undefined;
   gaps: number;
+  /** Why nothing was measured at rest, where the run was asked to take no rest: growth not judged. */
+  restSkipped?: string;
 }): MetricsVerdict {
-  const { limits, runMax, baseline, cooldown, gaps } = input;
+  const { limits, runMax, baseline, cooldown, gaps, restSkipped } = input;
   if (Object.keys(limits).length === 0)
     return { judged: false, reason: 'the SLA table names no metric', checks: [], gaps, pass: true };
   if (!input.scraped)
@@ -82,7 +84,9 @@ export function metricsVerdict(input: {
       const b = baseline[series];
       const f = cooldown?.[series];
       const base = { series, measure: 'growth' as const, tolerance: limit.growth };
-      if (b === undefined) checks.push({ ...base, pass: false, reason: 'never exposed in the baseline' });
+      if (restSkipped) checks.push({ ...base, pass: true, reason: restSkipped });
+      else if (b === undefined)
+        checks.push({ ...base, pass: false, reason: 'never exposed in the baseline' });
       else if (cooldown === undefined)
         checks.push({ ...base, baseline: b, pass: true, reason: 'no cooldown: the load did not finish' });
       else if (f === undefined)

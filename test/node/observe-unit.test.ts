@@ -204,6 +204,21 @@ test('metrics verdict: max over the run, growth from baseline to cooldown, and a
     cooldown: undefined,
   });
   assert.equal(noCooldown.checks[1]?.pass, true, 'a run that did not finish has no level at rest to judge');
+  const noRest = metricsVerdict({
+    ...base,
+    baseline: {},
+    runMax: { websocket_connections_active: 5001 },
+    cooldown: undefined,
+    restSkipped: '--skip-rest took no baseline or cooldown',
+  });
+  assert.deepEqual(
+    noRest.checks.map((c) => [c.measure, c.pass, c.reason]),
+    [
+      ['max', false, undefined],
+      ['growth', true, '--skip-rest took no baseline or cooldown'],
+    ],
+    'no rest: growth not judged (not "never exposed in the baseline"); max still judged',
+  );
   assert.equal(metricsVerdict({ ...base, scraped: false, runMax: {}, cooldown: {} }).judged, false);
 });
 

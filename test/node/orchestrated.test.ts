@@ -12,6 +12,8 @@ const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, 
 
 // Quick enough for a test, long enough for a verdict: 2 s of warmup, 3 samples each side.
 const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
+/** For a verdict on the load alone: no baseline or cooldown, and so no leak verdict beside it. */
+const NO_REST = ['--quiet', '--warmup', '2', '--skip-rest'];
 /** Seed 000 quick judged on its leak verdicts alone: no latency target a busy machine can miss. */
 const QUICK = ['run', 'plugins', '--profile', 'quick', '--sla', 'test/fixtures/leaks.yaml', ...FAST];
 
@@ -84,7 +86,7 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
     '0.05',
     '--sla',
     'test/fixtures/degradation.yaml',
-    ...FAST,
+    ...NO_REST,
   ];
   const steady = await cli(args);
   const s = summaryOf(steady.stderr).summary;
@@ -105,7 +107,7 @@ test('degradation: fails with exit 11 against the slow-down mode and passes with
 
 test('recovery: the pool-stuck mode fails with exit 12; the normal pool recovers from the same burst', async () => {
   // Seed 001's recovery criterion alone: a table nothing else in it can fail.
-  const args = ['run', ...poolExhaustion('test/fixtures/recovery.yaml'), ...FAST];
+  const args = ['run', ...poolExhaustion('test/fixtures/recovery.yaml'), ...NO_REST];
   const env = { TARGET_POOL_CAPACITY: '10' };
   const normal = await cli(args, env);
   assert.equal(normal.code, 0, normal.stderr);

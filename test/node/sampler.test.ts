@@ -1,7 +1,7 @@
 // The pure parts of the sampler and the verdicts, on text as Linux and k6 write it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +15,9 @@ import {
   parseStatus,
 } from '../../scripts/sampler/proc.ts';
 import { toSample } from '../../scripts/sampler/sample.ts';
-import { readProcess } from '../../scripts/sampler/read.ts';
+import { readProcess, TreeReader } from '../../scripts/sampler/read.ts';
+import { Sampler } from '../../scripts/sampler/sampler.ts';
+import { SocketStates } from '../../scripts/sampler/sockets.ts';
 import { listeningInodes } from '../../scripts/sampler/watch.ts';
 import { degradationVerdict } from '../../scripts/verdicts/degradation.ts';
 import {
@@ -365,4 +367,57 @@ test('leak judging: floors for a table without tolerances, noise at rest, and no
   );
   assert.match(decideExit({ k6: { code: 0, signal: null }, leaks: wide }).line, /memory not judged/);
   assert.deepEqual(restNoise([baseline, { ...baseline, memory: 13 * MB }]).memory, 13 * MB - 12.1 * MB);
+});
+
+test('a run phase with no rest before it (--skip-rest) and shorter than its interval still gets its sample', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-sampler-'));
+  const out = createWriteStream(join(dir, 'timeline.jsonl'));
+  const sampler = new Sampler({ watch: new TreeReader(process.pid), intervalMs: 60_000, out });
+  sampler.start('run');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sampler.stop();
+  await new Promise((resolve) => out.end(resolve));
+  const samples = readFileSync(join(dir, 'timeline.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    samples.map((s: { phase: string; process?: unknown }) => [s.phase, s.process !== undefined]),
+    [['run', true]],
+  );
+});
+
+test('socket states: the TCP tables are read for a socket not seen before and every 5th read, not each sample', () => {
+  const line = (inode: string, st: string) =>
+    `   0: 0100007F:1F90 0100007F:D2F0 ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0 20 4 30 10 -1`;
+  const tables = { rows: [line('111', '0A'), line('222', '01')], tcp6Rows: [] as string[] };
+  const header =
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
+  const sockets = new SocketStates({
+    tcp: () => [header, ...tables.rows].join('\n'),
+    tcp6: () => [header, ...tables.tcp6Rows].join('\n'),
+  });
+  assert.deepEqual(
+    sockets.count(['111', '222', '999']),
+    { ESTABLISHED: 1 },
+    'listening and unix sockets are no connection',
+  );
+  assert.equal(sockets.tableReads, 1);
+  assert.deepEqual(sockets.count(['111', '222', '999']), { ESTABLISHED: 1 });
+  assert.equal(sockets.tableReads, 1, 'the same sockets: nothing read');
+  tables.tcp6Rows = [line('333', '01')];
+  assert.deepEqual(
+    sockets.count(['111', '222', '999', '333']),
+    { ESTABLISHED: 2 },
+    'a new socket, found in tcp6',
+  );
+  assert.equal(sockets.tableReads, 2);
+  // The peer closed 222: seen at the next refresh, at most 5 reads later.
+  tables.rows = [line('111', '0A'), line('222', '08')];
+  const seen = [1, 2, 3, 4, 5].map(() => sockets.count(['111', '222', '999', '333']));
+  assert.deepEqual(seen.at(3), { ESTABLISHED: 2 });
+  assert.deepEqual(seen.at(4), { ESTABLISHED: 1, CLOSE_WAIT: 1 });
+  assert.equal(sockets.tableReads, 3);
+  assert.deepEqual(sockets.count(['111', '333']), { ESTABLISHED: 1 }, 'a closed socket is not counted');
+  assert.equal(sockets.tableReads, 3);
 });

@@ -10,18 +10,20 @@ import { cli, k6MetricsOf, poolExhaustion, summaryOf, type Summary } from './cli
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
+/** A run whose subject is not the target at rest: no baseline or cooldown, no leak verdict to wait for. */
+const FAST = ['--quiet', '--warmup', '2', '--skip-rest'];
 /** Enough for a leak verdict on a short run: 2 s of warmup, 3 samples each side. */
-const FAST = ['--quiet', '--warmup', '2', '--samples', '3'];
+const AT_REST = ['--quiet', '--warmup', '2', '--samples', '3'];
 
 const threshold = (s: Summary, metric: string) => s.ending.thresholds?.find((t) => t.metric === metric);
 
-async function suite(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const { code, stdout, stderr } = await cli(['run', ...args, ...FAST], env);
+async function suite(args: string[], env: NodeJS.ProcessEnv = {}, judging = FAST) {
+  const { code, stdout, stderr } = await cli(['run', ...args, ...judging], env);
   return { code, output: `${stdout}\n${stderr}`, ...summaryOf(stderr) };
 }
 
 test('seed 003 short messages: every message accounted for at > 10K msg/s; a target that drops 1 in 1,000 fails', async () => {
-  const ok = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1']);
+  const ok = await suite(['streaming', '--profile', 'stream-short', '--scale', '0.1'], {}, AT_REST);
   // The subject is messages: k6's thresholds. The seed's "CPU < 20% average" is judged beside them,
   // and a target flooding as fast as it can is over it (the reference target: ~60% of one core).
   assert.equal(ok.summary.ending.k6.code, 0, ok.output);
@@ -318,7 +320,8 @@ test('seed 002 single-user baseline: a later run compares with it per endpoint; 
 
 test('seed 004 WebSocket scalability on the task update socket: latency and memory per connection reported; watchers cut off fail the drop rate', async () => {
   const args = ['file-service', '--profile', 'ws-scale', '--scale', '0.02'];
-  const ok = await suite(args);
+  // Memory per connection is the peak's gain over the baseline: this run is taken at rest.
+  const ok = await suite(args, {}, AT_REST);
   assert.equal(threshold(ok.summary, 'ws_dropped')?.ok, true, ok.output);
   assert.equal(threshold(ok.summary, 'ws_dropped')?.threshold, 'rate<=0');
   const report = readFileSync(join(ok.dir, 'report.md'), 'utf8');
@@ -412,7 +415,7 @@ test('seed 004 disk space exhaustion: the store filled to 95% refuses with 507 a
 });
 
 test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 fails task_create', async () => {
-  const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5']);
+  const ok = await suite(['file-service', '--profile', 'smoke', '--scale', '0.5'], {}, AT_REST);
   // The subject is the table's rows, k6's verdict; utilisation and degradation are judged elsewhere.
   assert.equal(ok.summary.ending.k6.code, 0, ok.output);
   // Outside the soak, the memory the target keeps after 5–50 MB bodies is bounded by an amount, not
@@ -444,9 +447,11 @@ test('seed 004 weighted behaviour passes; a task API slower than its 500 ms p95 
 test('seed 004 breaking point: k6 is stopped in the first step whose own error rate passes 50%', async () => {
   // A target that serves 10 requests a second: each step of 2 more VUs fails more of its own
   // requests, while the rate since the start of the run lags behind.
-  const run = await suite(['perf-agent', '--profile', 'breaking-point', '--scale', '0.02'], {
-    TARGET_FAULTS: 'capacity=10',
-  });
+  const run = await suite(
+    ['perf-agent', '--profile', 'breaking-point', '--scale', '0.02'],
+    { TARGET_FAULTS: 'capacity=10' },
+    AT_REST,
+  );
   const stop = run.summary.ending.stepStop;
   assert.ok(stop, `k6kit stopped the run on a step:\n${run.output}`);
   assert.ok(stop.errorRate > 0.5 && stop.requests >= 50, JSON.stringify(stop));
@@ -492,6 +497,18 @@ test('utilisation: a target over its CPU limit fails with exit 14 and the figure
   const normal = await suite(args);
   assert.equal(normal.code, 0, normal.output);
   assert.match(normal.summary.verdict, /within limits: CPU average [\d.]+% ≤ 10%/);
+  // Judged without a rest (--skip-rest): the load's own samples, and the line says what was not judged.
+  assert.match(normal.summary.verdict, /leaks and peak growth not judged: --skip-rest took no baseline/);
+  assert.equal(normal.summary.ending.leaks, undefined);
+  const phases = readFileSync(join(normal.dir, 'resource-timeline.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line) as { phase: string }).phase);
+  assert.deepEqual([...new Set(phases)], ['run'], 'no sample at rest');
+  assert.match(
+    readFileSync(join(normal.dir, 'report.md'), 'utf8'),
+    /\| leaks and peak growth \| not judged \| --skip-rest took no baseline or cooldown \|/,
+  );
   const burning = await suite(args, { TARGET_FAULTS: 'cpu-burn=300' });
   assert.equal(burning.code, 14, burning.output);
   const check = burning.summary.ending.utilisation?.checks.find((c) => c.measure === 'cpuAvg');
@@ -504,13 +521,13 @@ test('utilisation: a target over its CPU limit fails with exit 14 and the figure
 
 test('peak growth: memory that climbs during the load and is gone by the cooldown fails with exit 10', async () => {
   const args = ['perf-agent', '--profile', 'smoke', '--sla', 'test/fixtures/peak.yaml'];
-  const normal = await suite(args);
+  const normal = await suite(args, {}, AT_REST);
   assert.equal(normal.code, 0, normal.output);
   assert.deepEqual(
     normal.summary.ending.peakGrowth?.map((v) => [v.resource, v.pass]),
     [['memory', true]],
   );
-  const bursting = await suite(args, { TARGET_FAULTS: 'burst-memory=1mb' });
+  const bursting = await suite(args, { TARGET_FAULTS: 'burst-memory=1mb' }, AT_REST);
   assert.equal(bursting.code, 10, bursting.output);
   const peak = bursting.summary.ending.peakGrowth?.[0];
   assert.ok(peak && !peak.pass && peak.delta > 64 * 1024 * 1024, JSON.stringify(peak));

@@ -27,6 +27,18 @@ test('error-rate=0.5 fails about half the requests', () =>
     assert.ok(failed > 60 && failed < 140, `${failed} of 200 failed`);
   }));
 
+test("capacity=20 is a token bucket: a burst of two seconds' worth passes, then 503 until it refills at 20 a second", () =>
+  withTarget(['--fault', 'capacity=20'], async (t) => {
+    const burst = await hit(t.get, 80);
+    // 40 tokens at start, and 20 a second refilled while the 80 requests ran (well under a second
+    // on loopback; all 80 would pass only if they took 2 s).
+    assert.deepEqual(new Set(burst.slice(0, 40)), new Set([200]), 'the burst passes');
+    assert.ok(burst.includes(503), `past the burst: refused (${burst.join(',')})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const refilled = (await hit(t.get, 5)).filter((s) => s === 200).length;
+    assert.ok(refilled >= 5, `half a second refills 10 tokens; ${refilled} of 5 passed`);
+  }));
+
 test('leak-memory grows the resident set by the leak per request; the normal target does not', async () => {
   const growth = async (args: string[]) => {
     let grew = 0;

@@ -139,3 +139,14 @@ test('exit codes: pass, thresholds, k6 failure, target death, interruption', () 
   });
   assert.equal(interrupted.exitCode, 130, 'an interruption explains everything after it');
 });
+
+test('what a run could not judge is in its line: leaks with --skip-rest, utilisation without a sample', () => {
+  const { exitCode, line } = decideExit({
+    k6: { code: 0, signal: null },
+    restSkipped: '--skip-rest took no baseline or cooldown',
+    utilisation: { judged: false, reason: 'no sample taken during the load', checks: [], pass: true },
+  });
+  assert.equal(exitCode, 0);
+  assert.match(line, /leaks and peak growth not judged: --skip-rest took no baseline or cooldown/);
+  assert.match(line, /utilisation not judged: no sample taken during the load/);
+});

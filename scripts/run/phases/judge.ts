@@ -177,5 +177,6 @@ async function judgeMetrics(run: RunState): Promise<void> {
     baseline: metricMedians(run.baseline ?? []),
     cooldown: run.cooldown && metricMedians(run.cooldown),
     gaps: maxima.gaps,
+    ...(run.ending.restSkipped ? { restSkipped: run.ending.restSkipped } : {}),
   });
 }

@@ -14,8 +14,16 @@ import { watchedName } from '../watchers/watchers.ts';
 /** Windows of samples tried before a baseline or cooldown is taken as it is: 5 × 5 s at most. */
 const SETTLE_ROUNDS = 5;
 
+/** The run's reason for judging nothing at rest, where it was asked to take no rest. */
+export const REST_SKIPPED = '--skip-rest took no baseline or cooldown';
+
 export async function baselinePhase(run: RunState): Promise<void> {
-  const { samples, intervalMs } = run.request;
+  const { samples, intervalMs, skipRest } = run.request;
+  if (skipRest) {
+    run.log(`phase: baseline skipped (${REST_SKIPPED}: leaks and peak growth not judged)`);
+    run.ending.restSkipped = REST_SKIPPED;
+    return;
+  }
   run.log(
     `phase: baseline (median of ${samples} samples, ${intervalMs / 1000} s apart, once memory is at rest)`,
   );
@@ -33,7 +41,7 @@ export async function cooldownPhase(run: RunState): Promise<void> {
   const { k6 } = run.ending;
   const stoppedByK6kit = run.ending.stepStop !== undefined || run.ending.liveStop !== undefined;
   const k6Finished = k6.code === 0 || k6.code === 99 || (stoppedByK6kit && k6.code !== null);
-  if (!k6Finished || !isObserved(run.target)) return;
+  if (!k6Finished || !isObserved(run.target) || run.request.skipRest) return;
   run.log(`phase: cooldown (median of ${run.request.samples} samples once the load has stopped)`);
   run.cooldown = await sampleSettled(run, 'cooldown');
 }

@@ -25,7 +25,8 @@ export class ResourceWatcher implements Watcher {
     await this.sampler.stop();
     const peak = this.sampler.peak;
     const tolerances = this.peakTolerances;
-    if (!this.context || !peak || Object.keys(tolerances).length === 0) return;
+    // No baseline (--skip-rest): nothing to have grown from; the run says it judged no growth.
+    if (!this.context || !peak || this.baseline.length === 0 || Object.keys(tolerances).length === 0) return;
     this.context.ending.peakGrowth = leakVerdicts(levelsMedian(this.baseline), peak, tolerances).filter(
       (v) => v.resource in tolerances,
     );
