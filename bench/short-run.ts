@@ -1,7 +1,7 @@
 // What a short run costs beyond its load: `k6kit run perf-agent --profile smoke` (its own target,
-// warmup, baseline, load, cooldown, judgement, reports) against bare `k6 run` of the same bundle
-// under the same profile, against a target already running. Alternated, REPS times; each k6kit
-// run's summary.json says where its time went, phase by phase.
+// warmup, baseline, load, cooldown, judgement, reports), with fewer samples and with no rest at
+// all, against bare `k6 run` of the same bundle under the same profile, against a target already
+// running. Alternated, REPS times; each k6kit run's summary.json says where its time went.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +18,17 @@ const REPS = 3;
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const spent = (p: PhaseTime) => (Date.parse(p.to) - Date.parse(p.from)) / 1000;
 
-const KINDS = ['k6kit', 'k6kit, no warmup, 2 samples', 'bare k6'] as const;
+const KINDS = [
+  'k6kit',
+  'k6kit, no warmup, 2 samples',
+  'k6kit --skip-rest (no leak verdict)',
+  'bare k6',
+] as const;
 type Kind = (typeof KINDS)[number];
 const FLAGS: Record<Kind, string[]> = {
   k6kit: [],
   'k6kit, no warmup, 2 samples': ['--warmup', '0', '--samples', '2'],
+  'k6kit --skip-rest (no leak verdict)': ['--skip-rest'],
   'bare k6': [],
 };
 

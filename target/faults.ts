@@ -10,13 +10,45 @@ import { sleep } from './latency.ts';
 /** capacity=PER_S: the bursts its token bucket lets through, in seconds of its rate. */
 const BURST_SECONDS = 2;
 
+/**
+ * burst-memory's memory: blocks larger than glibc's largest mmap threshold (32 MiB), each filled
+ * a request's share at a time, so that the resident set grows with the requests and a release
+ * gives it all back to the kernel. 1 MB buffers were malloc'd from the heap once a freed block had
+ * raised glibc's threshold, and stayed resident after the settle while anything allocated after
+ * them lived (a connection): a CI run read 84 → 191 MiB at its cooldown, a leak the fault is not.
+ */
+class HeldMemory {
+  private static readonly BLOCK = 64 * 1024 * 1024;
+  private blocks: Buffer[] = [];
+  private used = HeldMemory.BLOCK;
+
+  add(bytes: number): void {
+    for (let left = bytes; left > 0;) {
+      if (this.used === HeldMemory.BLOCK) {
+        this.blocks.push(Buffer.allocUnsafeSlow(HeldMemory.BLOCK));
+        this.used = 0;
+      }
+      const n = Math.min(left, HeldMemory.BLOCK - this.used);
+      // fill() touches the pages: the share shows in RSS, not only in the allocator's books.
+      this.blocks.at(-1)?.fill(1, this.used, this.used + n);
+      this.used += n;
+      left -= n;
+    }
+  }
+
+  release(): void {
+    this.blocks = [];
+    this.used = HeldMemory.BLOCK;
+  }
+}
+
 export function registerFaults(app: FastifyInstance, config: TargetConfig, leakFile: string): void {
   if (config.faults.leakFds) writeFileSync(leakFile, 'leak\n');
   if (!requestFaultsActive(config)) return;
   const { faults, errorRate } = config;
 
   const leaked = { memory: [] as Buffer[], fds: [] as number[], sockets: [] as Socket[] };
-  let held: Buffer[] = [];
+  const held = new HeldMemory();
   const startedAt = Date.now();
   let requests = 0;
   const bucket = { at: performance.now(), tokens: BURST_SECONDS * faults.capacity };
@@ -26,7 +58,7 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
     if (request.url === '/metrics') return;
     if (request.url.startsWith('/__target')) {
       // The settle before the cooldown lets go of what burst-memory held: the load is over.
-      if (request.url === '/__target/gc') held = [];
+      if (request.url === '/__target/gc') held.release();
       return;
     }
     requests++;
@@ -40,7 +72,7 @@ export function registerFaults(app: FastifyInstance, config: TargetConfig, leakF
     }
     // fill() touches every page, so the leak shows in RSS and not only in the heap's bookkeeping.
     if (faults.leakMemory > 0) leaked.memory.push(Buffer.allocUnsafe(faults.leakMemory).fill(1));
-    if (faults.burstMemory > 0) held.push(Buffer.allocUnsafe(faults.burstMemory).fill(1));
+    if (faults.burstMemory > 0) held.add(faults.burstMemory);
     if (faults.leakFds) leaked.fds.push(openSync(leakFile, 'r'));
     if (faults.leakConnections) {
       const address = app.server.address();

@@ -15,7 +15,7 @@ const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 240_000 }, 
 
 /** Seed 000 standard: 4 workers × 10 rounds, two loads and two unloads each: 160 requests, whatever the speed. */
 /** A quick plugins run judged on nothing a busy machine can miss. */
-const QUIET = ['--sla', 'test/fixtures/counts.yaml', '--quiet', '--warmup', '0', '--samples', '2'];
+const QUIET = ['--sla', 'test/fixtures/counts.yaml', '--quiet', '--warmup', '0', '--skip-rest'];
 const STANDARD = ['run', 'plugins', '--profile', 'standard', ...QUIET];
 /** Fixed latencies: the percentiles of two runs differ by the machine's noise only. */
 const FIXED = { TARGET_LATENCY: 'plugin-load=20,plugin-unload=10' };

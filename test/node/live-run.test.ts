@@ -14,7 +14,7 @@ import { minimalServer, type Server } from './servers.ts';
 
 const smoke = (seconds: number, table: string) => [
   ...['run', 'perf-agent', '--profile', 'smoke', '--duration', String(seconds)],
-  ...['--warmup', '0', '--samples', '1', '--quiet', '--sla', `test/fixtures/${table}`],
+  ...['--warmup', '0', '--skip-rest', '--quiet', '--sla', `test/fixtures/${table}`],
 ];
 const watching = (s: Server) => ['--base-url', s.url, '--watch-pid', String(s.pid)];
 const periods = (dir: string) =>

@@ -83,7 +83,7 @@ test('iterations k6 could not start in time are incomplete (exit 17), not a pass
   // 20 arrivals a second for 3 s, one VU, answers of 300 ms: most are dropped. (Rounds
   // cut by a time cap are the same k6 count; --rounds and --workers now fit the cap they need,
   // which the k6-side profile tests hold.)
-  const result = await cli([...sustainedFor3s(20, 1), '--warmup', '0', '--samples', '1', '--quiet'], {
+  const result = await cli([...sustainedFor3s(20, 1), '--warmup', '0', '--skip-rest', '--quiet'], {
     TARGET_LATENCY: 'messages=300',
   });
   assert.equal(result.code, 17, result.stderr);
