@@ -65,8 +65,8 @@ test('burst-memory holds its share per request until the settle, which gives it 
     const before = rssBytes(t.nodePid);
     // Between the requests, connections the target keeps: native memory allocated after the held
     // memory, as a load's own connections are. With 1 MB buffers from the allocator's heap, they
-    // kept most of it resident after the settle (121–177 MB of 200, measured); a cooldown read that
-    // as a leak.
+    // kept 121–177 MB of 200 resident after the settle in 3 of 6 tries (the allocator's order
+    // decides); a cooldown read that as a leak. The 64 MiB blocks gave it all back in every try.
     const { hostname, port } = new URL(t.url);
     const sockets: Socket[] = [];
     for (let i = 0; i < 100; i++) {
@@ -74,13 +74,12 @@ test('burst-memory holds its share per request until the settle, which gives it 
       sockets.push(connect(Number(port), hostname).on('error', () => {}));
     }
     try {
-      const held = rssBytes(t.nodePid) - before;
-      assert.ok(held >= 150 * MB, `held ${(held / MB).toFixed(1)} MB for 200 requests of 1 MB`);
+      const held = () => rssBytes(t.nodePid) - before;
+      assert.ok(held() >= 150 * MB, `held ${(held() / MB).toFixed(1)} MB for 200 requests of 1 MB`);
       assert.equal((await t.post('/__target/gc')).status, 200);
-      const kept = await until(
-        async () => (rssBytes(t.nodePid) - before < 20 * MB ? rssBytes(t.nodePid) - before : undefined),
-        'the held memory to be given back',
-      ).catch(() => rssBytes(t.nodePid) - before);
+      // Given back within until()'s 10 s, or the assertion says how much stayed.
+      await until(async () => (held() < 20 * MB ? true : undefined), 'the memory given back').catch(() => {});
+      const kept = held();
       assert.ok(kept < 20 * MB, `${(kept / MB).toFixed(1)} MB kept after the settle`);
     } finally {
       for (const socket of sockets) socket.destroy();

@@ -15,7 +15,7 @@ import { watchedName } from '../watchers/watchers.ts';
 const SETTLE_ROUNDS = 5;
 
 /** The run's reason for judging nothing at rest, where it was asked to take no rest. */
-export const REST_SKIPPED = '--skip-rest took no baseline or cooldown';
+const REST_SKIPPED = '--skip-rest took no baseline or cooldown';
 
 export async function baselinePhase(run: RunState): Promise<void> {
   const { samples, intervalMs, skipRest } = run.request;
