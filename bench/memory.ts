@@ -75,9 +75,9 @@ async function peakOf(k6: K6, script: string, env: Record<string, string>): Prom
     nothrow: true,
     env: { ...process.env, ...env, K6_NO_USAGE_REPORT: 'true' },
   })`${k6.bin} run --quiet ${script}`;
-  const watch = watchPeakRss(run.pid as number, 200);
+  const watch = watchPeakRss([run.pid as number], 200);
   const result = await run;
-  const peak = watch.stop();
+  const [peak] = watch.stop();
   if (result.exitCode !== 0) throw new Error(`k6 exited ${result.exitCode}: ${result.stderr.slice(-500)}`);
   return peak ?? 0;
 }

@@ -4,38 +4,31 @@
 //
 // The CSV files are read together, in time order (a k-way merge), so that a one-second period is
 // complete once every instance has passed it and can be written and dropped: memory holds a few
-// periods, whatever the run's length.
-import { createReadStream, existsSync } from 'node:fs';
+// periods, whatever the run's length. A run's instances are merged while they run, from their
+// files as k6 flushes them (mergeLive); files that came back from elsewhere (k6-operator's
+// runners), after the fact (mergeInstances).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeJsonLines } from '../jsonl.ts';
 import { writeWhole } from '../storage.ts';
-import { constants, createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
-import { createInterface } from 'node:readline';
+import { metricTypes } from '../k6/live.ts';
+import { tailGzip } from './tail.ts';
+import { byTime } from './by-time.ts';
 import type { Threshold } from '../../lib/contract.ts';
 import { pointFromSummary } from '../k6/recording.ts';
 import type { SummaryExport } from '../k6/summary.ts';
-import { Aggregate, kindOf, type KSample, type MetricKind } from './merge.ts';
+import { CsvRows } from './csv-rows.ts';
+import {
+  Aggregate,
+  HTTP_TIMING_DETAILS,
+  builtinKind,
+  guessKind,
+  kindOf,
+  type KSample,
+  type MetricKind,
+} from './merge.ts';
 import { thresholdHolds } from './thresholds.ts';
 import type { K6Point } from '../contracts/timeline.ts';
-
-/** The CSV columns that are tags (k6's csv output), beside extra_tags "k=v&k2=v2". */
-const TAG_COLUMNS = [
-  'check',
-  'error',
-  'error_code',
-  'expected_response',
-  'group',
-  'method',
-  'name',
-  'proto',
-  'scenario',
-  'service',
-  'status',
-  'subproto',
-  'tls_version',
-  'url',
-];
 
 /** Seconds a period stays open after the merge has passed it: k6 flushes samples in batches. */
 const SLACK_SECONDS = 3;
@@ -44,99 +37,33 @@ const SLACK_SECONDS = 3;
  * k6's per-request timing details: no verdict or report of k6kit reads them, and they are half
  * of every request's rows. Skipped unless a threshold names one.
  */
-const DETAIL_METRICS = [
-  'http_req_blocked',
-  'http_req_connecting',
-  'http_req_tls_handshaking',
-  'http_req_sending',
-  'http_req_waiting',
-  'http_req_receiving',
-  'iteration_duration',
-];
+const DETAIL_METRICS = [...HTTP_TIMING_DETAILS, 'iteration_duration'];
 
-/**
- * One instance's samples in the order it wrote them; a file cut short (a killed k6) ends early.
- *
- * Read by line: a row of a skipped metric is dropped on its name (its first field) before any
- * parsing, and a row without a quote, which is every row but those carrying an error message,
- * splits on its commas. Only quoted rows go through csv-parse. Measured on 1.5 million rows, the
- * merge took 7.6 s with csv-parse on every row.
- */
-export async function* readInstanceCsv(
-  file: string,
+/** One instance's samples in the order it wrote them, a batch per chunk of its inflated CSV. */
+export async function* instanceSamples(
+  chunks: AsyncIterable<Buffer>,
   instance: number,
   skip: ReadonlySet<string> = new Set(),
-): AsyncGenerator<KSample> {
-  const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH });
-  const lines = createInterface({ input: createReadStream(file).pipe(gunzip), crlfDelay: Infinity });
-  gunzip.on('error', () => lines.close());
-  let tagColumns: [number, string][] | undefined;
-  let at = { name: 0, time: 1, value: 2, extra: -1 };
-  for await (const line of lines) {
-    if (line === '') continue;
-    const metric = line.slice(0, line.indexOf(','));
-    if (skip.has(metric)) continue;
-    let row: string[];
-    try {
-      row = line.includes('"')
-        ? ((parse(line, { relax_column_count: true }) as string[][])[0] ?? [])
-        : line.split(',');
-    } catch {
-      // A partial last line of a killed instance: what came before it is kept.
-      return;
-    }
-    if (!tagColumns) {
-      at = {
-        name: row.indexOf('metric_name'),
-        time: row.indexOf('timestamp'),
-        value: row.indexOf('metric_value'),
-        extra: row.indexOf('extra_tags'),
-      };
-      tagColumns = TAG_COLUMNS.map((c): [number, string] => [row.indexOf(c), c]).filter(([i]) => i >= 0);
-      continue;
-    }
-    const value = Number(row[at.value]);
-    const t = Number(row[at.time]);
-    if (!metric || !Number.isFinite(value) || !Number.isFinite(t)) continue;
-    const tags: Record<string, string> = {};
-    for (const [i, column] of tagColumns) if (row[i]) tags[column] = row[i] as string;
-    const extra = at.extra >= 0 ? row[at.extra] : undefined;
-    if (extra)
-      for (const pair of extra.split('&')) {
-        const eq = pair.indexOf('=');
-        if (eq > 0) tags[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-    yield { metric, t, value, tags, instance };
-  }
+): AsyncGenerator<KSample[]> {
+  const rows = new CsvRows(instance, skip);
+  for await (const chunk of chunks) yield rows.push(chunk);
 }
 
-/** Samples of several time-ordered streams, merged in time order. */
-export async function* byTime(streams: AsyncGenerator<KSample>[]): AsyncGenerator<KSample> {
-  const heads = await Promise.all(streams.map((s) => s.next()));
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const head = heads[i] as IteratorResult<KSample>;
-      if (!head.done && (best < 0 || head.value.t < (heads[best] as IteratorYieldResult<KSample>).value.t))
-        best = i;
-    }
-    if (best < 0) return;
-    yield (heads[best] as IteratorYieldResult<KSample>).value;
-    heads[best] = await (streams[best] as AsyncGenerator<KSample>).next();
-  }
-}
-
-export interface MergeInput {
-  csvFiles: string[];
-  summaryFiles: string[];
+/** Where the merged files go, and what they are judged and described by. */
+interface MergeTarget {
   /** The bundle's thresholds: judged here, on the whole. */
   thresholds: Record<string, Threshold[]>;
   /** Operation → what its latency is measured on (http, ws, or a custom Trend). */
   operations: Record<string, string>;
+  timelineOut: string;
+}
+
+export interface MergeInput extends MergeTarget {
+  csvFiles: string[];
+  summaryFiles: string[];
   /** Seconds from the start of the load to its end: counters' rates. */
   seconds: number;
   summaryOut: string;
-  timelineOut: string;
 }
 
 export interface MergeOutcome {
@@ -148,62 +75,180 @@ export interface MergeOutcome {
   aggregate: Aggregate;
   /** Requests by HTTP status over all instances ('0': no response). */
   statuses: Record<string, number>;
+  /** Metrics whose kind the live merge took wrongly, for which the files were merged again. */
+  remerged?: string[];
 }
 
+/** The files N instances left, merged after they ended: each metric's kind from their summaries. */
 export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
   const kinds = await metricKinds(input.summaryFiles);
-  const submetrics = Object.keys(input.thresholds);
-  const run = new Aggregate(kinds, submetrics, 3);
-  const periods = new Map<number, Aggregate>();
-  const timeline = writeJsonLines(input.timelineOut);
-  let start: number | undefined;
-  let samples = 0;
-  let late = 0;
-  let written = -Infinity;
-  let newest = -Infinity;
-  const flush = (upTo: number) => {
-    for (const second of [...periods.keys()].sort((a, b) => a - b)) {
-      if (second > upTo) break;
-      const period = periods.get(second) as Aggregate;
-      periods.delete(second);
-      timeline.write(periodPoint(period, second, start ?? second * 1000, input.operations));
-      written = second;
-    }
+  // Written files: their writers have ended. One that is not there gives no samples.
+  const sources = input.csvFiles.map((file) => tailGzip(file, () => true));
+  return finishMerge(await mergeSamples(sources, kinds, input), input);
+}
+
+export interface LiveMergeInput extends MergeTarget {
+  csvFiles: string[];
+  /** Each instance's REST API, asked for the kind of a metric k6 does not build in. */
+  addresses: string[];
+  /** True once every instance has exited: their files are whole. */
+  ended: () => boolean;
+}
+
+export interface LiveMerge {
+  merge: SampleMerge;
+  /** The kind each metric was merged as, to be checked against the instances' summaries. */
+  kinds: ReadonlyMap<string, MetricKind>;
+}
+
+/** How often the instances' REST APIs are asked what their metrics are, while they run. */
+const KINDS_POLL_MS = 1000;
+
+/**
+ * The samples of N running instances, merged as they write them, so the merge is done when the
+ * load is. A metric's kind must be known at its first sample: k6's own are; a script's own is
+ * read from the instances' REST APIs, asked every second while they run and again when a metric
+ * is new. Its first row may reach the file only after k6 has exited (k6 writes the gzip stream a
+ * block at a time), hence the polling.
+ */
+export async function mergeLive(input: LiveMergeInput): Promise<LiveMerge> {
+  const kinds = new Map<string, MetricKind>();
+  const registered = new Map<string, string>();
+  const ask = async () => {
+    for (const types of await Promise.all(input.addresses.map(metricTypes)))
+      for (const [metric, type] of types) registered.set(metric, type);
   };
+  const learn = async ({ metric }: KSample) => {
+    if (!builtinKind(metric) && !registered.has(metric)) await ask();
+    const known = builtinKind(metric) ?? registered.get(metric);
+    kinds.set(metric, isKind(known) ? known : guessKind(metric));
+  };
+  const polling = setInterval(() => void ask(), KINDS_POLL_MS);
+  try {
+    const sources = input.csvFiles.map((file) => tailGzip(file, input.ended));
+    return { merge: await mergeSamples(sources, kinds, input, learn), kinds };
+  } finally {
+    clearInterval(polling);
+  }
+}
+
+/**
+ * The live merge's outcome once the instances' summaries are written. Where a metric was merged
+ * as a kind other than the one k6 exported for it (a guess, where its API did not answer), the
+ * written files are merged again: the outcome is exact either way.
+ */
+export async function finishLiveMerge(live: LiveMerge, input: MergeInput): Promise<MergeOutcome> {
+  const exported = await metricKinds(input.summaryFiles);
+  const wrong = [...live.kinds].filter(([metric, kind]) => (exported.get(metric) ?? kind) !== kind);
+  if (wrong.length === 0) return finishMerge(live.merge, input);
+  return { ...(await mergeInstances(input)), remerged: wrong.map(([metric]) => metric) };
+}
+
+async function mergeSamples(
+  sources: AsyncIterable<Buffer>[],
+  kinds: Map<string, MetricKind>,
+  target: MergeTarget,
+  learn?: (sample: KSample) => Promise<void>,
+): Promise<SampleMerge> {
+  const submetrics = Object.keys(target.thresholds);
+  const timeline = writeJsonLines(target.timelineOut);
+  const write = (point: K6Point) => timeline.write(point);
+  const merge = new SampleMerge(new Aggregate(kinds, submetrics, 3), kinds, write, target.operations);
   const named = new Set(submetrics.map((key) => key.replace(/\{.*$/, '')));
   const skip = new Set(DETAIL_METRICS.filter((m) => !named.has(m)));
-  const streams = input.csvFiles.filter(existsSync).map((f, i) => readInstanceCsv(f, i + 1, skip));
-  const statuses: Record<string, number> = {};
-  for await (const sample of byTime(streams)) {
-    samples++;
+  const streams = sources.map((source, i) => instanceSamples(source, i + 1, skip));
+  try {
+    for await (const batch of byTime(streams))
+      for (const sample of batch) {
+        if (learn && !kinds.has(sample.metric)) await learn(sample);
+        merge.add(sample);
+      }
+    merge.close();
+  } finally {
+    await timeline.close();
+  }
+  return merge;
+}
+
+async function finishMerge(merge: SampleMerge, input: MergeInput): Promise<MergeOutcome> {
+  const { run, samples, late, statuses } = merge;
+  const metrics = withThresholds(run.exportMetrics(input.seconds), input.thresholds, run);
+  await writeWhole(
+    input.summaryOut,
+    `${JSON.stringify({ metrics, merged: { instances: input.csvFiles.length, samples, late } }, null, 2)}\n`,
+  );
+  return { metrics, samples, late, aggregate: run, statuses };
+}
+
+function isKind(kind: string | undefined): kind is MetricKind {
+  return kind === 'trend' || kind === 'counter' || kind === 'rate' || kind === 'gauge';
+}
+
+/**
+ * The samples of every instance, in time order, into the whole run's aggregate and one aggregate
+ * per second; a second is written once the merge is SLACK_SECONDS past it, and dropped.
+ */
+export class SampleMerge {
+  samples = 0;
+  late = 0;
+  readonly statuses: Record<string, number> = {};
+  private readonly periods = new Map<number, Aggregate>();
+  private start: number | undefined;
+  private written = -Infinity;
+  private newest = -Infinity;
+
+  constructor(
+    readonly run: Aggregate,
+    private readonly kinds: ReadonlyMap<string, MetricKind>,
+    private readonly write: (point: K6Point) => void,
+    private readonly operations: Record<string, string>,
+  ) {}
+
+  add(sample: KSample): void {
+    this.samples++;
     if (sample.metric === 'http_reqs') {
       const status = sample.tags['status'] || '0';
-      statuses[status] = (statuses[status] ?? 0) + sample.value;
+      this.statuses[status] = (this.statuses[status] ?? 0) + sample.value;
     }
-    start ??= sample.t;
-    run.add(sample);
+    this.start ??= sample.t;
+    this.run.add(sample);
     const second = Math.floor(sample.t / 1000);
-    if (second <= written) {
-      late++;
-      continue;
+    if (second <= this.written) {
+      this.late++;
+      return;
     }
-    let period = periods.get(second);
-    if (!period) {
-      period = new Aggregate(kinds, [], 2);
-      periods.set(second, period);
-    }
+    let period = this.periods.get(second);
+    if (!period) this.periods.set(second, (period = new Aggregate(this.kinds, [], 2)));
     period.add(sample);
     // Periods close as the merge moves on to a new second, not on every sample.
-    if (second > newest) {
-      newest = second;
-      flush(second - SLACK_SECONDS - 1);
+    if (second > this.newest) {
+      this.newest = second;
+      this.flush(second - SLACK_SECONDS - 1);
     }
   }
-  flush(Infinity);
-  await timeline.close();
 
-  const metrics: SummaryExport['metrics'] = run.exportMetrics(input.seconds);
-  for (const [key, entries] of Object.entries(input.thresholds)) {
+  close(): void {
+    this.flush(Infinity);
+  }
+
+  private flush(upTo: number): void {
+    for (const second of [...this.periods.keys()].sort((a, b) => a - b)) {
+      if (second > upTo) break;
+      const period = this.periods.get(second) as Aggregate;
+      this.periods.delete(second);
+      this.write(periodPoint(period, second, this.start ?? second * 1000, this.operations));
+      this.written = second;
+    }
+  }
+}
+
+/** The whole run's stats with the bundle's thresholds judged on them, as k6's export marks them. */
+function withThresholds(
+  metrics: SummaryExport['metrics'],
+  thresholds: Record<string, Threshold[]>,
+  run: Aggregate,
+): SummaryExport['metrics'] {
+  for (const [key, entries] of Object.entries(thresholds)) {
     const stats = metrics[key] ?? emptyStats(run.kindOfKey(key));
     const judged: Record<string, boolean> = {};
     for (const entry of entries) {
@@ -213,11 +258,7 @@ export async function mergeInstances(input: MergeInput): Promise<MergeOutcome> {
     }
     metrics[key] = { ...stats, thresholds: judged };
   }
-  await writeWhole(
-    input.summaryOut,
-    `${JSON.stringify({ metrics, merged: { instances: input.csvFiles.length, samples, late } }, null, 2)}\n`,
-  );
-  return { metrics, samples, late, aggregate: run, statuses };
+  return metrics;
 }
 
 /** One period of the whole test, in k6kit's timeline shape. */

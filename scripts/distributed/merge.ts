@@ -15,7 +15,7 @@ export interface KSample {
   /** Milliseconds since the epoch. */
   t: number;
   value: number;
-  tags: Record<string, string>;
+  tags: Readonly<Record<string, string>>;
   instance: number;
 }
 
@@ -157,6 +157,7 @@ class Accumulator {
 export class Aggregate {
   private readonly metrics = new Map<string, Accumulator>();
   private readonly filters = new Map<string, SubmetricFilter[]>();
+  private readonly byTags = new WeakMap<KSample['tags'], Map<string, Accumulator[]>>();
 
   constructor(
     private readonly kinds: ReadonlyMap<string, MetricKind>,
@@ -171,12 +172,31 @@ export class Aggregate {
   }
 
   add(sample: KSample): void {
-    const keys = new Set([sample.metric]);
-    const op = sample.tags['op'];
-    if (op !== undefined) keys.add(`${sample.metric}{op:${op}}`);
-    for (const filter of this.filters.get(sample.metric) ?? [])
-      if (Object.entries(filter.tags).every(([k, v]) => sample.tags[k] === v)) keys.add(filter.key);
-    for (const key of keys) this.accumulator(key, sample.metric).add(sample.value, sample.instance);
+    for (const acc of this.accumulatorsOf(sample)) acc.add(sample.value, sample.instance);
+  }
+
+  /**
+   * The accumulators a sample adds to: its metric's, its operation's and each submetric's whose
+   * tags it has. Found once per metric and tags object: a CSV reader shares one object between the
+   * rows that have the same tags, so a run's hundreds of thousands of samples look up a handful.
+   */
+  private accumulatorsOf(sample: KSample): Accumulator[] {
+    let byMetric = this.byTags.get(sample.tags);
+    if (!byMetric) this.byTags.set(sample.tags, (byMetric = new Map()));
+    let found = byMetric.get(sample.metric);
+    if (!found) {
+      found = [...this.keysOf(sample)].map((key) => this.accumulator(key, sample.metric));
+      byMetric.set(sample.metric, found);
+    }
+    return found;
+  }
+
+  private keysOf({ metric, tags }: KSample): Set<string> {
+    const keys = new Set([metric]);
+    if (tags['op'] !== undefined) keys.add(`${metric}{op:${tags['op']}}`);
+    for (const filter of this.filters.get(metric) ?? [])
+      if (Object.entries(filter.tags).every(([k, v]) => tags[k] === v)) keys.add(filter.key);
+    return keys;
   }
 
   private accumulator(key: string, metric: string): Accumulator {
@@ -202,15 +222,54 @@ export class Aggregate {
   }
 }
 
-/** For a metric no instance summary named (a run cut short): k6's built-in kinds by name. */
-function guessKind(metric: string): MetricKind {
-  if (
-    /_duration$|_waiting$|_connecting$|_blocked$|_sending$|_receiving$|_tls_handshaking$|^iteration_duration$/.test(
-      metric,
-    )
-  )
-    return 'trend';
-  if (metric === 'http_req_failed' || metric === 'checks') return 'rate';
-  if (metric === 'vus' || metric === 'vus_max') return 'gauge';
-  return 'counter';
+/** The phases of each HTTP request that k6 times beside http_req_duration: Trends. */
+export const HTTP_TIMING_DETAILS = [
+  'http_req_blocked',
+  'http_req_connecting',
+  'http_req_tls_handshaking',
+  'http_req_sending',
+  'http_req_waiting',
+  'http_req_receiving',
+] as const;
+
+/** k6's built-in metrics and their kinds (k6 docs, "Built-in metrics"). */
+const BUILTIN_KINDS: ReadonlyMap<string, MetricKind> = new Map([
+  ...(['vus', 'vus_max'] as const).map((m) => [m, 'gauge'] as const),
+  ...(['checks', 'http_req_failed'] as const).map((m) => [m, 'rate'] as const),
+  ...(
+    [
+      'iterations',
+      'dropped_iterations',
+      'data_received',
+      'data_sent',
+      'http_reqs',
+      'ws_sessions',
+      'ws_msgs_sent',
+      'ws_msgs_received',
+      'grpc_streams',
+      'grpc_streams_msgs_sent',
+      'grpc_streams_msgs_received',
+    ] as const
+  ).map((m) => [m, 'counter'] as const),
+  ...(
+    [
+      'iteration_duration',
+      'http_req_duration',
+      ...HTTP_TIMING_DETAILS,
+      'ws_connecting',
+      'ws_ping',
+      'ws_session_duration',
+      'grpc_req_duration',
+    ] as const
+  ).map((m) => [m, 'trend'] as const),
+]);
+
+/** The kind of one of k6's built-in metrics; undefined for a script's own. */
+export function builtinKind(metric: string): MetricKind | undefined {
+  return BUILTIN_KINDS.get(metric);
+}
+
+/** For a metric no instance summary named (a run cut short): k6's built-in kinds, else by its name. */
+export function guessKind(metric: string): MetricKind {
+  return builtinKind(metric) ?? (/_duration$|_time$|_latency$/.test(metric) ? 'trend' : 'counter');
 }

@@ -82,3 +82,16 @@ export async function apiReady(address: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Each metric's type as k6 registered it (GET /v1/metrics); none where k6 does not answer. */
+export async function metricTypes(address: string): Promise<Map<string, string>> {
+  try {
+    const response = await fetch(`http://${address}/v1/metrics`, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return new Map();
+    const body = (await response.json()) as { data?: { id: string; attributes?: { type?: string } }[] };
+    return new Map((body.data ?? []).map((m) => [m.id, m.attributes?.type ?? '']));
+  } catch {
+    // k6 has ended, or is ending.
+    return new Map();
+  }
+}

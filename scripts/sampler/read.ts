@@ -72,19 +72,26 @@ export function maybe<T>(read: () => T): T | undefined {
 
 /** The root and every descendant, found through each process's parent in /proc/PID/stat. */
 export function processTree(root: number): ProcStat[] {
+  return processTrees([root])[0] as ProcStat[];
+}
+
+/** Each root's tree (the root first), from one scan of /proc: a scan costs more than the rest of a read. */
+export function processTrees(roots: readonly number[]): ProcStat[][] {
   const stats = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .flatMap((entry) => maybe(() => parseStat(text(`/proc/${entry}/stat`))) ?? []);
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  const tree: ProcStat[] = [];
-  const queue = stats.filter((s) => s.pid === root);
-  while (queue.length > 0) {
-    const next = queue.shift() as ProcStat;
-    tree.push(next);
-    queue.push(...(children.get(next.pid) ?? []));
-  }
-  return tree;
+  return roots.map((root) => {
+    const tree: ProcStat[] = [];
+    const queue = stats.filter((s) => s.pid === root);
+    while (queue.length > 0) {
+      const next = queue.shift() as ProcStat;
+      tree.push(next);
+      queue.push(...(children.get(next.pid) ?? []));
+    }
+    return tree;
+  });
 }
 
 /**

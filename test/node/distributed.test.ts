@@ -3,10 +3,13 @@
 // export's way back, its runners played by local k6 processes.
 import { test as nodeTest, type TestFn } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mergeInstances } from '../../scripts/distributed/collect.ts';
+import { finishLiveMerge, mergeInstances, mergeLive } from '../../scripts/distributed/collect.ts';
+import { freePort } from '../../scripts/k6/live.ts';
+import { provisionK6 } from '../../scripts/k6/provision.ts';
 import { executionSegments } from '../../scripts/distributed/segments.ts';
 import { startTarget } from '../../scripts/target/launch.ts';
 import { cli, k6MetricsOf, ROOT, startCli, summaryOf } from './cli.ts';
@@ -113,7 +116,7 @@ function k6Of(dir: string): number[] {
     .map(Number);
 }
 
-test('an instance killed mid-run: exit 5, the verdict names it, the others stopped, no process left', async () => {
+test('an instance killed mid-run, after the merge beside them began: exit 5, the verdict names it, the others stopped, no process left', async () => {
   const { child, done } = startCli([
     'run',
     'plugins',
@@ -130,7 +133,6 @@ test('an instance killed mid-run: exit 5, the verdict names it, the others stopp
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && !/instances: 3 k6 processes/.test(stderr))
     await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 3000));
   const runs = join(ROOT, 'reports', 'runs');
   const dir = join(
     runs,
@@ -139,6 +141,12 @@ test('an instance killed mid-run: exit 5, the verdict names it, the others stopp
       .sort()
       .at(-1) as string,
   );
+  // The merge runs beside the instances: their first seconds are in the merged timeline while
+  // they still run.
+  const timeline = join(dir, 'k6-timeline.jsonl');
+  const merged = () => (existsSync(timeline) ? readFileSync(timeline, 'utf8').split('\n').length - 1 : 0);
+  while (Date.now() < deadline && merged() === 0) await new Promise((r) => setTimeout(r, 200));
+  assert.ok(merged() > 0, 'seconds merged while the instances run');
   const victims = k6Of(join(dir, 'k6-instance-2'));
   assert.ok(victims.length > 0, 'instance 2 runs');
   for (const pid of victims) process.kill(pid, 'SIGKILL');
@@ -212,4 +220,56 @@ test('export k6-operator: the manifest passes the schema test, and the runnersâ€
     await target.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a script's own metrics merged beside a running k6: each one's kind asked of its REST API, as exact as k6's summary", async () => {
+  const k6 = await provisionK6({ root: ROOT });
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-live-merge-'));
+  const script = join(dir, 'own-metrics.js');
+  // Names that say nothing of their kind: guessed, both would be counters.
+  writeFileSync(
+    script,
+    `import { Rate, Trend } from 'k6/metrics';
+import { sleep } from 'k6';
+const ok = new Rate('answer_ok');
+const wait = new Trend('answer_wait');
+export const options = { vus: 2, iterations: 60 };
+export default function () { ok.add(__ITER % 4 !== 0); wait.add(__ITER * 3 + __VU); sleep(0.1); }
+`,
+  );
+  const address = `127.0.0.1:${await freePort()}`;
+  const csv = join(dir, 'k6-instance-1.csv.gz');
+  const summary = join(dir, 'k6-instance-1-summary.json');
+  const child = spawn(
+    k6.bin,
+    ['run', '--quiet', `--address=${address}`, '--out', `csv=${csv}`, `--summary-export=${summary}`, script],
+    {
+      env: { ...process.env, K6_CSV_TIME_FORMAT: 'unix_milli', K6_NO_USAGE_REPORT: 'true' },
+      stdio: 'ignore',
+    },
+  );
+  let ended = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      ended = true;
+      resolve(code);
+    }),
+  );
+  const target = { thresholds: {}, operations: {}, timelineOut: join(dir, 'k6-timeline.jsonl') };
+  const live = await mergeLive({ ...target, csvFiles: [csv], addresses: [address], ended: () => ended });
+  assert.equal(await exited, 0);
+  assert.deepEqual([live.kinds.get('answer_ok'), live.kinds.get('answer_wait')], ['rate', 'trend']);
+  const merged = await finishLiveMerge(live, {
+    ...target,
+    csvFiles: [csv],
+    summaryFiles: [summary],
+    seconds: 2,
+    summaryOut: join(dir, 'k6-summary.json'),
+  });
+  assert.equal(merged.remerged, undefined);
+  const own = k6MetricsOf(dir, 'k6-instance-1-summary.json');
+  assert.equal(merged.metrics['answer_ok']?.['value'], own['answer_ok']?.['value']);
+  for (const stat of ['med', 'p(95)', 'max'])
+    assert.equal(merged.metrics['answer_wait']?.[stat], own['answer_wait']?.[stat], stat);
+  rmSync(dir, { recursive: true });
 });

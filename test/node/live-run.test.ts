@@ -79,6 +79,9 @@ test('fail_when fails the run at its end, saying when it first held, without sto
     assert.ok((held?.heldAt ?? 99) < 9, `held at ${held?.heldAt} s, before the end`);
     assert.ok(periods(dir).length >= 10, 'k6 ran its 10 s');
     assert.match(run.stdout, /held [\d.]+ s into the load .*: failed the run/);
+    // The samples were merged beside the instances, each metric as the kind k6 exported it.
+    assert.match(run.stderr, /merged [\d,]+ samples of 2 instances while they ran/);
+    assert.doesNotMatch(run.stderr, /merged again/);
   } finally {
     slow.stop();
   }

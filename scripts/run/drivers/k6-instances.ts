@@ -4,7 +4,7 @@
 // the instances' own: counts and failures add exactly.
 import { join } from 'node:path';
 import type { Threshold } from '../../../lib/contract.ts';
-import { mergeInstances } from '../../distributed/collect.ts';
+import { finishLiveMerge, mergeLive, type LiveMerge } from '../../distributed/collect.ts';
 import { startInstances, type RunningInstances } from '../../distributed/instances.ts';
 import { makeArchive } from '../../k6/archive.ts';
 import { readTotals, setPaused, stopTest } from '../../k6/live.ts';
@@ -20,6 +20,8 @@ export class K6InstancesDriver implements LoadDriver {
   private startedAt = 0;
   private loadSeconds = 0;
   private readonly archive: string;
+  /** The merge of the instances' samples, running beside them from their start. */
+  private merging?: Promise<LiveMerge>;
 
   constructor(
     private readonly k6: K6,
@@ -52,6 +54,23 @@ export class K6InstancesDriver implements LoadDriver {
       signal: this.aborter.signal,
       dashboards: this.context.feeds,
     });
+    this.merging = this.startMerge(this.running);
+  }
+
+  private startMerge(running: RunningInstances): Promise<LiveMerge> {
+    let ended = false;
+    void running.result.finally(() => (ended = true));
+    const merging = mergeLive({
+      csvFiles: running.files.map((f) => f.csv),
+      addresses: running.addresses,
+      ended: () => ended,
+      thresholds: this.thresholds,
+      operations: this.context.operations,
+      timelineOut: join(this.context.runDir, 'k6-timeline.jsonl'),
+    });
+    // Its failure (a disk that fills) is the run's once collect() awaits it, not an unhandled one.
+    merging.catch(() => undefined);
+    return merging;
   }
 
   dashboards(): string[] {
@@ -107,8 +126,9 @@ export class K6InstancesDriver implements LoadDriver {
   }
 
   async collect(): Promise<LoadFacts> {
-    const files = this.running?.files ?? [];
-    const merged = await mergeInstances({
+    if (!this.merging || !this.running) throw new Error('collect() before start()');
+    const files = this.running.files;
+    const merged = await finishLiveMerge(await this.merging, {
       csvFiles: files.map((f) => f.csv),
       summaryFiles: files.map((f) => f.summary),
       thresholds: this.thresholds,
@@ -118,8 +138,13 @@ export class K6InstancesDriver implements LoadDriver {
       timelineOut: join(this.context.runDir, 'k6-timeline.jsonl'),
     });
     this.log(
-      `merged ${merged.samples.toLocaleString('en-US')} samples of ${this.instances} instances; thresholds judged on the whole` +
-        (merged.late > 0 ? `; ${merged.late} samples came after their second was written (totals only)` : ''),
+      `merged ${merged.samples.toLocaleString('en-US')} samples of ${this.instances} instances while they ran; thresholds judged on the whole` +
+        (merged.late > 0
+          ? `; ${merged.late} samples came after their second was written (totals only)`
+          : '') +
+        (merged.remerged
+          ? `; merged again after the run, as k6 exported ${merged.remerged.join(', ')} as another kind`
+          : ''),
     );
     return { statusCodes: merged.statuses, plainTrends: [] };
   }

@@ -5,16 +5,17 @@ import type { WatchContext, Watcher } from './watcher.ts';
 
 export class K6MemoryWatcher implements Watcher {
   readonly needsLiveTotals = false;
-  private watches: PeakWatch[] = [];
+  private watch: PeakWatch | undefined;
 
   constructor(private readonly onPeak: (bytes: number) => void) {}
 
   start({ driver }: WatchContext): void {
-    this.watches = driver.pids().map((pid) => watchPeakRss(pid));
+    const pids = driver.pids();
+    if (pids.length > 0) this.watch = watchPeakRss(pids);
   }
 
   async stop(): Promise<void> {
-    const peaks = this.watches.map((w) => w.stop());
+    const peaks = this.watch?.stop() ?? [];
     if (peaks.length > 0 && peaks.every((p) => p !== undefined))
       this.onPeak(peaks.reduce((a, b) => (a ?? 0) + (b ?? 0), 0) as number);
   }
