@@ -62,15 +62,12 @@ function apdexScore(duration: number, t: number): number {
   return duration <= t ? 1 : duration <= 4 * t ? 0.5 : 0;
 }
 
-/**
- * A response's body bytes: its Content-Length where it has one (exact), else its body's length
- * (characters of a text body: bytes for ASCII, fewer than its bytes for other UTF-8).
- */
+/** A response's body bytes: its Content-Length where it has one, else its body's UTF-8 bytes. */
 function responseBytes(response: RefinedResponse<'text'>): number {
   const declared = Number(response.headers['Content-Length']);
   if (declared > 0) return declared;
   const body = response.body as unknown;
-  if (typeof body === 'string') return body.length;
+  if (typeof body === 'string') return utf8Bytes(body);
   return body instanceof ArrayBuffer ? body.byteLength : 0;
 }
 
@@ -80,7 +77,7 @@ function responseBytes(response: RefinedResponse<'text'>): number {
  */
 function requestBytes(body: SentBody | null | undefined): number {
   if (body === null || body === undefined) return 0;
-  if (typeof body === 'string') return body.length;
+  if (typeof body === 'string') return utf8Bytes(body);
   if (body instanceof ArrayBuffer || body instanceof Uint8Array) return body.byteLength;
   const fields = body as Record<string, unknown>;
   const names = Object.keys(fields);
@@ -88,7 +85,18 @@ function requestBytes(body: SentBody | null | undefined): number {
   for (let i = 0; i < names.length; i++) {
     const field = fields[names[i] as string] as { data?: unknown } | string;
     const data = typeof field === 'string' ? field : field.data;
-    total += typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
+    total += typeof data === 'string' ? utf8Bytes(data) : data instanceof ArrayBuffer ? data.byteLength : 0;
   }
   return total;
+}
+
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * The bytes k6 sends or received for a text: its UTF-8, where a string's length counts UTF-16
+ * units ("é" is one, and two bytes). An ASCII text, most bodies, is told apart by a regular
+ * expression (k6 runs it natively) and costs no copy; only another is encoded to be measured.
+ */
+export function utf8Bytes(text: string): number {
+  return NOT_ASCII.test(text) ? new TextEncoder().encode(text).byteLength : text.length;
 }

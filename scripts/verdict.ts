@@ -89,10 +89,17 @@ export function describeUtilisationCheck(c: UtilisationCheck): string {
   return `${MEASURES[c.measure]} ${observed} ${comparison} ${limit}`;
 }
 
+/** What a limit that could not be judged is called in a sentence that says so. */
+const UNJUDGED: Record<UtilisationCheck['measure'], string> = {
+  ...MEASURES,
+  cpuReturns: "CPU's return to its baseline",
+};
+
 export function describeUtilisation(v: UtilisationVerdict): string {
   if (!v.judged) return `utilisation not judged: ${v.reason}`;
   const of = v.subject === 'host' ? ' (the host: no process watched)' : '';
-  return `${v.checks.map(describeUtilisationCheck).join(', ')}${of}`;
+  const unjudged = (v.unjudged ?? []).map((u) => `; ${UNJUDGED[u.measure]} not judged: ${u.reason}`);
+  return `${v.checks.map(describeUtilisationCheck).join(', ')}${of}${unjudged.join('')}`;
 }
 
 /** Byte series in MiB, the others as numbers. */

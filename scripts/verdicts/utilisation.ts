@@ -25,6 +25,8 @@ export interface UtilisationVerdict {
   /** What was judged: the watched process tree, or the host. */
   subject?: 'process' | 'host';
   checks: UtilisationCheck[];
+  /** Limits of the table that this run could not judge, and why: said, never dropped. */
+  unjudged?: { measure: UtilisationMeasure; reason: string }[];
   pass: boolean;
 }
 
@@ -78,15 +80,34 @@ export async function utilisationFromTimeline(
         : undefined,
   };
   const checks: UtilisationCheck[] = [];
+  const unjudged: NonNullable<UtilisationVerdict['unjudged']> = [];
   for (const [measure, limit] of Object.entries(limits) as [UtilisationMeasure, number][]) {
     const value = observed[measure];
-    if (value === undefined) continue;
+    if (value === undefined) {
+      unjudged.push({ measure, reason: missingRest(rest) });
+      continue;
+    }
     const rounded = Math.round(value * 100) / 100;
     const strict = below.includes(measure);
     const pass = strict ? rounded < limit : rounded <= limit;
     checks.push({ measure, observed: rounded, limit, ...(strict ? { op: '<' as const } : {}), pass });
   }
+  const said = unjudged.length > 0 ? { unjudged } : {};
   if (checks.length === 0)
-    return { judged: false, reason: 'no cooldown to compare with the baseline', checks, pass: true };
-  return { judged: true, ...(subject ? { subject } : {}), checks, pass: checks.every((c) => c.pass) };
+    return { judged: false, reason: unjudged[0]?.reason ?? 'no limit set', checks, ...said, pass: true };
+  return {
+    judged: true,
+    ...(subject ? { subject } : {}),
+    checks,
+    ...said,
+    pass: checks.every((c) => c.pass),
+  };
+}
+
+/** Why CPU's return to its baseline has nothing to compare: the rest that was not sampled. */
+function missingRest(rest: Record<'baseline' | 'cooldown', number[]>): string {
+  if (rest.baseline.length === 0 && rest.cooldown.length === 0) return 'no baseline or cooldown was sampled';
+  return rest.baseline.length === 0
+    ? 'no baseline to compare the cooldown with'
+    : 'no cooldown to compare with the baseline';
 }

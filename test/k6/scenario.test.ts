@@ -13,6 +13,7 @@ import {
   scenarioOptions,
 } from '../../lib/options.ts';
 import { defineScenario } from '../../lib/scenario.ts';
+import { utf8Bytes } from '../../lib/accounting.ts';
 import { assertEqual, assertThrows, test, testOptions } from './harness.ts';
 
 const spec = { sla, operations: ['found', 'missing'] as const };
@@ -41,8 +42,9 @@ export const options = {
     // These prove the tagging from the outside: k6 fails the run when the counts are off.
     'http_reqs{op:found}': ['count==2'],
     'http_reqs{op:missing}': ['count==3'],
-    // Body bytes per operation: a 10-byte text body, then a form of a 3-byte field and a 5-byte file.
-    'k6kit_body_bytes_sent{op:missing}': ['count==18'],
+    // Body bytes per operation, UTF-8: a text of 10 characters and 11 bytes, then a form of a
+    // field of 3 characters and 4 bytes, and a 5-byte file.
+    'k6kit_body_bytes_sent{op:missing}': ['count==20'],
     'k6kit_body_bytes_sent{op:found}': ['count==0'],
     'k6kit_body_bytes_received{op:found}': ['count>0'],
     // Apdex (T 1s): found's 200 satisfies and its unexpected 404 frustrates; missing's three 404s
@@ -70,10 +72,13 @@ export default function (): void {
   test('a status the SLA row expects (404) counts as success for that operation', () => {
     assertEqual(scenario.request('missing', 'GET', '/no/such/route').status, 404);
   });
-  test("request bodies count in the operation's body bytes: text, and a form's fields and files (thresholds above)", () => {
-    assertEqual(scenario.request('missing', 'POST', '/no/such/route', 'abcdefghij').status, 404);
-    const form = { a: 'xyz', f: http.file('12345', 'f.txt') };
+  test("request bodies count in the operation's body bytes, in UTF-8: text, and a form's fields and files (thresholds above)", () => {
+    assertEqual(scenario.request('missing', 'POST', '/no/such/route', 'abcdéfghij').status, 404);
+    const form = { a: 'xÿz', f: http.file('12345', 'f.txt') };
     assertEqual(scenario.request('missing', 'POST', '/no/such/route', form).status, 404);
+  });
+  test('a text is measured in UTF-8 bytes: ASCII as its length, "é" as two, an emoji as four', () => {
+    assertEqual([utf8Bytes('abc'), utf8Bytes('é'), utf8Bytes('😀'), utf8Bytes('')], [3, 2, 4, 0]);
   });
   test("a scenario's own http.get is named by its endpoint, and keeps a name it was given (thresholds above)", () => {
     assertEqual(http.get(`${scenario.baseUrl()}/no/such/41`).status, 404);

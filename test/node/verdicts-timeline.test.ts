@@ -361,6 +361,23 @@ test('utilisation: CPU as a share of the machine, peaks, memory, byte rates and 
   );
   const none = await utilisationFromTimeline([at(0, 'baseline', 1)], { cpuAvg: 50 }, 2);
   assert.deepEqual([none.judged, none.reason], [false, 'no sample taken during the load']);
+  // No cooldown (k6 failed, or --skip-rest): the return to baseline is said to be unjudged, not dropped.
+  const noCooldown = timeline.filter((s) => s.phase !== 'cooldown');
+  const partly = await utilisationFromTimeline(noCooldown, { cpuPeak: 95, cpuReturns: 5 }, 2);
+  assert.deepEqual(
+    [partly.judged, partly.pass, partly.checks.map((c) => c.measure)],
+    [true, true, ['cpuPeak']],
+  );
+  assert.equal(
+    describeUtilisation(partly),
+    "CPU peak 90% ≤ 95%; CPU's return to its baseline not judged: no cooldown to compare with the baseline",
+  );
+  const noRest = await utilisationFromTimeline(
+    timeline.filter((s) => s.phase === 'run'),
+    { cpuReturns: 5 },
+    2,
+  );
+  assert.deepEqual([noRest.judged, noRest.reason], [false, 'no baseline or cooldown was sampled']);
 });
 
 /** 10 s served, then `silent` periods of 2 VUs completing nothing, then (optionally) a served tail. */
