@@ -90,7 +90,8 @@ function requestBytes(body: SentBody | null | undefined): number {
   return total;
 }
 
-const NOT_ASCII = /[^\u0000-\u007f]/;
+/** A character other than printable ASCII and the usual whitespace (a rare control char is encoded too). */
+const NOT_PLAIN_ASCII = /[^\t\n\r\u0020-\u007e]/;
 
 /**
  * The bytes k6 sends or received for a text: its UTF-8, where a string's length counts UTF-16
@@ -98,5 +99,5 @@ const NOT_ASCII = /[^\u0000-\u007f]/;
  * expression (k6 runs it natively) and costs no copy; only another is encoded to be measured.
  */
 export function utf8Bytes(text: string): number {
-  return NOT_ASCII.test(text) ? new TextEncoder().encode(text).byteLength : text.length;
+  return NOT_PLAIN_ASCII.test(text) ? new TextEncoder().encode(text).byteLength : text.length;
 }
