@@ -26,6 +26,8 @@ export interface MinimalOptions {
   memory?: MemoryMode;
   /** A latency fault injected mid-run: every answer `ms` late from `afterMs` after the first request. */
   slow?: { afterMs: number; ms: number };
+  /** Another status for the paths named (a service with no workflows answers its list 404). */
+  statusOf?: Record<string, number>;
 }
 
 /** Answers every request with `status` and a small JSON body. */
@@ -33,14 +35,15 @@ export async function minimalServer(
   status: number,
   options: MinimalOptions = {},
 ): Promise<Server & { slowFrom?: number }> {
-  const { memory = 'steady', slow } = options;
+  const { memory = 'steady', slow, statusOf = {} } = options;
   const code = `const held = []; let n = 0; let first; const slow = ${JSON.stringify(slow ?? null)};
 require('node:http').createServer((q, r) => {
   n++;
   first ??= Date.now();
   if (${JSON.stringify(memory)} === 'once' && n === 20) held.push(Buffer.alloc(48 << 20, 1));
   if (${JSON.stringify(memory)} === 'leak' && n % 5 === 0) held.push(Buffer.alloc(1 << 20, 1));
-  const answer = () => { r.writeHead(${status}, { 'content-type': 'application/json' }); r.end('{"ok":true}'); };
+  const status = ${JSON.stringify(statusOf)}[q.url.split('?')[0]] ?? ${status};
+  const answer = () => { r.writeHead(status, { 'content-type': 'application/json' }); r.end('{"ok":true}'); };
   if (slow && Date.now() - first >= slow.afterMs) setTimeout(answer, slow.ms); else answer();
   if (slow && n === 1) console.log('first ' + first);
 }).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SuiteReportModel } from '../../scripts/suite/report.ts';
 import { cli, k6MetricsOf, poolExhaustion, ROOT, summaryOf, type Summary } from './cli.ts';
+import { minimalServer } from './servers.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
@@ -143,6 +144,26 @@ test("seed 002 stress tests: each test's requests on its workers, judged on its 
     phases.map((p) => threshold(failing.summary, `http_req_failed{scenario:${p}}`)?.ok),
     [false, false, false],
   );
+});
+
+test('seed 002 mixed stress test against a service with no workflows (a server not written here): its 404s are answers, as the seed allows', async () => {
+  const server = await minimalServer(200, { statusOf: { '/api/v1/workflows': 404 } });
+  try {
+    const run = await suite([
+      'perf-agent',
+      '--profile',
+      'stress-tests',
+      '--scale',
+      '0.1',
+      '--base-url',
+      server.url,
+    ]);
+    assert.ok((run.summary.statusCodes?.['404'] ?? 0) > 0, JSON.stringify(run.summary.statusCodes));
+    for (const p of ['health_stress', 'mixed_stress', 'sustained'])
+      assert.equal(threshold(run.summary, `http_req_failed{scenario:${p}}`)?.ok, true, `${p}: ${run.output}`);
+  } finally {
+    server.stop();
+  }
 });
 
 test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's own peak memory is reported", async () => {
