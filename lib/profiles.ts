@@ -22,6 +22,19 @@ export type Phase = {
 } & (
   | { model: 'closed'; start?: number; stages: Stage[] }
   | { model: 'open'; rate: number; timeUnit: '1s' | '1m'; duration: number; vus: number }
+  /**
+   * Arrivals ramping from `start` a time unit through each stage's target (a rate): Artillery's
+   * rampTo. `vus` are started before the load; up to `maxVus` more while it runs, where
+   * iterations last longer than planned (a slow target), so that the arrivals still start.
+   */
+  | {
+      model: 'open-ramp';
+      start: number;
+      timeUnit: '1s' | '1m';
+      stages: Stage[];
+      vus: number;
+      maxVus?: number;
+    }
   | { model: 'rounds'; workers: number; rounds: number; maxDuration: number }
 );
 
@@ -251,6 +264,8 @@ function phaseUsers(phase: Phase): number {
       return Math.max(phase.start ?? 0, ...phase.stages.map((s) => s.target));
     case 'open':
       return phase.vus;
+    case 'open-ramp':
+      return Math.max(phase.vus, phase.maxVus ?? phase.vus);
     case 'rounds':
       return phase.workers;
   }
@@ -285,7 +300,7 @@ function overrideMainPhase(
   }
   if (workers !== undefined) {
     if (main.model === 'rounds') target['vus'] = workers;
-    else if (main.model === 'open') {
+    else if (main.model === 'open' || main.model === 'open-ramp') {
       target['preAllocatedVUs'] = workers;
       target['maxVUs'] = workers;
     } else {
@@ -318,15 +333,28 @@ function overrideMainPhase(
     said.push(`${duration} s`);
   }
   if (rate !== undefined) {
-    if (main.model !== 'open')
+    if (main.model === 'open-ramp') rampToRate(target, rate);
+    else if (main.model === 'open') {
+      target['rate'] = rate;
+      target['timeUnit'] = '1s';
+    } else
       throw new Error(
         `--rate ${rate}: ${where} runs a number of users, not a rate; expected a profile that starts requests at a rate (an open phase), such as semantic-cache's sustained.`,
       );
-    target['rate'] = rate;
-    target['timeUnit'] = '1s';
-    said.push(`${rate}/s`);
+    said.push(main.model === 'open-ramp' ? `a ramp peaking at ${rate}/s` : `${rate}/s`);
   }
   return said;
+}
+
+/** A ramp of arrivals resized to peak at `rate` a second, its shape kept (10 → 50 at 100: 20 → 100). */
+function rampToRate(target: Record<string, unknown>, rate: number): void {
+  const perSecond = 1 / (target['timeUnit'] === '1m' ? 60 : 1);
+  const stages = target['stages'] as { duration: string; target: number }[];
+  const peak = Math.max(target['startRate'] as number, ...stages.map((s) => s.target)) * perSecond;
+  const resize = (r: number) => (r === 0 ? 0 : Math.max(1, Math.round((r * perSecond * rate) / peak)));
+  target['startRate'] = resize(target['startRate'] as number);
+  target['stages'] = stages.map((s) => ({ ...s, target: resize(s.target) }));
+  target['timeUnit'] = '1s';
 }
 
 /** A per-VU-iterations scenario's maxDuration grown in proportion to the rounds and workers asked; undefined where it need not grow. */
@@ -367,6 +395,20 @@ function compilePhase(phase: Phase, scale: number): Scenario {
         maxVUs: vus,
       };
     }
+    case 'open-ramp':
+      // Rates as the plan asks, over a shorter time at a smaller scale. Its VUs are not users but
+      // what the rate needs in flight, which a shorter run does not change: they are not scaled.
+      return {
+        executor: 'ramping-arrival-rate',
+        startRate: phase.start,
+        timeUnit: phase.timeUnit,
+        stages: phase.stages.map((s) => ({
+          duration: `${scaleSeconds(s.duration, scale)}s`,
+          target: s.target,
+        })),
+        preAllocatedVUs: phase.vus,
+        maxVUs: Math.max(phase.vus, phase.maxVus ?? phase.vus),
+      };
     case 'rounds':
       return {
         executor: 'per-vu-iterations',

@@ -47,7 +47,15 @@ const PAYLOAD = `upload-${LARGEST_UPLOAD_MB}mb.difypkg`;
 const scenario = defineScenario({
   sla,
   payloads: { [PAYLOAD]: LARGEST_UPLOAD_MB * 1024 * 1024 },
-  requestsPerIteration: { default: 2, peakHour: 2, uploadSized: 1, uploadFlood: 1, wsHold: 0, fillStore: 60 },
+  requestsPerIteration: {
+    default: 2,
+    peakHour: 2,
+    artilleryUser: 2,
+    uploadSized: 1,
+    uploadFlood: 1,
+    wsHold: 0,
+    fillStore: 60,
+  },
   operations: [
     'upload_small',
     'upload_medium',
@@ -73,6 +81,7 @@ const scenario = defineScenario({
       'listing',
       'ws_connect',
     ],
+    artilleryUser: ['upload_medium', 'task_create', 'marketplace_task', 'download', 'listing'],
     peakHour: [
       'upload_small',
       'upload_medium',
@@ -176,6 +185,25 @@ const scenario = defineScenario({
       ],
       thinkTime: [0, 0],
     },
+    artillery: {
+      title:
+        'Artillery: arrivals ramping from 10 to 50 a second over 5 minutes, each one action of the production mix',
+      source: 'seed 004 §6.3 (artillery_config.yml: arrivalRate 10, rampTo 50, duration 300)',
+      phases: [
+        {
+          exec: 'artilleryUser',
+          model: 'open-ramp',
+          start: 10,
+          timeUnit: '1s',
+          stages: [{ duration: 5 * MIN, target: 50 }],
+          // 50 arrivals a second of requests that take a fraction of a second each; more VUs start
+          // where a slow target holds them longer.
+          vus: 50,
+          maxVus: 500,
+        },
+      ],
+      thinkTime: [0, 0],
+    },
     'ws-scale': {
       title: 'WebSocket scalability: 100 connections at 10 msg/s, 1,000 at 5, 5,000 at 1',
       source: 'seed 004 §4.4',
@@ -225,9 +253,9 @@ async function upload(sizes: number[] = UPLOAD_SIZES_MB): Promise<void> {
 
 /**
  * A task, created in turn from this VU's last upload (POST /api/v1/tasks, the Task Creation row)
- * and from the marketplace, then followed over its WebSocket to the end.
+ * and from the marketplace, then followed over its WebSocket to the end where `followed`.
  */
-function createTask(): void {
+function createTask(followed = true): void {
   const fromUpload = lastUpload !== undefined && tasks++ % 2 === 0;
   const submitted = Date.now();
   const response = fromUpload
@@ -253,7 +281,7 @@ function createTask(): void {
   if (response.status !== 202) return;
   const task = response.json() as unknown as Task;
   lastTask = task.id;
-  follow(task.id, submitted);
+  if (followed) follow(task.id, submitted);
 }
 
 /** Seed 004 §3.3 sets no target for it: every report shows it among the scenario's own measures. */
@@ -278,12 +306,13 @@ function follow(taskId: string, submitted?: number): void {
   };
 }
 
-async function download(): Promise<void> {
+/** A download of a finished task's output; where there is none yet, an upload (of `sizes` MB) makes one. */
+async function download(sizes?: number[]): Promise<void> {
   const listing = scenario.request('listing', 'GET', '/api/v1/files?limit=50');
   const files = listing.status === 200 ? (listing.json('files') as { id: string; kind: string }[]) : [];
   const output = files.find((f) => f.kind === 'output');
   if (output) scenario.request('download', 'GET', `/api/v1/files/${output.id}/download`);
-  else await upload();
+  else await upload(sizes);
 }
 
 /** Seed 004 §5.1's size classes: < 10 MB, 10–50 MB, 50–100 MB. */
@@ -560,12 +589,34 @@ export function wsHold(data: { watchTask?: string }): void {
 }
 
 export default async function (): Promise<void> {
-  const slot = (__VU + __ITER) % 10;
-  if (slot < 4) await upload();
-  else if (slot < 7) createTask();
-  else if (slot < 9) await download();
-  else scenario.request('listing', 'GET', '/api/v1/files?limit=50');
+  await productionAction();
   scenario.think();
+}
+
+/**
+ * One user action of production's mix: 40% uploads, 30% tasks, 20% downloads, 10% listing.
+ * `artillery`: uploads of its 10 MB sample, and tasks not followed over their WebSocket.
+ */
+async function productionAction(artillery = false): Promise<void> {
+  const slot = (__VU + __ITER) % 10;
+  const sizes = artillery ? ARTILLERY_UPLOAD_MB : UPLOAD_SIZES_MB;
+  if (slot < 4) await upload(sizes);
+  else if (slot < 7) createTask(!artillery);
+  else if (slot < 9) await download(sizes);
+  else scenario.request('listing', 'GET', '/api/v1/files?limit=50');
+}
+
+/** §6.3's Artillery sample: the 10 MB package its upload flow sends. */
+const ARTILLERY_UPLOAD_MB = [10];
+
+/**
+ * §6.3's Artillery users: each arrival one action of production's mix, as an Artillery flow of
+ * HTTP requests: its upload the 10 MB sample, its task created and not followed over its
+ * WebSocket. Artillery's 5 s think ends the flow, and an arrival's user sends nothing after it: in
+ * an open model it changes no load, only how many VUs are busy, so it is left out.
+ */
+export async function artilleryUser(): Promise<void> {
+  await productionAction(true);
 }
 
 /**

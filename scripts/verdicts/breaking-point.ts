@@ -58,10 +58,12 @@ export const STAIRCASE_STEPS = 3;
  * returns), seed 004's breaking-point profile twenty. `scenarios` is k6's resolved options.
  */
 export function plannedSteps(
-  scenarios: Record<string, { stages?: { target: number }[]; startVUs?: number }>,
+  scenarios: Record<string, { executor?: string; stages?: { target: number }[]; startVUs?: number }>,
 ): number {
   let most = 0;
   for (const scenario of Object.values(scenarios)) {
+    // An arrival ramp's stages are rates: its plateaus are not levels of users.
+    if (scenario.executor === 'ramping-arrival-rate') continue;
     let level = scenario.startVUs ?? 0;
     let top = 0;
     let steps = 0;

@@ -75,6 +75,46 @@ export default function (): void {
       maxVUs: 1,
     });
   });
+  test('an arrival ramp keeps its rates at any scale, shortens its stages, and keeps the VUs the rate needs', () => {
+    const ramp: Profile = {
+      title: 'ramp',
+      source: 'test',
+      thinkTime: [0, 0],
+      phases: [
+        {
+          model: 'open-ramp',
+          start: 10,
+          timeUnit: '1s',
+          stages: [{ duration: 300, target: 50 }],
+          vus: 50,
+          maxVus: 500,
+        },
+      ],
+    };
+    assertEqual(resolveProfile('artillery', 0.02, { artillery: ramp }).scenarios['artillery'], {
+      executor: 'ramping-arrival-rate',
+      startRate: 10,
+      timeUnit: '1s',
+      stages: [{ duration: '6s', target: 50 }],
+      preAllocatedVUs: 50,
+      maxVUs: 500,
+    });
+    // --rate sets its peak and keeps its shape (10 → 50 at 100: 20 → 100); --workers its VUs.
+    const fast = resolveProfile(
+      'artillery',
+      1,
+      { artillery: ramp },
+      { rate: 100, workers: 80, duration: 60 },
+    );
+    assertEqual(fast.scenarios['artillery'], {
+      executor: 'ramping-arrival-rate',
+      startRate: 20,
+      timeUnit: '1s',
+      stages: [{ duration: '60s', target: 100 }],
+      preAllocatedVUs: 80,
+      maxVUs: 80,
+    });
+  });
   test('phases keep their names, exec functions, start times (scaled) and env', () => {
     const twoPhases: Profile = {
       title: 'two',

@@ -17,6 +17,7 @@ import { inspectOnly } from '../../scripts/prepare.ts';
 import { checkRuns, suiteFile } from '../../scripts/cli/suite.ts';
 import { parseSuiteText } from '../../scripts/suite/file.ts';
 import { readYamlInput } from '../../scripts/yaml-input.ts';
+import { plannedSteps } from '../../scripts/verdicts/breaking-point.ts';
 import { cli, ROOT } from './cli.ts';
 
 async function plan(scenario: string, profile: string, scale = 1) {
@@ -116,6 +117,22 @@ test("seed 002's pytest tests as profiles: each test a phase of its requests on 
     [locust.phases[0]?.exec, locust.info.thinkTime, locust.maxVUs],
     ['locustUser', [1, 3], 50],
   );
+});
+
+test("seed 004's Artillery ramp: arrivals from 10 to 50 a second over 5 minutes, about the area under the rate", async () => {
+  const model = await plan('file-service', 'artillery');
+  const phase = model.phases[0];
+  assert.deepEqual(
+    [phase?.exec, phase?.executor, phase?.shape, phase?.seconds],
+    ['artilleryUser', 'ramping-arrival-rate', 'arrivals per 1s: 10 → 50 over 5m; 50 VUs (up to 500)', 300],
+  );
+  // (10 + 50) / 2 a second for 300 s; k6 starts one fewer or so, hence not exact.
+  assert.deepEqual(phase?.iterations, { count: 9000, exact: false });
+  assert.equal(model.maxVUs, 500);
+  // An arrival ramp's plateaus are rates, not levels of users: no steps for the breaking point.
+  const stages = [50, 50, 100, 100, 150, 150].map((target) => ({ duration: '10s', target }));
+  assert.equal(plannedSteps({ a: { executor: 'ramping-vus', stages } }), 3);
+  assert.equal(plannedSteps({ a: { executor: 'ramping-arrival-rate', stages } }), 0);
 });
 
 test('plan counts exact iterations and requests for rounds: seed 000 standard is 10 rounds × 4 workers', async () => {

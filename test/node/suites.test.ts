@@ -196,6 +196,26 @@ test("seed 004 file-size matrix: 1 to 100 MB uploads pass their rows, and k6's o
   assert.ok(peak > 100 * 1024 * 1024, `k6 peaked at ${Math.round(peak / 2 ** 20)} MB`);
 });
 
+test('seed 004 Artillery: arrivals ramping from 10 to 50 a second, every one started, each an action of the production mix', async () => {
+  // At 0.02 the ramp is 6 s long and its rates are the seed's: about 180 arrivals.
+  const run = await suite(['file-service', '--profile', 'artillery', '--scale', '0.02']);
+  const m = k6MetricsOf(run.dir);
+  assert.equal(m['dropped_iterations']?.['count'] ?? 0, 0, 'k6 started every arrival');
+  const iterations = m['iterations']?.['count'] ?? 0;
+  assert.ok(iterations >= 170 && iterations <= 180, `${iterations} of about 180 arrivals`);
+  assert.equal(run.summary.ending.incomplete?.pass, true, run.output);
+  for (const op of ['upload_medium', 'download', 'listing'])
+    assert.ok((m[`http_reqs{op:${op}}`]?.['count'] ?? 0) > 0, op);
+  const tasks =
+    (m['http_reqs{op:task_create}']?.['count'] ?? 0) + (m['http_reqs{op:marketplace_task}']?.['count'] ?? 0);
+  assert.ok(tasks > 0, 'tasks created');
+  assert.equal(
+    m['ws_sessions']?.['count'] ?? 0,
+    0,
+    "an Artillery flow's task is not followed over its WebSocket",
+  );
+});
+
 test('seed 004 file-size matrix: a store that takes 1.2 s more per upload fails the 1 MB target (< 1 s)', async () => {
   const slow = await suite(['file-service', '--profile', 'file-matrix', '--scale', '0.02'], {
     TARGET_LATENCY: 'upload=1200-1300',
