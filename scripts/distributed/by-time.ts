@@ -10,9 +10,18 @@ interface Head {
 
 /**
  * Batches of several time-ordered streams, merged in time order. A batch ends where one stream's
- * batch does, so that stream is read on before any sample is compared with its next.
+ * batch does, so that stream is read on before any sample is compared with its next. Left early
+ * (its reader failed), it ends every stream too: a stream following a live file stops reading it.
  */
 export async function* byTime(streams: AsyncIterator<KSample[]>[]): AsyncGenerator<KSample[]> {
+  try {
+    yield* merged(streams);
+  } finally {
+    await Promise.all(streams.map((stream) => stream.return?.()));
+  }
+}
+
+async function* merged(streams: AsyncIterator<KSample[]>[]): AsyncGenerator<KSample[]> {
   const heads: Head[] = streams.map(() => ({ batch: [], at: 0, done: false }));
   const refill = async (i: number) => {
     const head = heads[i] as Head;
@@ -24,19 +33,19 @@ export async function* byTime(streams: AsyncIterator<KSample[]>[]): AsyncGenerat
   };
   await Promise.all(heads.map((_, i) => refill(i)));
   for (;;) {
-    const merged: KSample[] = [];
+    const batch: KSample[] = [];
     let emptied = -1;
     while (emptied < 0) {
       const best = earliest(heads);
       if (best < 0) {
-        if (merged.length > 0) yield merged;
+        if (batch.length > 0) yield batch;
         return;
       }
       const head = heads[best] as Head;
-      merged.push(head.batch[head.at++] as KSample);
+      batch.push(head.batch[head.at++] as KSample);
       if (head.at === head.batch.length) emptied = best;
     }
-    yield merged;
+    yield batch;
     await refill(emptied);
   }
 }

@@ -353,3 +353,29 @@ test("a live merge that guessed a script's metric wrongly (its k6 gone): merged 
   assert.deepEqual(outcome.metrics['checks_ok'], { value: 0.5, passes: 1, fails: 1 });
   rmSync(dir, { recursive: true });
 });
+
+test('a merge left early ends its streams: a file still being written is let go, not read on', async () => {
+  const ended: number[] = [];
+  async function* stream(instance: number): AsyncGenerator<KSample[]> {
+    try {
+      for (let t = 0; ; t += 2) yield [{ ...sample('iterations', 1, {}, instance), t: t + instance }];
+    } finally {
+      ended.push(instance);
+    }
+  }
+  for await (const batch of byTime([stream(1), stream(2)])) if (batch.length > 0) break;
+  assert.deepEqual(ended.sort(), [1, 2]);
+
+  // A live file whose writer never ends: its reader stops when asked, within its poll.
+  const dir = mkdtempSync(join(tmpdir(), 'k6kit-tail-'));
+  const file = join(dir, 'endless.csv.gz');
+  writeFileSync(file, gzipSync('a row\n'));
+  const tail = tailGzip(file, () => false);
+  assert.equal((await tail.next()).value?.toString(), 'a row\n');
+  const stopped = await Promise.race([
+    tail.return(undefined).then(() => true),
+    new Promise((r) => setTimeout(() => r(false), 2000)),
+  ]);
+  assert.equal(stopped, true, 'the reader of a file still being written stopped');
+  rmSync(dir, { recursive: true });
+});
