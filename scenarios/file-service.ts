@@ -536,16 +536,23 @@ export function setup(): { watchTask?: string } {
 /** §4.4's message latency: the server's send timestamp to receipt, ms (one clock: loopback). */
 const messageLatency = new Trend('ws_message_latency', true);
 /**
- * §4.4's connection drop rate: a watcher that ended before its last update, other than one the
- * server refused cleanly (§4.2's connection limiting).
+ * §4.4's connection drop rate: a watcher whose socket closed abnormally (without a normal close:
+ * 1006 when the server vanished, an error code, a failed handshake) or that missed an update by
+ * its sequence number, where the service numbers them; one the server refused cleanly aside
+ * (§4.2's connection limiting). Judged from what a real task socket does: it sends updates when
+ * its task changes, so a count of updates says nothing unless the service paces them.
  */
 const dropped = new Rate('ws_dropped');
 /**
- * A watcher refused cleanly: closed before any update with a code that says so, 1008 (policy),
- * 1011 (server error) or 1013 (try again later), the family servers limit connections with.
+ * A watcher refused cleanly before any update: closed with a code that says so, 1008 (policy),
+ * 1011 (server error) or 1013 (try again later), the family servers limit connections with; or
+ * its handshake answered 503 or 429, as a proxy in front of the service limits them.
  */
 const refused = new Rate('ws_refused');
 const REFUSAL_CODES = [1008, 1011, 1013];
+const REFUSAL_STATUSES = [429, 503];
+/** Normal closes: 1000, and 1005 (a close frame without a code). */
+const NORMAL_CLOSES = [1000, 1005];
 /**
  * A client refused or cut off waits this long before it tries again, as a Retry-After would ask
  * and as real clients back off: without it, a VU whose sockets are reset reconnects thousands of
@@ -554,8 +561,27 @@ const REFUSAL_CODES = [1008, 1011, 1013];
 const RETRY_AFTER_MS = 1000;
 
 /**
- * Watches the setup's task over /ws/tasks/{id} for WS_HOLD_SECONDS, receiving WS_RATE updates a
- * second, each stamped by the server when sent.
+ * The status a failed WebSocket handshake answered, asked again over HTTP: k6 says only "bad
+ * handshake". Counted on its own operation, a refusal expected of it.
+ */
+function handshakeStatus(url: string): number {
+  const response = http.get(url.replace(/^ws/, 'http'), {
+    headers: {
+      Connection: 'Upgrade',
+      Upgrade: 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'azZraXQgaGFuZHNoYWtlIQ==',
+    },
+    tags: { op: 'ws_handshake' },
+    responseCallback: http.expectedStatuses(101, ...REFUSAL_STATUSES),
+  });
+  return response.status;
+}
+
+/**
+ * Watches the setup's task over /ws/tasks/{id} for WS_HOLD_SECONDS. The reference target sends
+ * WS_RATE updates a second when asked (?rate&count), each stamped when sent and numbered; a real
+ * service sends what it sends, and is judged on how its sockets end.
  */
 export function wsHold(data: { watchTask?: string }): void {
   if (!data.watchTask)
@@ -563,27 +589,38 @@ export function wsHold(data: { watchTask?: string }): void {
   const rate = Number(__ENV['WS_RATE'] ?? '1');
   // The hold shrinks with the run, like the phase it belongs to.
   const seconds = Math.max(1, Math.round(Number(__ENV['WS_HOLD_SECONDS'] ?? '60') * scenario.scale));
-  const expected = rate * seconds;
-  const url = scenario.wsUrl(`/ws/tasks/${data.watchTask}?rate=${rate}&count=${expected}`);
+  const url = scenario.wsUrl(`/ws/tasks/${data.watchTask}?rate=${rate}&count=${rate * seconds}`);
   const socket = new WebSocket(url, null, scenario.wsParams('ws_connect'));
   let received = 0;
+  let lastSeq: number | undefined;
+  let missed = false;
+  let handshake: number | undefined;
   socket.onmessage = (event) => {
-    const update = JSON.parse(String(event?.data ?? '{}')) as { sent_at?: number };
-    if (update.sent_at === undefined) return;
+    const update = JSON.parse(String(event?.data ?? '{}')) as { sent_at?: number; seq?: number };
     received++;
-    messageLatency.add(Date.now() - update.sent_at);
+    if (typeof update.seq === 'number') {
+      if (lastSeq !== undefined && update.seq > lastSeq + 1) missed = true;
+      lastSeq = update.seq;
+    }
+    if (update.sent_at !== undefined) messageLatency.add(Date.now() - update.sent_at);
   };
-  // The server closes after the last update; this bounds the wait if it never comes.
+  socket.onerror = (event) => {
+    if (received === 0 && String(event?.error).includes('bad handshake')) handshake = handshakeStatus(url);
+  };
+  // Its hold over (and the reference target's last update sent), the watcher leaves.
   const timer = setTimeout(() => socket.close(), (seconds + 30) * 1000);
   // k6 passes the close event with its code and reason (test/node/suites.test.ts sees 1013 and its
-  // reason); @types/k6 declares onclose without it.
-  const onclose = (close: { code: number; reason: string }) => {
+  // reason); @types/k6 declares onclose without it. A failed handshake closes without a code.
+  const onclose = (close: { code?: number; reason: string }) => {
     clearTimeout(timer);
-    const wasRefused = received === 0 && REFUSAL_CODES.includes(close.code);
+    const wasRefused =
+      received === 0 &&
+      (REFUSAL_CODES.includes(close.code ?? 0) || REFUSAL_STATUSES.includes(handshake ?? 0));
+    const wasDropped = !wasRefused && (missed || !NORMAL_CLOSES.includes(close.code ?? 0));
     refused.add(wasRefused);
-    dropped.add(!wasRefused && received < expected);
+    dropped.add(wasDropped);
     // Keeps the iteration (and so this VU's next try) waiting.
-    if (received < expected) setTimeout(() => {}, RETRY_AFTER_MS);
+    if (wasRefused || wasDropped) setTimeout(() => {}, RETRY_AFTER_MS);
   };
   socket.onclose = onclose as unknown as () => void;
 }

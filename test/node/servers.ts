@@ -3,7 +3,9 @@
 // project's tools folder the way k6 is.
 import { dieWithParent } from '../../scripts/lifeline.ts';
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { createInterface } from 'node:readline';
 import pkg from '../../package.json' with { type: 'json' };
 import { toolsDir } from '../../scripts/k6/provision.ts';
@@ -111,4 +113,50 @@ export function cpuBurner(seconds: number): { stop(): void } {
     { stdio: 'ignore' },
   );
   return { stop: () => child.kill() };
+}
+
+/**
+ * A task update socket as a real service writes one, not the reference target: it sends a task's
+ * updates when the task changes (no pacing, no sequence numbers, no send times) and closes
+ * normally once the task is done; past `limit` open sockets its proxy answers the handshake 503.
+ * Its HTTP side answers every request: 202 with a task for POST, 200 otherwise.
+ */
+export async function taskSocketServer(limit: number): Promise<Server & { refusals(): number }> {
+  let open = 0;
+  let refusals = 0;
+  const server = createHttpServer((request, response) => {
+    response.writeHead(request.method === 'POST' ? 202 : 200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ id: 'task-1', status: 'queued', files: [] }));
+  });
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (request, socket, head) => {
+    if (open >= limit) {
+      refusals++;
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: 4\r\n\r\nbusy',
+      );
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      open++;
+      ws.on('close', () => open--);
+      ws.send(JSON.stringify({ task_id: 'task-1', status: 'processing', progress: 50 }));
+      setTimeout(() => {
+        ws.send(JSON.stringify({ task_id: 'task-1', status: 'completed', progress: 100 }));
+        ws.close(1000, 'completed');
+      }, 1500);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: process.pid,
+    stop: () => {
+      sockets.close();
+      server.closeAllConnections();
+      server.close();
+    },
+    refusals: () => refusals,
+  };
 }

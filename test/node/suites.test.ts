@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SuiteReportModel } from '../../scripts/suite/report.ts';
 import { cli, k6MetricsOf, poolExhaustion, ROOT, summaryOf, type Summary } from './cli.ts';
-import { minimalServer } from './servers.ts';
+import { minimalServer, taskSocketServer } from './servers.ts';
 
 const test = (name: string, fn: TestFn) => nodeTest(name, { timeout: 180_000 }, fn);
 
@@ -400,6 +400,28 @@ test('seed 004 connection pool exhaustion: over its limit the target refuses cle
   assert.equal(reset.summary.ending.k6.code, 99, reset.output);
   const dropped = threshold(reset.summary, 'ws_dropped');
   assert.ok(dropped && !dropped.ok && (dropped.observed ?? 0) > 0, JSON.stringify(dropped));
+});
+
+test('seed 004 connection pool exhaustion against a task socket not written here: updates when its task changes, 503 handshakes past its limit; refused cleanly, none dropped', async () => {
+  const server = await taskSocketServer(50);
+  try {
+    const run = await suite([
+      'file-service',
+      '--profile',
+      'ws-exhaustion',
+      '--scale',
+      '0.02',
+      '--base-url',
+      server.url,
+    ]);
+    assert.ok(server.refusals() > 0, 'the server refused handshakes');
+    const refused = threshold(run.summary, 'ws_refused');
+    assert.ok(refused?.ok && (refused.observed ?? 0) > 0, JSON.stringify(refused));
+    const dropped = threshold(run.summary, 'ws_dropped');
+    assert.ok(dropped?.ok && dropped.observed === 0, `${JSON.stringify(dropped)}\n${run.output}`);
+  } finally {
+    server.stop();
+  }
 });
 
 test('seed 004 memory exhaustion: 100 MB uploads past the limit are turned away with a message (503); a bare 500 fails', async () => {
