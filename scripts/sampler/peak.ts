@@ -19,10 +19,12 @@ export function watchPeakRss(roots: readonly number[], intervalMs = 250): PeakWa
   let trees: number[][] = roots.map((root) => [root]);
   let reads = 0;
   const read = () => {
-    // k6 may start under a shell or be exec'd by it (one process): look for each tree for 2 s, in
-    // one /proc scan for all of them, then read only those files. A /proc scan on every tick cost
-    // the orchestrator 2.6% of k6's CPU; one scan per root, 3 instances' 0.15 s.
-    if (reads++ * intervalMs < 2000) trees = processTrees(roots).map((tree) => tree.map((s) => s.pid));
+    // k6 may start under a shell or be exec'd by it (one process): look for each tree, until it
+    // has its shell and k6 or for 2 s, in one /proc scan for all of them, then read only those
+    // files. A /proc scan on every tick cost the orchestrator 2.6% of k6's CPU; one scan per root,
+    // 3 instances' 0.15 s.
+    if (trees.some((pids) => pids.length < 2) && reads++ * intervalMs < 2000)
+      trees = processTrees(roots).map((tree) => tree.map((s) => s.pid));
     trees.forEach((pids, i) => {
       for (const pid of pids) {
         try {
