@@ -90,14 +90,28 @@ function requestBytes(body: SentBody | null | undefined): number {
   return total;
 }
 
-/** A character other than printable ASCII and the usual whitespace (a rare control char is encoded too). */
-const NOT_PLAIN_ASCII = /[^\t\n\r\u0020-\u007e]/;
+/** Texts up to this long are measured by a loop; longer ones by encoding them (k6 does it natively). */
+const LOOPED = 1024;
 
 /**
  * The bytes k6 sends or received for a text: its UTF-8, where a string's length counts UTF-16
- * units ("é" is one, and two bytes). An ASCII text, most bodies, is told apart by a regular
- * expression (k6 runs it natively) and costs no copy; only another is encoded to be measured.
+ * units ("é" is one, and two bytes). Not a regular expression: a RegExp costs each VU 8-20 kB
+ * (lib/scenario.ts).
  */
 export function utf8Bytes(text: string): number {
-  return NOT_PLAIN_ASCII.test(text) ? new TextEncoder().encode(text).byteLength : text.length;
+  if (text.length > LOOPED) return new TextEncoder().encode(text).byteLength;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    // Two bytes up to U+07FF, three above; a surrogate pair is four for its two units.
+    if (unit < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    bytes += 2;
+    const low = text.charCodeAt(i + 1);
+    if (unit >= 0xd800 && unit <= 0xdbff && low >= 0xdc00 && low <= 0xdfff) i++;
+  }
+  return bytes;
 }

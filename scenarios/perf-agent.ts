@@ -2,10 +2,9 @@
 // one of the three work endpoints in turn; the throughput profile drives the reads flat out. The
 // plan's pytest load and stress tests are profiles of their own, one phase a test, and its
 // Locust file is the locust profile.
-import http from 'k6/http';
 import { sleep } from 'k6';
 import sla from '../thresholds/perf-agent.yaml';
-import { defineScenario } from '../lib/scenario.ts';
+import { answeredBy, defineScenario } from '../lib/scenario.ts';
 import { weightedCycle } from '../lib/mix.ts';
 import type { Phase } from '../lib/profiles.ts';
 
@@ -173,7 +172,7 @@ export const workflowsOnly = (): unknown => get('workflows');
  * The mixed tests take a 404 as an answer ("Allow some 404s for workflows (expected if no
  * workflows exist)": success_codes = [200, 404] for every request); each endpoint's own test does not.
  */
-const MIXED_ANSWERS = { responseCallback: http.expectedStatuses(200, 404) };
+const MIXED_ANSWERS = answeredBy(200, 404);
 
 /** The mixed tests' endpoints in turn: request i goes to endpoints[i % 4], across the workers. */
 export function mixed(): void {

@@ -77,8 +77,14 @@ export default function (): void {
     const form = { a: 'xÿz', f: http.file('12345', 'f.txt') };
     assertEqual(scenario.request('missing', 'POST', '/no/such/route', form).status, 404);
   });
-  test('a text is measured in UTF-8 bytes: ASCII as its length, "é" as two, an emoji as four', () => {
-    assertEqual([utf8Bytes('abc'), utf8Bytes('é'), utf8Bytes('😀'), utf8Bytes('')], [3, 2, 4, 0]);
+  test('a text is measured in UTF-8 bytes: ASCII as its length, "é" two, "€" three, an emoji four', () => {
+    assertEqual(
+      [utf8Bytes('abc'), utf8Bytes('é'), utf8Bytes('€'), utf8Bytes('😀'), utf8Bytes('')],
+      [3, 2, 3, 4, 0],
+    );
+    // Past the loop's length, encoded: the same count.
+    const long = `${'a'.repeat(1500)}é😀`;
+    assertEqual(utf8Bytes(long), 1500 + 2 + 4);
   });
   test("a scenario's own http.get is named by its endpoint, and keeps a name it was given (thresholds above)", () => {
     assertEqual(http.get(`${scenario.baseUrl()}/no/such/41`).status, 404);
