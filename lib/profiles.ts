@@ -265,7 +265,7 @@ function phaseUsers(phase: Phase): number {
     case 'open':
       return phase.vus;
     case 'open-ramp':
-      return Math.max(phase.vus, phase.maxVus ?? phase.vus);
+      return rampMaxVus(phase);
     case 'rounds':
       return phase.workers;
   }
@@ -307,7 +307,7 @@ function overrideMainPhase(
       // The ramp keeps its shape: each step's users in proportion to the new peak.
       const stages = target['stages'] as { duration: string; target: number }[];
       const peak = Math.max(target['startVUs'] as number, ...stages.map((s) => s.target));
-      const resize = (users: number) => (users === 0 ? 0 : Math.max(1, Math.round((users * workers) / peak)));
+      const resize = toPeak(peak, workers);
       target['startVUs'] = resize(target['startVUs'] as number);
       target['stages'] = stages.map((s) => ({ ...s, target: resize(s.target) }));
     }
@@ -348,14 +348,22 @@ function overrideMainPhase(
 
 /** A ramp of arrivals resized to peak at `rate` a second, its shape kept (10 → 50 at 100: 20 → 100). */
 function rampToRate(target: Record<string, unknown>, rate: number): void {
-  const perSecond = 1 / (target['timeUnit'] === '1m' ? 60 : 1);
   const stages = target['stages'] as { duration: string; target: number }[];
-  const peak = Math.max(target['startRate'] as number, ...stages.map((s) => s.target)) * perSecond;
-  const resize = (r: number) => (r === 0 ? 0 : Math.max(1, Math.round((r * perSecond * rate) / peak)));
+  // Its levels in its own time unit; a second's once resized, as the peak asked is.
+  const resize = toPeak(Math.max(target['startRate'] as number, ...stages.map((s) => s.target)), rate);
   target['startRate'] = resize(target['startRate'] as number);
   target['stages'] = stages.map((s) => ({ ...s, target: resize(s.target) }));
   target['timeUnit'] = '1s';
 }
+
+/** A ramp's level in proportion to a new peak: zero stays zero, any other at least one. */
+function toPeak(peak: number, to: number): (level: number) => number {
+  return (level) => (level === 0 ? 0 : Math.max(1, Math.round((level * to) / peak)));
+}
+
+/** The VUs an arrival ramp may start: its preallocated ones, and up to maxVus while it runs. */
+const rampMaxVus = (phase: { vus: number; maxVus?: number }) =>
+  Math.max(phase.vus, phase.maxVus ?? phase.vus);
 
 /** A per-VU-iterations scenario's maxDuration grown in proportion to the rounds and workers asked; undefined where it need not grow. */
 function fittedTimeCap(
@@ -407,7 +415,7 @@ function compilePhase(phase: Phase, scale: number): Scenario {
           target: s.target,
         })),
         preAllocatedVUs: phase.vus,
-        maxVUs: Math.max(phase.vus, phase.maxVus ?? phase.vus),
+        maxVUs: rampMaxVus(phase),
       };
     case 'rounds':
       return {
